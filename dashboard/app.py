@@ -1,0 +1,68 @@
+"""Entry script: language, sign-in, filter bar and navigation; then the chosen page runs.
+
+It lives in dashboard/ rather than beside pages/ on purpose: Streamlit auto-discovers a
+``pages/`` folder next to the entry script and, on a fresh server, would run a deep-linked
+page without this script. Pages are listed explicitly with st.navigation instead.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import audit, data
+from dashboard.i18n import t
+from dashboard.navigation import pages_by_section
+from dashboard.settings import ROOT
+from dashboard.ui import context, filterbar
+from dashboard.ui.access import account_box, resolve_viewer
+from dashboard.ui.frame import guard
+from dashboard.warehouse.bootstrap import ensure_warehouse
+
+st.set_page_config(
+    page_title="诊所运营看板 · Clinic operations",
+    # An emoji, not a :material/: icon: the favicon of the latter is fetched from the internet.
+    page_icon="🏥",
+    layout="wide",
+)
+
+settings = data.settings()
+lang = filterbar.language_picker(settings.language)
+with st.spinner(t("app.first_start", lang)):
+    ensure_warehouse(settings)
+
+with guard(lang):
+    viewer = resolve_viewer(settings, lang)
+
+pages = {
+    t(f"section.{section}", lang): [
+        st.Page(
+            str(ROOT / spec.script),
+            title=t(f"page.{spec.id}", lang),
+            icon=spec.icon,
+            url_path=spec.id,
+            default=spec.id == "overview",
+        )
+        for spec in specs
+    ]
+    for section, specs in pages_by_section(is_admin=viewer.can_read_audit).items()
+}
+page = st.navigation(pages)
+account_box(viewer, lang)
+
+with guard(lang):
+    as_of = data.data_as_of()
+    data_end = as_of.date() if as_of else None
+    filters = filterbar.filter_bar(lang, viewer.scope, data_end)
+
+ctx = context.PageContext(
+    lang=lang, filters=filters, scope=viewer.scope, data_end=data_end, viewer=viewer
+)
+context.publish(ctx)
+
+# One audit event per page and filter change, not per rerun.
+view_key = (page.url_path, filters)
+if st.session_state.get("_opsdash_last_view") != view_key:
+    st.session_state["_opsdash_last_view"] = view_key
+    audit.record(settings.audit_url, viewer.user, viewer.role, "page_view", page.url_path, filters)
+
+page.run()

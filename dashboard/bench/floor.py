@@ -1,0 +1,103 @@
+"""The floor: the same statements a page ran, executed directly on a raw driver connection.
+
+Each captured query is compiled once (untimed) into the driver's own SQL text and parameter
+list, with list parameters expanded exactly as the app sends them; the timed part is only
+``execute`` and ``fetchall`` on a plain ``duckdb`` or ``psycopg`` connection: no SQLAlchemy,
+no cache, no pandas. The page's time divided by this shows what the app itself costs.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from dashboard.settings import Settings
+from dashboard.warehouse import sqlfiles
+
+# SQLAlchemy's own pattern for ``:name`` in text() (not ``::`` casts).
+_BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
+
+
+@dataclass(frozen=True)
+class DriverQuery:
+    """A statement in the driver's paramstyle with its parameters, ready to execute."""
+
+    name: str
+    sql: str
+    params: object  # list for positional drivers (DuckDB), dict for psycopg
+
+
+def compile_for_driver(rendered: sqlfiles.RenderedQuery, dialect: sa.Dialect) -> DriverQuery:
+    """Compile a rendered query into the driver's SQL and parameters (lists expanded)."""
+    # The period parameters are always bound; a statement takes only those its text names.
+    named = set(_BIND.findall(rendered.sql))
+    values = {
+        k: list(v) if isinstance(v, tuple | frozenset | set) else v
+        for k, v in rendered.params.items()
+        if k in named
+    }
+    stmt = sqlfiles.to_statement(rendered).bindparams(**values)
+    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    if dialect.positional:
+        return DriverQuery(
+            rendered.name, compiled.string, [params[n] for n in compiled.positiontup]
+        )
+    return DriverQuery(rendered.name, compiled.string, params)
+
+
+class RawConnection:
+    """A plain driver connection to the warehouse (DuckDB file read-only, or psycopg)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._pooled = None
+        if settings.is_duckdb:
+            from dashboard.warehouse import engine as wh
+
+            # DuckDB allows one configuration per file in a process, so the floor borrows a
+            # DuckDB connection of the app's pool: the same database instance and buffer cache.
+            # duckdb_engine's wrapper passes ``execute`` straight to DuckDBPyConnection.
+            self._pooled = wh.get_engine(settings).raw_connection()
+            self._con = self._pooled.driver_connection
+        else:
+            import psycopg
+
+            url = sa.engine.make_url(settings.warehouse_url)
+            self._con = psycopg.connect(
+                host=url.host,
+                port=url.port,
+                user=url.username,
+                password=url.password,
+                dbname=url.database,
+                autocommit=True,
+            )
+
+    def execute(self, query: DriverQuery) -> int:
+        """Run one statement and fetch every row; return the row count."""
+        if self.settings.is_duckdb:
+            return len(self._con.execute(query.sql, query.params).fetchall())
+        with self._con.cursor() as cur:
+            cur.execute(query.sql, query.params)
+            return len(cur.fetchall())
+
+    def close(self) -> None:
+        """Close the connection (a borrowed one goes back to the pool)."""
+        if self._pooled is not None:
+            self._pooled.close()
+        else:
+            self._con.close()
+
+
+def timed_run(con: RawConnection, queries: Sequence[DriverQuery]) -> tuple[float, list[float]]:
+    """Execute the statements in order; return the total and each statement's seconds."""
+    each: list[float] = []
+    for query in queries:
+        start = time.perf_counter()
+        con.execute(query)
+        each.append(time.perf_counter() - start)
+    return sum(each), each

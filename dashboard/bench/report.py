@@ -1,0 +1,212 @@
+"""Write a benchmark's results: ``bench.json`` (everything) and ``bench.md`` (the tables)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from dashboard.bench.verdicts import naive_speedup
+
+
+def write(results: dict, out: Path, stem: str = "bench") -> tuple[Path, Path]:
+    """Write ``<stem>.json`` and ``<stem>.md`` into ``out``; return both paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    json_path, md_path = out / f"{stem}.json", out / f"{stem}.md"
+    json_path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    md_path.write_text(markdown(results), encoding="utf-8")
+    return json_path, md_path
+
+
+def verdict(ok: bool | None) -> str:
+    """A budget's verdict as table text."""
+    return "" if ok is None else ("pass" if ok else "**FAIL**")
+
+
+def _num(value: float | None, digits: int = 3, suffix: str = "") -> str:
+    return "—" if value is None else f"{value:,.{digits}f}{suffix}"
+
+
+def _mb(value: float | None) -> str:
+    return "—" if value is None else f"{value / 1e6:,.0f} MB"
+
+
+def _judged(value: str, budget: str, ok: bool | None) -> str:
+    return value if ok is None else f"{value} {verdict(ok)} (≤ {budget})"
+
+
+def machine_line(m: dict) -> str:
+    """One sentence describing the machine and its load during the run."""
+    start, end = m.get("load_average_at_start"), m.get("load_average_at_end")
+    load = ""
+    if start:
+        load = f" Load average (1/5/15 min) {', '.join(map(str, start))} at the start"
+        load += f", {', '.join(map(str, end))} at the end." if end else "."
+    return (
+        f"{m.get('cpu')}, {m.get('cores')} cores, {_mb(m.get('ram_bytes'))} RAM, {m.get('os')}, "
+        f"Python {m.get('python')}, {m.get('warehouse')}.{load}"
+    )
+
+
+def page_table(results: dict) -> list[str]:
+    """The per-page table: cold, floor, ratio, warm, queries, each judged."""
+    checks = {c["figure"]: c for c in results.get("checks", [])}
+    lines = [
+        "| page | cold (s) | floor (s) | cold ÷ floor | warm (s) | queries |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in results.get("pages", []):
+        name = p["page"]
+        if p.get("error"):
+            lines.append(f"| {name} | **error**: {p['error']} | | | | |")
+            continue
+        cold, ratio, warm = (
+            checks.get(f"{name}: {k}", {}) for k in ("cold", "cold ÷ floor", "warm")
+        )
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    name,
+                    _judged(_num(p["cold_seconds"]), _num(cold.get("budget"), 2), cold.get("pass")),
+                    _num(p["floor_seconds"]),
+                    _judged(
+                        _num(p["floor_ratio"], 2, "×"),
+                        _num(ratio.get("budget"), 1, "×"),
+                        ratio.get("pass"),
+                    )
+                    if p["floor_ratio"] is not None
+                    else "— (no warehouse query)",
+                    _judged(_num(p["warm_seconds"]), _num(warm.get("budget"), 2), warm.get("pass")),
+                    str(p["query_count"]),
+                ]
+            )
+            + " |"
+        )
+    return lines
+
+
+def figure_table(results: dict) -> list[str]:
+    """Seeding, memory, the naive baseline and the export, each judged."""
+    checks = {c["figure"]: c for c in results.get("checks", [])}
+    seed, naive, export = (results.get(k) or {} for k in ("seeding", "naive_funnel", "export"))
+    lines = ["| figure | value | budget | verdict |", "|---|---|---|---|"]
+
+    def row(figure: str, value: str, key: str, budget_text: str) -> None:
+        c = checks.get(key, {})
+        shown = budget_text if c.get("budget") is not None else "—"
+        lines.append(f"| {figure} | {value} | {shown} | {verdict(c.get('pass'))} |")
+
+    if seed:
+        how = (
+            "reused warehouse; seeded " + seed.get("measured_at", "earlier")
+            if seed.get("reused")
+            else "this run"
+        )
+        value = (
+            f"{_num(seed.get('seconds'), 1, ' s')} wall, CPU {_num(seed.get('cpu_seconds'), 1, ' s')}, "
+            f"peak {_mb(seed.get('peak_rss_bytes'))} ({how})"
+        )
+        row(
+            f"seeding {results['leads']:,} leads",
+            value,
+            "seeding",
+            f"≤ {_num(checks.get('seeding', {}).get('budget'), 0, ' s')}",
+        )
+    peak = results.get("peak_rss_bytes")
+    row(
+        "peak RSS of the dashboard process",
+        _mb(peak),
+        "peak RSS (dashboard process)",
+        f"≤ {_mb(checks.get('peak RSS (dashboard process)', {}).get('budget'))}",
+    )
+    if naive.get("seconds") is not None:
+        app = naive.get("app_stages", {})
+        funnel = next((p for p in results["pages"] if p["page"] == "funnel"), {})
+        value = (
+            f"naive {_num(naive['seconds'], 2, ' s')} ({naive.get('rows_read', 0):,} rows read, "
+            f"peak {_mb(naive.get('peak_rss_bytes'))}); app funnel page {_num(funnel.get('cold_seconds'), 3, ' s')}"
+            f", its stage query alone {_num(app.get('seconds'), 3, ' s')}"
+        )
+        speed = naive_speedup(results)
+        c = checks.get("naive funnel ÷ app funnel", {})
+        budget = f"≥ {_num(c.get('budget'), 0, '×')}" if c.get("budget") is not None else "—"
+        lines.append(
+            f"| naive pandas funnel ÷ app funnel page (cold) | {_num(speed, 1, '×')}: {value} | {budget} | {verdict(c.get('pass'))} |"
+        )
+        if "counts_match" in naive:
+            lines.append(
+                f"| naive and app stage counts agree | {'yes' if naive['counts_match'] else '**no**'} | | |"
+            )
+    elif naive.get("error"):
+        lines.append(f"| naive pandas funnel | **error**: {naive['error'][-300:]} | | |")
+    if export.get("error"):
+        lines.append(f"| Excel export | **error**: {export['error'][-300:]} | | |")
+    elif export:
+        key = f"Excel export of {export.get('requested_rows', 0):,} rows"
+        value = (
+            f"{export.get('rows', 0):,} rows, {len(export.get('sheets', []))} sheet(s), "
+            f"{_mb(export.get('file_bytes'))} file, {_num(export.get('seconds'), 1, ' s')}"
+        )
+        row(key, value, key, f"≤ {_num(checks.get(key, {}).get('budget'), 0, ' s')}")
+        row(
+            "Excel export peak RSS",
+            _mb(export.get("peak_rss_bytes")),
+            "Excel export peak RSS",
+            f"≤ {_mb(checks.get('Excel export peak RSS', {}).get('budget'))}",
+        )
+    return lines
+
+
+def slowest_queries(results: dict, top: int = 10) -> list[str]:
+    """The queries that cost most in their page's first cold run (where to look first)."""
+    rows = [
+        (q["app_seconds_first_run"], q.get("floor_seconds"), p["page"], q["name"], q["rows"])
+        for p in results.get("pages", [])
+        for q in p.get("queries", [])
+    ]
+    rows.sort(reverse=True, key=lambda r: r[0])
+    lines = [
+        "| page | query | app, first cold run (s) | floor (s) | rows |",
+        "|---|---|---|---|---|",
+    ]
+    for app, floor, page, name, n in rows[:top]:
+        lines.append(f"| {page} | `{name}` | {_num(app)} | {_num(floor)} | {n:,} |")
+    return lines
+
+
+def markdown(results: dict) -> str:
+    """The benchmark as Markdown: machine, per-page table, other figures, slowest queries."""
+    backend = "DuckDB" if results["backend"] == "duckdb" else "PostgreSQL"
+    budgets = results.get("budgets", {})
+    ref = budgets.get("reference_leads")
+    size_note = (
+        f" Budgets are set for {ref:,} leads; this run has {results['leads']:,}."
+        if ref and ref != results["leads"]
+        else ""
+    )
+    period = results["period"]
+    failed = [c for c in results.get("checks", []) if c["pass"] is False]
+    lines = [
+        f"# opsdash benchmark: {backend}, {results['leads']:,} leads",
+        "",
+        f"Measured {results['generated_at']} on: {machine_line(results['machine'])}",
+        "",
+        f"Default view (period {period['start']} – {period['end']}, head-office scope, page defaults); "
+        f"medians of {results['runs']} runs. Cold = cache emptied, warm = cached rerun, "
+        f"floor = the same SQL on a raw driver connection.{size_note}",
+        "",
+        *page_table(results),
+        "",
+        *figure_table(results),
+        "",
+        f"Budgets failed: {len(failed)}"
+        + (": " + "; ".join(c["figure"] for c in failed) if failed else "."),
+        "",
+        "Slowest queries:",
+        "",
+        *slowest_queries(results),
+        "",
+    ]
+    for note in results.get("notes", []):
+        lines.append(f"- {note}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Chart builders: take frames, return Plotly figures; never call Streamlit."""

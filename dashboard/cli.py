@@ -1,0 +1,239 @@
+"""The ``opsdash`` command: run the dashboard, seed, load, dump and initialise the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from dashboard import schema
+from dashboard.settings import ROOT, Settings, duckdb_url, load_settings
+
+DESCRIPTION = """Operations dashboard for chains of private clinics.
+
+The warehouse is the embedded DuckDB file var/warehouse.duckdb unless
+OPSDASH_WAREHOUSE_URL or [connections.warehouse] url in .streamlit/secrets.toml
+names another SQLAlchemy URL (e.g. postgresql+psycopg://user@host/db)."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    url = getattr(args, "url", None)
+    if url:
+        os.environ["OPSDASH_WAREHOUSE_URL"] = url
+    return load_settings()
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _existing_dir(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"no such folder: {text}")
+    return path
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the dashboard (seeding the embedded warehouse on first start)."""
+    settings = _settings(args)
+    from dashboard.warehouse.bootstrap import ensure_warehouse
+
+    if settings.is_duckdb and not settings.duckdb_path.exists():
+        print(
+            f"First start: generating the sample warehouse at {settings.duckdb_path} …", flush=True
+        )
+        ensure_warehouse(settings)
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard" / "app.py"),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    print(f"Dashboard: http://{args.host}:{args.port}", flush=True)
+    os.chdir(ROOT)
+    os.execv(sys.executable, cmd)
+    return 0  # pragma: no cover - execv does not return
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    """Generate the sample chain into the warehouse."""
+    settings = _settings(args)
+    from dashboard.seed import seed_warehouse
+
+    summary = seed_warehouse(settings, end_date=args.end_date, leads=args.leads, seed=args.seed)
+    print(f"Seeded {settings.redacted_url()}")
+    for key, value in summary.items():
+        print(f"  {key}: {value}")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Validate and load one CSV/XLSX file per table from a folder, all or nothing."""
+    settings = _settings(args)
+    from dashboard.loading import format_report, load_directory
+
+    result = load_directory(settings, args.directory, lang=args.lang)
+    print(format_report(result, args.lang))
+    return 0 if result.ok else 1
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    """Write the warehouse's tables as UTF-8 CSV files that ``load`` takes back."""
+    settings = _settings(args)
+    from dashboard.loading import export_tables
+
+    args.directory.mkdir(parents=True, exist_ok=True)
+    written = export_tables(settings, args.directory, tables=args.table or None)
+    for path in written:
+        print(path)
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create any missing tables of the schema in the warehouse (data untouched)."""
+    settings = _settings(args)
+    from dashboard.warehouse.writer import replace_tables
+
+    replace_tables(settings, {}, source="init")
+    print(f"Schema ready in {settings.redacted_url()}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the weekly pack (or a detail export) for a week or a date range to an .xlsx file."""
+    settings = _settings(args)
+    from streamlit import logger as st_logger
+
+    # Queries go through the dashboard's cache, which warns when no Streamlit server runs.
+    st_logger.set_log_level("error")
+    from dashboard import data
+    from dashboard.export import command
+
+    data.settings.cache_clear()  # the data layer must read the --url just set
+    return command.run(args, settings)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Measure every page (cold, warm, floor), memory, seeding, the naive funnel and the export."""
+    from dashboard.bench.cli import run_bench
+
+    return run_bench(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``opsdash`` and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="opsdash",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--url", help="SQLAlchemy URL of the warehouse (overrides settings)")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("run", cmd_run, "Start the dashboard; the first start generates the sample warehouse.")
+    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+
+    p = add(
+        "seed",
+        cmd_seed,
+        "Generate a deterministic sample chain into the warehouse (replaces its tables).",
+    )
+    p.add_argument(
+        "--leads", type=_positive_int, default=300_000, help="number of leads (default 300000)"
+    )
+    p.add_argument(
+        "--end-date", type=_iso_date, default=None, help="last day of data (default today)"
+    )
+    p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+
+    p = add(
+        "load",
+        cmd_load,
+        "Validate and load one CSV (UTF-8 or GBK) or XLSX file per table from DIR; all or nothing.",
+    )
+    p.add_argument("directory", type=_existing_dir, metavar="DIR")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the report")
+
+    p = add(
+        "dump",
+        cmd_dump,
+        "Write the warehouse's tables as CSV files into DIR (the format load reads).",
+    )
+    p.add_argument("directory", type=Path, metavar="DIR")
+    p.add_argument(
+        "--table", action="append", choices=schema.TABLE_ORDER, help="only this table (repeatable)"
+    )
+
+    add("init", cmd_init, "Create the schema's tables in the warehouse if missing.")
+
+    p = add(
+        "bench",
+        cmd_bench,
+        "Benchmark every page against the performance budgets; write bench.json and bench.md.",
+    )
+    from dashboard.bench.cli import add_arguments as add_bench_arguments
+
+    add_bench_arguments(p, _positive_int)
+
+    from dashboard.export.options import add_arguments
+
+    p = add(
+        "export",
+        cmd_export,
+        "Write the weekly pack (cover + one sheet per page) or a detail export to an .xlsx file.",
+    )
+    add_arguments(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``opsdash`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a clear one-line error instead of a traceback
+        if os.environ.get("OPSDASH_DEBUG"):
+            raise
+        print(f"opsdash {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["main", "build_parser", "duckdb_url"]

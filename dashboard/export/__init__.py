@@ -1,0 +1,1 @@
+"""Excel exports: sheet definitions that pages provide, and the workbook writer."""

@@ -1,0 +1,145 @@
+"""``load_directory``: read a folder of table files, validate everything, then write or not at all.
+
+Nothing is written unless every check passes; then all incoming tables go to the warehouse
+in one ``replace_tables`` call (atomic: a file swap for DuckDB, a transaction for servers).
+Tables with a file in the folder are replaced wholly; the others are kept as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dashboard import schema
+from dashboard.i18n import LANGUAGES
+from dashboard.loading import constraints
+from dashboard.loading.existing import ExistingWarehouse, WarehouseUnreadable
+from dashboard.loading.problems import Problem, Problems
+from dashboard.loading.reading import ReadError, discover, read_table
+from dashboard.loading.rules import Context, run_rules
+from dashboard.loading.tables import TableData, build_table
+from dashboard.settings import Settings
+from dashboard.warehouse.writer import replace_tables
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The outcome of a load: written or not, what, and every problem and warning."""
+
+    ok: bool
+    source: str
+    tables: dict[str, int] = field(default_factory=dict)  # table -> rows written (when ok)
+    problems: tuple[Problem, ...] = ()  # listed problems (capped)
+    problem_count: int = 0  # every problem found, listed or not
+    warnings: tuple[Problem, ...] = ()
+    batch_id: int | None = None
+
+    @property
+    def omitted(self) -> int:
+        """Problems found but not listed."""
+        return self.problem_count - len(self.problems)
+
+
+def load_directory(settings: Settings, path: str | Path, lang: str = "zh") -> LoadResult:
+    """Validate every table file in ``path`` and, only if all is well, load them in one batch."""
+    lang = lang if lang in LANGUAGES else "zh"
+    folder = Path(path)
+    problems, warnings = Problems(lang), Problems(lang)
+    if not folder.is_dir():
+        problems.add("", None, None, "load.no_folder", path=str(folder))
+        return _failed(folder, problems, warnings)
+    incoming, unreadable = _read_folder(folder, problems, warnings)
+    with ExistingWarehouse(settings) as existing:
+        try:
+            _validate(incoming, unreadable, existing, problems)
+        except WarehouseUnreadable as exc:
+            problems.add("", None, None, "load.warehouse_unreadable", detail=str(exc))
+    # The read-only connection is closed here, before anything is written.
+    if problems:
+        return _failed(folder, problems, warnings)
+    frames = {name: data.frame for name, data in incoming.items()}
+    try:
+        batch_id = replace_tables(settings, frames, source=str(folder.resolve()))
+    except Exception as exc:  # the writer leaves the warehouse as it was; report why
+        detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+        problems.add("", None, None, "load.write_failed", detail=detail)
+        return _failed(folder, problems, warnings)
+    return LoadResult(
+        ok=True,
+        source=str(folder),
+        tables={name: len(frame) for name, frame in frames.items()},
+        warnings=tuple(warnings.listed),
+        batch_id=batch_id,
+    )
+
+
+def _read_folder(
+    folder: Path, problems: Problems, warnings: Problems
+) -> tuple[dict[str, TableData], set[str]]:
+    """Read and type every table file; files that cannot be read are problems."""
+    found = discover(folder)
+    for name, code in found.ignored:
+        warnings.add(name, None, None, code)
+    unreadable: set[str] = set()
+    for name, code, params in found.refused:
+        problems.add(name, None, None, code, **params)
+        unreadable.add(Path(name).stem.lower())
+    if not found.tables and not found.refused:
+        problems.add(
+            folder.name, None, None, "load.no_tables", expected=", ".join(schema.TABLE_ORDER)
+        )
+    incoming: dict[str, TableData] = {}
+    for table in schema.TABLE_ORDER:
+        path = found.tables.get(table)
+        if path is None:
+            continue
+        try:
+            raw = read_table(table, path)
+        except ReadError as exc:
+            problems.add(path.name, None, None, exc.code, **exc.params)
+            unreadable.add(table)
+            continue
+        data = build_table(raw, problems)
+        if len(data) == 0:
+            warnings.add(path.name, None, None, "load.warn_no_rows")
+        incoming[table] = data
+    # A table whose file was refused is not "absent": checks must not fall back to the
+    # warehouse's copy of it, which the user meant to replace.
+    unreadable -= set(incoming)
+    return incoming, unreadable
+
+
+def _validate(incoming, unreadable, existing, problems) -> None:
+    for data in incoming.values():
+        constraints.check_unique(data, problems)
+        constraints.check_enums(data, problems)
+    constraints.check_references(incoming, unreadable, existing, problems)
+    run_rules(
+        Context(incoming=incoming, unreadable=unreadable, existing=existing, problems=problems)
+    )
+
+
+def _failed(folder: Path, problems: Problems, warnings: Problems) -> LoadResult:
+    return LoadResult(
+        ok=False,
+        source=str(folder),
+        problems=_by_file_and_row(problems.listed),
+        problem_count=problems.total,
+        warnings=tuple(warnings.listed),
+    )
+
+
+def _by_file_and_row(problems: list[Problem]) -> tuple[Problem, ...]:
+    """Problems grouped by file (in load order) and row, as someone fixing the files reads them.
+
+    Folder-level problems come first, then each file's header problems, then its rows; the
+    order of checking is kept among problems on the same row.
+    """
+    rank = {name: i for i, name in enumerate(schema.TABLE_ORDER)}
+
+    def key(item: tuple[int, Problem]):
+        index, problem = item
+        row = problem.row if problem.row is not None else 0
+        return (rank.get(Path(problem.file).stem.lower(), -1), row, index)
+
+    return tuple(p for _, p in sorted(enumerate(problems), key=key))

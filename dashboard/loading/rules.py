@@ -1,0 +1,353 @@
+"""Domain rules the schema cannot declare, as a list of small named rule functions.
+
+Each rule looks only at the tables it needs, skips cells that already failed to parse
+(those are reported once, by the parser), and reports every row it rejects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dashboard.loading import referrals
+from dashboard.loading.existing import ExistingWarehouse
+from dashboard.loading.problems import Problems, show_key, show_value
+from dashboard.loading.tables import TableData
+
+
+@dataclass
+class Context:
+    """What the rules see: the incoming tables, the current warehouse, the problem list."""
+
+    incoming: dict[str, TableData]
+    unreadable: set[str]
+    existing: ExistingWarehouse
+    problems: Problems
+
+
+Rule = Callable[[Context], None]
+RULES: list[tuple[str, Rule]] = []
+
+
+def rule(name: str) -> Callable[[Rule], Rule]:
+    """Register a rule under ``name`` (the order of definition is the order of checking)."""
+
+    def register(func: Rule) -> Rule:
+        RULES.append((name, func))
+        return func
+
+    return register
+
+
+# (table, column) -> (lowest, highest) allowed, None for unbounded. Money and counts may
+# not be negative; scorecard targets may be any number (a target can be a cut, e.g. -10%).
+RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
+    ("leads", "deal_amount"): (0, None),
+    ("orders", "amount"): (0, None),
+    ("channel_daily", "impressions"): (0, None),
+    ("channel_daily", "clicks"): (0, None),
+    ("channel_daily", "spend"): (0, None),
+    ("experiment_exposures", "value"): (0, None),
+    ("staff_training", "hours"): (0, None),
+    ("budgets", "amount"): (0, None),
+    ("expenses", "amount"): (0, None),
+    ("referral_rewards", "amount"): (0, None),
+    ("clinics", "doctors"): (0, None),
+    ("clinics", "staff"): (0, None),
+    ("feedback", "score"): (1, 5),
+    ("experiment_variants", "planned_share"): (0, 1),
+    ("calendar", "quarter"): (1, 4),
+    ("calendar", "month"): (1, 12),
+    ("calendar", "iso_week"): (1, 53),
+    ("calendar", "day_of_week"): (1, 7),
+    ("cities", "lat"): (-90, 90),
+    ("cities", "lon"): (-180, 180),
+    ("clinics", "lat"): (-90, 90),
+    ("clinics", "lon"): (-180, 180),
+    ("customers", "home_lat"): (-90, 90),
+    ("customers", "home_lon"): (-180, 180),
+}
+LEAD_STAGES = ("created_at", "inquiry_at", "booked_at", "arrived_at", "paid_at")
+SHARE_TOLERANCE = 0.001  # shares written as 0.3333 three times still count as summing to 1
+CYCLE_SHOWN = 10  # customer ids listed per referral cycle
+
+
+def _true(values) -> np.ndarray:
+    """A boolean (possibly nullable) result as a plain array, null counting as False."""
+    return pd.Series(values).fillna(False).to_numpy(dtype=bool)
+
+
+def _usable(data: TableData, *cols: str) -> np.ndarray:
+    """Rows whose columns parsed and are not null."""
+    return data.clean(*cols) & data.frame[list(cols)].notna().all(axis=1).to_numpy()
+
+
+def _report(ctx, data, column, code, mask, values=None, **params) -> None:
+    hit = np.flatnonzero(mask)
+    per_row = None
+    if values is not None:
+        shown = values.iloc[hit[: ctx.problems.max_per_kind]]
+        per_row = {"value": [show_value(show_key(v)) for v in shown]}
+    ctx.problems.add_rows(data.file, column, code, data.rows[hit], per_row=per_row, **params)
+
+
+@rule("ranges")
+def check_ranges(ctx: Context) -> None:
+    """Money and counts not negative; scores, shares, calendar parts and coordinates in range."""
+    for (name, col), (low, high) in RANGES.items():
+        data = ctx.incoming.get(name)
+        if data is None or not data.has(col):
+            continue
+        values = data.frame[col]
+        ok = _usable(data, col)
+        if low == 0 and high is None:
+            wrong = ok & _true(values < 0)
+            _report(ctx, data, col, "load.negative", wrong, values)
+        else:
+            wrong = ok & (_true(values < low) | _true(values > high))
+            _report(ctx, data, col, "load.out_of_range", wrong, values, low=low, high=high)
+        # Later rules skip these cells, so one bad value gives one message.
+        data.mark_bad(col, wrong)
+
+
+@rule("clicks_within_impressions")
+def check_clicks(ctx: Context) -> None:
+    """A channel cannot get more clicks than impressions on a day."""
+    data = ctx.incoming.get("channel_daily")
+    if data is None:
+        return
+    ok = _usable(data, "clicks", "impressions")
+    over = ok & _true(data.frame["clicks"] > data.frame["impressions"])
+    _report(ctx, data, "clicks", "load.clicks_over_impressions", over, data.frame["clicks"])
+
+
+@rule("lead_stages_in_order")
+def check_lead_stages(ctx: Context) -> None:
+    """created_at ≤ inquiry_at ≤ booked_at ≤ arrived_at ≤ paid_at for the stages a lead has."""
+    data = ctx.incoming.get("leads")
+    if data is None:
+        return
+    frame = data.frame
+    # The latest stage seen so far on each row, and which stage that was; a skipped
+    # (empty) stage leaves both unchanged, so each stage is compared with the last one present.
+    last = frame["created_at"].where(data.clean("created_at"))
+    last_stage = np.zeros(len(frame), dtype=np.int64)
+    for j, col in enumerate(LEAD_STAGES[1:], start=1):
+        if not data.has(col):
+            continue
+        current = frame[col].where(data.clean(col))
+        wrong = _true(current < last)
+        for prev in np.unique(last_stage[wrong]):
+            mask = wrong & (last_stage == prev)
+            earlier = LEAD_STAGES[prev]
+            _report(ctx, data, col, "load.stage_order", mask, current, earlier=earlier, later=col)
+        present = current.notna().to_numpy()
+        last = last.where(~present, current)
+        last_stage = np.where(present, j, last_stage)
+
+
+@rule("deal_amount_needs_paid_at")
+def check_deal_amount(ctx: Context) -> None:
+    """A lead has a deal amount only when it was paid."""
+    data = ctx.incoming.get("leads")
+    if data is None or not data.has("deal_amount"):
+        return
+    amount = _usable(data, "deal_amount")
+    unpaid = data.clean("paid_at") & data.frame["paid_at"].isna().to_numpy()
+    _report(ctx, data, "deal_amount", "load.deal_without_paid", amount & unpaid)
+
+
+@rule("variant_shares")
+def check_variants(ctx: Context) -> None:
+    """Per experiment: planned shares sum to 1 and exactly one variant is the control."""
+    data = ctx.incoming.get("experiment_variants")
+    if data is None or not data.has("experiment_id", "planned_share", "is_control"):
+        return
+    frame = data.frame.assign(
+        _row=data.rows, _ok=_usable(data, "experiment_id", "planned_share", "is_control")
+    )
+    frame = frame[frame["experiment_id"].notna().to_numpy()]
+    groups = frame.groupby("experiment_id", sort=False)
+    summary = pd.DataFrame(
+        {
+            "row": groups["_row"].min(),
+            "all_ok": groups["_ok"].all(),
+            "total": groups["planned_share"].sum(),
+            "controls": groups["is_control"].sum(),
+        }
+    )
+    # An experiment with a bad row is skipped: its sum would only repeat that row's problem.
+    summary = summary[summary["all_ok"]]
+    off = summary[(summary["total"] - 1).abs() > SHARE_TOLERANCE]
+    ctx.problems.add_rows(
+        data.file,
+        "planned_share",
+        "load.shares_not_one",
+        off["row"].to_numpy(),
+        per_row={
+            "experiment": off.index.astype(str).tolist(),
+            "total": [f"{v:.4g}" for v in off["total"]],
+        },
+    )
+    wrong = summary[summary["controls"] != 1]
+    ctx.problems.add_rows(
+        data.file,
+        "is_control",
+        "load.control_count",
+        wrong["row"].to_numpy(),
+        per_row={
+            "experiment": wrong.index.astype(str).tolist(),
+            "count": wrong["controls"].astype(int).tolist(),
+        },
+    )
+
+
+@rule("date_ranges_ordered")
+def check_date_ranges(ctx: Context) -> None:
+    """An experiment does not end before it starts; a target period does not end before it starts."""
+    for name, start, end in (
+        ("experiments", "started_on", "ended_on"),
+        ("scorecard_targets", "period_start", "period_end"),
+    ):
+        data = ctx.incoming.get(name)
+        if data is None or not data.has(start, end):
+            continue
+        ok = _usable(data, start, end)
+        wrong = ok & _true(data.frame[end] < data.frame[start])
+        _report(ctx, data, end, "load.ends_before_start", wrong, data.frame[end], start=start)
+
+
+@rule("no_self_referral")
+def check_self_referral(ctx: Context) -> None:
+    """Nobody refers themselves, and no reward is paid for referring oneself."""
+    for name, own, other in (
+        ("customers", "customer_id", "referrer_id"),
+        ("referral_rewards", "referred_id", "referrer_id"),
+    ):
+        data = ctx.incoming.get(name)
+        if data is None or not data.has(own, other):
+            continue
+        ok = _usable(data, own, other)
+        same = ok & _true(data.frame[own] == data.frame[other])
+        _report(ctx, data, other, "load.self_referral", same, data.frame[other])
+
+
+@rule("no_referral_cycles")
+def check_referral_cycles(ctx: Context) -> None:
+    """No chain of referrals leads back to where it started (A → B → A, or longer)."""
+    data = ctx.incoming.get("customers")
+    if data is None or not data.has("customer_id", "referrer_id"):
+        return
+    ids_col = data.frame["customer_id"]
+    # Only rows with a good, first-seen id become nodes: duplicates are reported elsewhere.
+    nodes = _usable(data, "customer_id") & ~ids_col.duplicated(keep="first").to_numpy()
+    positions = np.flatnonzero(nodes)
+    ids = ids_col.to_numpy(dtype=np.int64, na_value=0)[positions]
+    ref_ok = _usable(data, "referrer_id")[positions]
+    refs = data.frame["referrer_id"].to_numpy(dtype=np.int64, na_value=0)[positions]
+    nxt = referrals.successors(ids, refs, ref_ok)
+    labels = referrals.cycle_labels(nxt)
+    starts = np.unique(labels[labels >= 0])  # smallest node index = first in file order
+    if not len(starts):
+        return
+    sizes = np.bincount(labels[labels >= 0])[starts]
+    listed = starts[: ctx.problems.max_per_kind]
+    chains = []
+    for start, size in zip(listed, sizes, strict=False):
+        members = referrals.walk(nxt, int(start), CYCLE_SHOWN)
+        text = " → ".join(str(ids[m]) for m in members)
+        tail = " → …" if size > CYCLE_SHOWN else ""
+        chains.append(f"{text}{tail} → {ids[members[0]]}")
+    ctx.problems.add_rows(
+        data.file,
+        "referrer_id",
+        "load.referral_cycle",
+        data.rows[positions[starts]],
+        per_row={"chain": chains, "size": sizes[: len(listed)].tolist()},
+    )
+
+
+@rule("scorecard_scope")
+def check_scorecard_scope(ctx: Context) -> None:
+    """A target's scope_id is 0 for the chain, a known city for a city, a known clinic for a clinic."""
+    data = ctx.incoming.get("scorecard_targets")
+    if data is None or not data.has("scope_kind", "scope_id"):
+        return
+    ok = _usable(data, "scope_kind", "scope_id")
+    kind, scope_id = data.frame["scope_kind"], data.frame["scope_id"]
+    chain = ok & _true(kind == "chain")
+    _report(ctx, data, "scope_id", "load.chain_scope_id", chain & _true(scope_id != 0), scope_id)
+    for scope, table, column in (("city", "cities", "city_id"), ("clinic", "clinics", "clinic_id")):
+        if table in ctx.unreadable:
+            continue
+        mask = ok & _true(kind == scope)
+        if not mask.any():
+            continue
+        known = _keys(ctx, table, column)
+        missing = mask & ~scope_id.isin(known).to_numpy()
+        _report(ctx, data, "scope_id", "load.unknown_scope", missing, scope_id, parent=table)
+
+
+def _keys(ctx: Context, table: str, column: str) -> pd.Series:
+    """Key values of a table: the incoming file's if it is in the load, else the warehouse's."""
+    data = ctx.incoming.get(table)
+    if data is not None:
+        return data.frame[column][_usable(data, column)]
+    return ctx.existing.keys(table, (column,))[column]
+
+
+@rule("calendar_consistent")
+def check_calendar(ctx: Context) -> None:
+    """Calendar rows agree with their date (ISO week, week start, month start, parts)."""
+    data = ctx.incoming.get("calendar")
+    if data is None or not data.has("date"):
+        return
+    day = data.frame["date"]
+    iso = day.dt.isocalendar()
+    expected = {
+        "iso_year": iso["year"],
+        "iso_week": iso["week"],
+        "week_start": day - pd.to_timedelta(day.dt.day_of_week, unit="D"),
+        "month_start": day - pd.to_timedelta(day.dt.day - 1, unit="D"),
+        "year": day.dt.year,
+        "quarter": day.dt.quarter,
+        "month": day.dt.month,
+        "day_of_week": day.dt.day_of_week + 1,
+    }
+    for col, want in expected.items():
+        if not data.has(col):
+            continue
+        ok = _usable(data, "date", col)
+        got = data.frame[col]
+        differs = ok & _true(got != want)
+        hit = np.flatnonzero(differs)[: ctx.problems.max_per_kind]
+        ctx.problems.add_rows(
+            data.file,
+            col,
+            "load.calendar_mismatch",
+            data.rows[np.flatnonzero(differs)],
+            per_row={
+                "value": [show_key(v) for v in got.iloc[hit]],
+                "expected": [show_key(v) for v in want.iloc[hit]],
+            },
+        )
+
+
+@rule("phone_not_scientific")
+def check_phone(ctx: Context) -> None:
+    """Phone numbers that Excel turned into 1.38E+10 have lost digits and cannot be loaded."""
+    data = ctx.incoming.get("customers")
+    if data is None or not data.has("phone"):
+        return
+    phone = data.frame["phone"]
+    mangled = _usable(data, "phone") & _true(phone.str.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+"))
+    _report(ctx, data, "phone", "load.phone_scientific", mangled, phone)
+
+
+def run_rules(ctx: Context) -> None:
+    """Run every registered rule."""
+    for _name, func in RULES:
+        func(ctx)

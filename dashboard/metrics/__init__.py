@@ -1,0 +1,1 @@
+"""Pure metric logic: KPI definitions, ratios, comparisons. No Streamlit, no SQL."""

@@ -1,0 +1,314 @@
+"""The red-black board's verdicts: every treatment against its control, checked and classified.
+
+Input is per-variant aggregates (one row per experiment and variant); output is one row per
+comparison with its statistics, the sample-ratio check, the guardrail, the BH-adjusted p-value,
+the power figures and a verdict:
+
+- ``attention`` — the experiment failed the SRM check (p < 0.001), has no single control, or a
+  significant winner's guardrail got significantly worse; kept off both lists;
+- ``too_early`` — a variant of the pair has fewer than 150 units or 10 conversions;
+- ``red`` / ``black`` — BH-adjusted p < 0.05 and the 95% intervals of the absolute and of the
+  relative lift lie wholly above / below zero (so a listed verdict never contradicts an
+  interval shown beside it; the pooled z-test and the unpooled intervals can disagree near
+  the threshold, and then the comparison stays inconclusive);
+- ``inconclusive`` — everything else.
+
+The BH family is every main-metric comparison on the board that has a p-value, whatever list it
+lands on; guardrail tests are not corrected (a harm signal should err on the side of flagging).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.metrics import abtest_power
+from dashboard.metrics.abtest import (
+    Comparison,
+    compare_means,
+    compare_proportions,
+    moments,
+    srm_check,
+)
+from dashboard.metrics.multiple_testing import benjamini_hochberg
+
+ALPHA = 0.05
+GUARDRAIL_ALPHA = 0.05  # raw, not BH-adjusted: see the module docstring
+MIN_UNITS = 150
+MIN_CONVERSIONS = 10
+DEFAULT_TARGET_LIFT = 0.10
+VERDICTS = ("red", "black", "attention", "inconclusive", "too_early")
+
+
+@dataclass(frozen=True)
+class BoardSettings:
+    """The board's thresholds (the issue's defaults)."""
+
+    alpha: float = ALPHA
+    min_units: int = MIN_UNITS
+    min_conversions: int = MIN_CONVERSIONS
+    target_lift: float = DEFAULT_TARGET_LIFT
+    power: float = abtest_power.POWER
+
+
+def evaluate(
+    experiments: pd.DataFrame,
+    variants: pd.DataFrame,
+    traffic: dict[int, float],
+    settings: BoardSettings | None = None,
+) -> pd.DataFrame:
+    """One row per treatment-vs-control comparison with statistics, checks and verdict.
+
+    ``experiments`` has experiment_id, metric, has_guardrail; ``variants`` has experiment_id,
+    variant_code, is_control, planned_share, units, conversions, value_sum, value_sq_sum,
+    guardrail_units, guardrail_events; ``traffic`` is recent units per day per experiment.
+    """
+    cfg = settings or BoardSettings()
+    rows: list[dict] = []
+    by_experiment: dict[int, list[dict]] = {}
+    for arm in variants.to_dict("records"):
+        by_experiment.setdefault(int(arm["experiment_id"]), []).append(arm)
+    for exp in experiments.to_dict("records"):
+        exp_id = int(exp["experiment_id"])
+        rows.extend(_experiment_rows(exp, by_experiment.get(exp_id, []), traffic.get(exp_id), cfg))
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["p_adjusted"] = benjamini_hochberg(frame["p_value"].tolist())
+    verdicts = [_verdict(r, cfg) for r in frame.to_dict("records")]
+    frame["verdict"] = [v for v, _ in verdicts]
+    frame["reason"] = [r for _, r in verdicts]
+    return frame
+
+
+COLUMNS = [
+    "experiment_id", "metric", "variant_code", "control_code",
+    "units_c", "units_t", "conv_c", "conv_t", "share_c", "share_t",
+    "control_value", "treatment_value",
+    "abs_lift", "abs_lo", "abs_hi", "rel_lift", "rel_lo", "rel_hi",
+    "statistic", "df", "p_value", "chance_to_beat", "test_reason",
+    "srm_chi2", "srm_p", "srm_failed", "srm_reason", "no_control",
+    "has_guardrail", "guard_c", "guard_t", "guard_diff", "guard_lo", "guard_hi", "guard_p",
+    "guard_worse", "guard_reason",
+    "too_early", "units_short", "conversions_short", "days_to_minimum",
+    "mde_rel", "mde_abs", "needed_units", "remaining_units", "days_needed",
+]  # fmt: skip
+
+
+def _experiment_rows(exp: dict, arms: list[dict], per_day: float | None, cfg: BoardSettings):
+    srm = srm_check([int(a["units"]) for a in arms], [float(a["planned_share"]) for a in arms])
+    controls = [a for a in arms if bool(a["is_control"])]
+    base = {
+        "experiment_id": int(exp["experiment_id"]),
+        "metric": exp["metric"],
+        "srm_chi2": srm.chi2,
+        "srm_p": srm.p_value,
+        "srm_failed": srm.failed,
+        "srm_reason": srm.reason,
+        "has_guardrail": bool(exp["has_guardrail"]),
+    }
+    if len(controls) != 1:
+        return [{**base, "no_control": True}]
+    control = controls[0]
+    total_share = sum(float(a["planned_share"]) for a in arms)
+    total_units = sum(int(a["units"]) for a in arms)
+    metric = exp["metric"]
+    return [
+        {
+            **base,
+            "no_control": False,
+            **_pair(metric, control, arm, total_share),
+            **_guardrail(exp, control, arm),
+            **_minimum(control, arm, per_day, total_share, cfg),
+            **_power(metric, control, arm, per_day, total_share, total_units, cfg),
+        }
+        for arm in arms
+        if not bool(arm["is_control"])
+    ]
+
+
+def _comparison(metric: str, c, t) -> Comparison:
+    if metric == "revenue":
+        return compare_means(
+            int(c["units"]), float(c["value_sum"]), float(c["value_sq_sum"]),
+            int(t["units"]), float(t["value_sum"]), float(t["value_sq_sum"]),
+        )  # fmt: skip
+    return compare_proportions(
+        int(c["conversions"]), int(c["units"]), int(t["conversions"]), int(t["units"])
+    )
+
+
+def _pair(metric: str, c, t, total_share: float) -> dict:
+    cmp = _comparison(metric, c, t)
+    return {
+        "variant_code": t["variant_code"],
+        "control_code": c["variant_code"],
+        "units_c": int(c["units"]),
+        "units_t": int(t["units"]),
+        "conv_c": int(c["conversions"]),
+        "conv_t": int(t["conversions"]),
+        "share_c": _share(c, total_share),
+        "share_t": _share(t, total_share),
+        "control_value": cmp.control,
+        "treatment_value": cmp.treatment,
+        "abs_lift": cmp.absolute.estimate,
+        "abs_lo": cmp.absolute.low,
+        "abs_hi": cmp.absolute.high,
+        "rel_lift": cmp.relative.estimate,
+        "rel_lo": cmp.relative.low,
+        "rel_hi": cmp.relative.high,
+        "statistic": cmp.statistic,
+        "df": cmp.df,
+        "p_value": cmp.p_value,
+        "chance_to_beat": cmp.chance_to_beat,
+        "test_reason": cmp.reason or cmp.relative.reason,
+    }
+
+
+def _share(arm, total_share: float) -> float | None:
+    return float(arm["planned_share"]) / total_share if total_share > 0 else None
+
+
+def _guardrail(exp: dict, c: dict, t: dict) -> dict:
+    if not bool(exp["has_guardrail"]):
+        return {"guard_reason": "none"}
+    if int(c["guardrail_units"]) <= 0 or int(t["guardrail_units"]) <= 0:
+        return {"guard_reason": "not_tracked"}
+    g = compare_proportions(
+        int(c["guardrail_events"]), int(c["guardrail_units"]),
+        int(t["guardrail_events"]), int(t["guardrail_units"]),
+    )  # fmt: skip
+    # Higher guardrail-event rates (refunds, complaints) are worse.
+    worse = g.p_value is not None and g.p_value < GUARDRAIL_ALPHA and (g.absolute.estimate or 0) > 0
+    return {
+        "guard_c": g.control,
+        "guard_t": g.treatment,
+        "guard_diff": g.absolute.estimate,
+        "guard_lo": g.absolute.low,
+        "guard_hi": g.absolute.high,
+        "guard_p": g.p_value,
+        "guard_worse": worse,
+        "guard_reason": g.reason,
+    }
+
+
+def _minimum(c, t, per_day: float | None, total_share: float, cfg: BoardSettings) -> dict:
+    units_short = max(0, cfg.min_units - int(c["units"]), cfg.min_units - int(t["units"]))
+    conv_short = max(
+        0, cfg.min_conversions - int(c["conversions"]), cfg.min_conversions - int(t["conversions"])
+    )
+    days = 0.0 if units_short == conv_short == 0 else None
+    if days is None and per_day and total_share > 0:
+        days = 0.0
+        for arm in (c, t):
+            arm_day = per_day * float(arm["planned_share"]) / total_share
+            units, conv = int(arm["units"]), int(arm["conversions"])
+            need_u = max(0, cfg.min_units - units)
+            need_c = max(0, cfg.min_conversions - conv)
+            conv_day = arm_day * conv / units if units else 0.0
+            if (need_u and not arm_day) or (need_c and not conv_day):
+                days = None
+                break
+            days = max(
+                days, need_u / arm_day if need_u else 0.0, need_c / conv_day if need_c else 0.0
+            )
+    return {
+        "too_early": units_short > 0 or conv_short > 0,
+        "units_short": units_short,
+        "conversions_short": conv_short,
+        "days_to_minimum": days,
+    }
+
+
+def _baseline(metric: str, c) -> tuple[float | None, float | None]:
+    """The control's level and standard deviation of the main metric."""
+    n = int(c["units"])
+    if n <= 0:
+        return None, None
+    if metric == "revenue":
+        mean, var = moments(n, float(c["value_sum"]), float(c["value_sq_sum"]))
+        return mean, (math.sqrt(var) if var else None)
+    rate = int(c["conversions"]) / n
+    return rate, abtest_power.conversion_sigma(rate)
+
+
+def _power(metric, c, t, per_day, total_share, total_units, cfg: BoardSettings) -> dict:
+    level, sigma = _baseline(metric, c)
+    n_c, n_t = int(c["units"]), int(t["units"])
+    out: dict = {}
+    if not level or not sigma:
+        return out
+    if n_c > 0 and n_t > 0:
+        d = abtest_power.detectable_effect(n_c, n_t / n_c, cfg.alpha, cfg.power)
+        if d is not None:
+            out["mde_abs"] = d * sigma
+            out["mde_rel"] = d * sigma / abs(level)
+    share_c, share_t = float(c["planned_share"]), float(t["planned_share"])
+    if share_c <= 0 or share_t <= 0 or total_share <= 0:
+        return out
+    effect = cfg.target_lift * abs(level) / sigma
+    n1 = abtest_power.sample_size(effect, share_t / share_c, cfg.alpha, cfg.power)
+    if n1 is None:
+        return out
+    # Every arm runs at its planned share, so the whole experiment needs n₁ ÷ control share.
+    needed = math.ceil(n1 * total_share / share_c)
+    remaining = max(0, needed - total_units)
+    out["needed_units"] = needed
+    out["remaining_units"] = remaining
+    out["days_needed"] = (remaining / per_day) if per_day else (0.0 if remaining == 0 else None)
+    return out
+
+
+def _verdict(row: dict, cfg: BoardSettings) -> tuple[str, str | None]:
+    if _flag(row["no_control"]):
+        return "attention", "no_control"
+    if _flag(row["srm_failed"]):
+        return "attention", "srm"
+    if _flag(row["too_early"]):
+        return "too_early", None
+    if not _present(row["p_value"]):
+        return "inconclusive", row["test_reason"] or "undefined"
+    significant = _present(row["p_adjusted"]) and row["p_adjusted"] < cfg.alpha
+    if significant and _above(row, "abs_lo") and _above(row, "rel_lo", missing=True):
+        if _flag(row["guard_worse"]):
+            return "attention", "guardrail"
+        return "red", None
+    if significant and _below(row, "abs_hi") and _below(row, "rel_hi", missing=True):
+        return "black", None
+    return "inconclusive", None
+
+
+def _present(x) -> bool:
+    return x is not None and not _nan(x)
+
+
+def _above(row: dict, key: str, missing: bool = False) -> bool:
+    """The interval bound lies above zero (``missing`` when the bound is undefined)."""
+    return row[key] > 0 if _present(row[key]) else missing
+
+
+def _below(row: dict, key: str, missing: bool = False) -> bool:
+    """The interval bound lies below zero (``missing`` when the bound is undefined)."""
+    return row[key] < 0 if _present(row[key]) else missing
+
+
+def _nan(x) -> bool:
+    return isinstance(x, float) and math.isnan(x)
+
+
+def _flag(x) -> bool:
+    """A boolean column's value: NaN/None (not applicable) count as False."""
+    return x is not None and not _nan(x) and bool(x)
+
+
+def ranked(board: pd.DataFrame, verdict: str) -> pd.DataFrame:
+    """The comparisons with ``verdict``, in list order (red: by interval's lower bound, best first;
+    black: by upper bound, worst first; others: by experiment and variant)."""
+    part = board[board["verdict"] == verdict].copy()
+    if verdict == "red":
+        key = part["rel_lo"].astype(float).fillna(part["abs_lo"].astype(float))
+        return part.assign(_k=key).sort_values("_k", ascending=False).drop(columns="_k")
+    if verdict == "black":
+        key = part["rel_hi"].astype(float).fillna(part["abs_hi"].astype(float))
+        return part.assign(_k=key).sort_values("_k", ascending=True).drop(columns="_k")
+    return part.sort_values(["experiment_id", "variant_code"], na_position="first")

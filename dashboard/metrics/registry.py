@@ -1,0 +1,201 @@
+"""The KPI registry: each KPI defined once (id, unit, direction, query, column or formula).
+
+Names in both languages live in the catalogue under ``kpi.<id>``; the scorecard, the
+weekly review, the overview and the exports all read these definitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from dashboard.i18n import t
+from dashboard.metrics.arithmetic import roi, safe_div
+
+UNITS = ("count", "money", "rate", "ratio", "days", "score", "hours")
+DIRECTIONS = ("up", "down")
+PERSPECTIVES = ("financial", "customer", "process", "learning")
+
+Formula = Callable[[Mapping[str, float | None]], float | None]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI: how it is computed, shown and judged."""
+
+    id: str
+    unit: str
+    direction: str
+    query: str
+    column: str | None = None
+    formula: Formula | None = None
+    perspective: str | None = None
+    # True when the value accumulates over the period (a count or sum): a target is then
+    # prorated by elapsed days while the period is in progress. False for levels (rates,
+    # averages, ratios), which are judged against the target itself.
+    cumulative: bool = False
+
+    def __post_init__(self) -> None:
+        bad_perspective = self.perspective is not None and self.perspective not in PERSPECTIVES
+        if self.unit not in UNITS or self.direction not in DIRECTIONS or bad_perspective:
+            raise ValueError(f"bad KPI definition {self.id}")
+        if (self.column is None) == (self.formula is None):
+            raise ValueError(f"KPI {self.id} needs exactly one of column or formula")
+
+    def name(self, lang: str) -> str:
+        """The KPI's name in ``lang``."""
+        return t(f"kpi.{self.id}", lang)
+
+    def value(self, row: Mapping[str, float | None]) -> float | None:
+        """The KPI's value from a result row of its query."""
+        if self.formula is not None:
+            return self.formula(row)
+        value = row.get(self.column)
+        return None if value is None else float(value)
+
+    @property
+    def higher_is_better(self) -> bool:
+        """True when a larger value is good."""
+        return self.direction == "up"
+
+
+def _cac(row: Mapping[str, float | None]) -> float | None:
+    return safe_div(row.get("spend"), row.get("new_customers"))
+
+
+def _roi(row: Mapping[str, float | None]) -> float | None:
+    return roi(row.get("new_customer_revenue"), row.get("spend"))
+
+
+def _per_customer(row: Mapping[str, float | None]) -> float | None:
+    return safe_div(row.get("revenue"), row.get("paying_customers"))
+
+
+def _repeat(row: Mapping[str, float | None]) -> float | None:
+    return safe_div(row.get("returning_customers"), row.get("paying_customers"))
+
+
+def _satisfaction(row: Mapping[str, float | None]) -> float | None:
+    return safe_div(row.get("score_sum"), row.get("responses"))
+
+
+def _top_share(row: Mapping[str, float | None]) -> float | None:
+    return safe_div(row.get("top_scores"), row.get("responses"))
+
+
+def _arrival_rate(row: Mapping[str, float | None]) -> float | None:
+    return safe_div(row.get("arrivals"), row.get("bookings"))
+
+
+def _booking_completion(row: Mapping[str, float | None]) -> float | None:
+    return safe_div(row.get("bookings"), row.get("inquiries"))
+
+
+def _complaint_rate(row: Mapping[str, float | None]) -> float | None:
+    return safe_div(row.get("complaints"), row.get("responses"))
+
+
+def _training_per_staff(row: Mapping[str, float | None]) -> float | None:
+    # Average staff on the payroll of open clinics over the period's days.
+    return safe_div(row.get("training_hours"), safe_div(row.get("staff_days"), row.get("days")))
+
+
+def _first_visits_per_doctor(row: Mapping[str, float | None]) -> float | None:
+    doctors = safe_div(row.get("doctor_days"), row.get("days"))
+    return safe_div(safe_div(row.get("first_visits"), doctors), row.get("months"))
+
+
+# kpi_funnel, kpi_money and kpi_quality at grain 'total' give the period's values (overview,
+# weekly review, scorecard); at grain 'week', 'day' or 'city' they feed trends, sparklines,
+# pacing and league tables. A test checks every KPI against pandas at each grain.
+_FUNNEL = "kpi_funnel"
+_MONEY = "kpi_money"
+_QUALITY = "kpi_quality"
+
+# One KPI per line reads as a table, so the formatter leaves this block alone.
+# fmt: off
+KPIS: dict[str, Kpi] = {
+    k.id: k
+    for k in (
+        Kpi("impressions", "count", "up", _FUNNEL, column="impressions", cumulative=True),
+        Kpi("inquiries", "count", "up", _FUNNEL, column="inquiries", cumulative=True),
+        Kpi("bookings", "count", "up", _FUNNEL, column="bookings", cumulative=True),
+        Kpi("arrivals", "count", "up", _FUNNEL, column="arrivals", cumulative=True),
+        Kpi("paid_deals", "count", "up", _FUNNEL, column="paid_deals", cumulative=True),
+        Kpi("revenue", "money", "up", _MONEY, column="revenue", perspective="financial",
+            cumulative=True),
+        Kpi("spend", "money", "down", _MONEY, column="spend", cumulative=True),
+        Kpi("new_customers", "count", "up", _MONEY, column="new_customers", cumulative=True),
+        Kpi("cac", "money", "down", _MONEY, formula=_cac, perspective="financial"),
+        Kpi("marketing_roi", "ratio", "up", _MONEY, formula=_roi, perspective="financial"),
+        # The balanced scorecard's other KPIs (issue #5), each with its perspective.
+        Kpi("value_per_customer", "money", "up", _MONEY, formula=_per_customer,
+            perspective="financial"),
+        Kpi("new_members", "count", "up", _QUALITY, column="new_members", perspective="customer",
+            cumulative=True),
+        Kpi("satisfaction_mean", "score", "up", _QUALITY, formula=_satisfaction,
+            perspective="customer"),
+        Kpi("satisfaction_top_share", "rate", "up", _QUALITY, formula=_top_share,
+            perspective="customer"),
+        Kpi("repeat_rate", "rate", "up", _MONEY, formula=_repeat, perspective="customer"),
+        Kpi("arrival_rate", "rate", "up", _FUNNEL, formula=_arrival_rate, perspective="process"),
+        Kpi("booking_completion", "rate", "up", _FUNNEL, formula=_booking_completion,
+            perspective="process"),
+        Kpi("lead_to_arrival_days", "days", "down", _FUNNEL, column="lead_to_arrival_days",
+            perspective="process"),
+        Kpi("complaint_rate", "rate", "down", _QUALITY, formula=_complaint_rate,
+            perspective="process"),
+        Kpi("training_hours_per_staff", "hours", "up", _QUALITY, formula=_training_per_staff,
+            perspective="learning", cumulative=True),
+        Kpi("first_visits_per_doctor", "ratio", "up", _QUALITY, formula=_first_visits_per_doctor,
+            perspective="learning"),
+    )
+}
+# fmt: on
+
+# The scorecard's KPIs by perspective, in display order (the issue's list).
+SCORECARD_KPIS: dict[str, tuple[str, ...]] = {
+    "financial": ("revenue", "value_per_customer", "marketing_roi", "cac"),
+    "customer": ("new_members", "satisfaction_mean", "satisfaction_top_share", "repeat_rate"),
+    "process": ("arrival_rate", "booking_completion", "lead_to_arrival_days", "complaint_rate"),
+    "learning": ("training_hours_per_staff", "first_visits_per_doctor"),
+}
+
+# The weekly review's headline KPIs, in display order (two rows of five on a projector).
+WEEKLY_KPIS: tuple[str, ...] = (
+    "inquiries",
+    "arrivals",
+    "paid_deals",
+    "revenue",
+    "value_per_customer",
+    "new_customers",
+    "spend",
+    "cac",
+    "marketing_roi",
+    "arrival_rate",
+)
+
+OVERVIEW_KPIS: tuple[str, ...] = (
+    "impressions",
+    "inquiries",
+    "arrivals",
+    "paid_deals",
+    "revenue",
+    "spend",
+    "new_customers",
+    "cac",
+    "marketing_roi",
+)
+
+
+def kpi(kpi_id: str) -> Kpi:
+    """The registered KPI ``kpi_id``."""
+    return KPIS[kpi_id]
+
+
+def register(*kpis: Kpi) -> None:
+    """Add KPIs to the registry (each page's module registers its own at import)."""
+    for k in kpis:
+        if k.id in KPIS and KPIS[k.id] != k:
+            raise ValueError(f"KPI {k.id} defined twice")
+        KPIS[k.id] = k

@@ -1,0 +1,186 @@
+"""Channel CAC / ROI: per channel (or kind, or tier) economics, weekly spend and revenue, LTV,
+the budget against plan and the private-traffic planner's actual rates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+
+from dashboard import data
+from dashboard.filters import Filters, Scope
+from dashboard.metrics import channels as cm
+from dashboard.metrics import planner as pl
+from dashboard.reports import budget
+from dashboard.reports.channels_sheets import sheets
+
+__all__ = ["ChannelsData", "PrivateTraffic", "load", "sheets"]
+
+
+@dataclass(frozen=True)
+class PrivateTraffic:
+    """The planner's actual rates over the filtered period, with the counts behind them."""
+
+    followers: int
+    arrived: int
+    cohort_customers: int
+    repeaters: int
+    referred: int
+    cohort_orders: int
+    cohort_revenue: float
+    inputs: pl.PlannerInputs
+    result: pl.PlannerResult
+
+
+@dataclass(frozen=True)
+class ChannelsData:
+    """What the channels page shows, for the filters and the page's controls."""
+
+    filters: Filters
+    horizon: int
+    grouping: str
+    rank_by: str
+    data_end: date | None
+    ltv_from: date
+    ltv_to: date
+    rows: pd.DataFrame  # one row per channel or group, sums + derived ratios, ranked
+    totals: dict[str, object]  # sums + derived ratios over every shown channel
+    weekly: pd.DataFrame  # week × row key: spend, revenue
+    private: PrivateTraffic
+    budget: budget.BudgetData
+    is_empty: bool
+
+    @property
+    def mature_share(self) -> float | None:
+        """Share of the period's new customers whose whole horizon lies before the data's end."""
+        return self.totals.get("mature_share")
+
+
+def _pick(value: object, allowed: tuple, default: object) -> object:
+    """A control's value when it is one of the allowed options, else the default (odd URLs)."""
+    for option in allowed:
+        if str(value) == str(option):
+            return option
+    return default
+
+
+def ltv_window(data_end: date) -> tuple[date, date]:
+    """The LTV cohort's first-order days: 730 to 365 days before the data's end, inclusive.
+
+    Everyone whose first order falls there has had a whole 365 days observed by the end.
+    """
+    return (
+        data_end - timedelta(days=2 * cm.LTV_DAYS - 1),
+        data_end - timedelta(days=cm.LTV_DAYS),
+    )
+
+
+def _channels(scope: Scope, filters: Filters) -> pd.DataFrame:
+    """The channels the page shows: all, or those the channel filter picked."""
+    channels = data.run("filter_channels", None, scope)
+    if filters.channels:
+        channels = channels[channels["channel_id"].isin(filters.channels)]
+    return channels
+
+
+def _cohorts(filters: Filters, scope: Scope, data_end: date) -> pd.DataFrame:
+    # The cohort does not depend on the page's period: running it over the cohort's own
+    # window keeps one cache entry while the period changes.
+    first, last = ltv_window(data_end)
+    return cm.cohort_wide(data.run("channels_ltv", filters.with_period(first, last), scope))
+
+
+def rank(rows: pd.DataFrame, rank_by: str) -> pd.DataFrame:
+    """Rows ordered best first by ``rank_by`` (direction from the registry); low-sample and "—" last."""
+    # Volumes (spend, new customers) rank biggest first; ratios follow their KPI's direction.
+    higher = cm.kpi(rank_by).higher_is_better if rank_by in cm.DERIVED else True
+    value = pd.to_numeric(rows[rank_by], errors="coerce")
+    order = pd.DataFrame(
+        {
+            "missing": value.isna(),
+            "low": rows["low_sample"].astype(bool) if rank_by in cm.DERIVED else False,
+            "value": -value if higher else value,
+        },
+        index=rows.index,
+    )
+    ordered = rows.loc[order.sort_values(["missing", "low", "value"], kind="stable").index]
+    ranked = ordered.reset_index(drop=True)
+    ranked.insert(0, "rank", range(1, len(ranked) + 1))
+    return ranked
+
+
+def weekly_by(weekly: pd.DataFrame, channels: pd.DataFrame, grouping: str) -> pd.DataFrame:
+    """Spend and new customers' revenue per week and row key (channel id, kind or tier)."""
+    keys = channels[["channel_id", "kind", "tier"]]
+    rows = weekly.merge(keys, on="channel_id", how="inner")
+    rows["key"] = rows["channel_id"].astype(str) if grouping == "channel" else rows[grouping]
+    out = rows.groupby(["week_start", "key"], as_index=False)[["spend", "new_customer_revenue"]]
+    return out.sum().rename(columns={"new_customer_revenue": "revenue"})
+
+
+def private_traffic(summary: pd.DataFrame) -> PrivateTraffic:
+    """The planner's actual rates from the WeChat channels' figures."""
+    counts = cm.private_traffic(summary)
+    inputs = pl.actual_inputs(
+        followers=int(counts["followers"]),
+        arrived=int(counts["arrived"]),
+        customers=int(counts["customers"]),
+        repeaters=int(counts["repeaters"]),
+        referred=int(counts["referred"]),
+        orders=int(counts["orders"]),
+        revenue=counts["revenue"],
+    )
+    return PrivateTraffic(
+        followers=int(counts["followers"]),
+        arrived=int(counts["arrived"]),
+        cohort_customers=int(counts["customers"]),
+        repeaters=int(counts["repeaters"]),
+        referred=int(counts["referred"]),
+        cohort_orders=int(counts["orders"]),
+        cohort_revenue=counts["revenue"],
+        inputs=inputs,
+        result=pl.revenue(inputs),
+    )
+
+
+def load(
+    filters: Filters,
+    scope: Scope,
+    horizon: int = cm.DEFAULT_HORIZON,
+    grouping: str = cm.DEFAULT_GROUPING,
+    rank_by: str = cm.DEFAULT_RANK,
+    data_end: date | None = None,
+) -> ChannelsData:
+    """Everything the channels page shows for the filters and the page's controls."""
+    horizon = int(_pick(horizon, cm.HORIZONS, cm.DEFAULT_HORIZON))
+    grouping = str(_pick(grouping, cm.GROUPINGS, cm.DEFAULT_GROUPING))
+    rank_by = str(_pick(rank_by, cm.RANKABLE, cm.DEFAULT_RANK))
+    if data_end is None:
+        as_of = data.data_as_of()
+        data_end = as_of.date() if as_of else filters.end
+    end_ts = datetime.combine(data_end + timedelta(days=1), time.min)
+    weekly = data.run("channels_weekly", filters, scope, horizon_days=horizon, data_end_ts=end_ts)
+    shown = _channels(scope, filters)
+    summary = cm.summarise(weekly, shown)
+    channels = cm.combine(summary, _cohorts(filters, scope, data_end))
+    rows = rank(cm.derive(cm.group(channels, grouping)), rank_by)
+    sums = cm.total(channels)
+    totals = {**sums, **cm.derive_row(sums)}
+    ltv_from, ltv_to = ltv_window(data_end)
+    is_empty = not any(sums[c] for c in ("spend", "leads", "new_customers", "impressions"))
+    return ChannelsData(
+        filters=filters,
+        horizon=horizon,
+        grouping=grouping,
+        rank_by=rank_by,
+        data_end=data_end,
+        ltv_from=ltv_from,
+        ltv_to=ltv_to,
+        rows=rows,
+        totals=totals,
+        weekly=weekly_by(weekly, shown, grouping),
+        private=private_traffic(summary),
+        budget=budget.load(filters, scope, data_end),
+        is_empty=is_empty,
+    )

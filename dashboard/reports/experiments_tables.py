@@ -1,0 +1,281 @@
+"""The red-black board's tables: one column registry for the page (formatted) and Excel (typed).
+
+Each table is a list of column keys. On the page a key is one formatted cell (e.g. a lift with
+its interval); in Excel it expands into typed columns with units (lift, low, high; a value that
+is a rate for conversion tests and ¥ per unit for revenue tests becomes two columns).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from dashboard.formatting import DASH, fmt_date, fmt_delta, fmt_value
+from dashboard.i18n import t
+from dashboard.metrics.arithmetic import is_missing
+
+if TYPE_CHECKING:
+    from dashboard.reports.experiments import ExperimentsData
+
+LIST_COLUMNS: dict[str, list[str]] = {
+    "red": ["experiment", "variant", "metric", "values", "abs_ci", "rel_ci", "p_value",
+            "p_adjusted", "chance_to_beat", "guardrail", "units_pair"],
+    "black": ["experiment", "variant", "metric", "values", "abs_ci", "rel_ci", "p_value",
+              "p_adjusted", "chance_to_beat", "guardrail", "units_pair"],
+    "attention": ["experiment", "variant", "reason", "srm_p", "metric", "rel_ci", "p_adjusted",
+                  "guardrail", "units_pair"],
+    "inconclusive": ["experiment", "variant", "metric", "rel_ci", "p_value", "p_adjusted",
+                     "chance_to_beat", "mde_rel", "needed_units", "remaining_units",
+                     "days_needed"],
+    "too_early": ["experiment", "variant", "units_pair", "conv_pair", "units_short",
+                  "conversions_short", "days_to_minimum"],
+    "all": ["experiment", "variant", "verdict", "metric", "units_pair", "conv_pair", "values",
+            "abs_ci", "rel_ci", "p_value", "p_adjusted", "chance_to_beat", "srm_p",
+            "guardrail", "mde_rel", "needed_units", "days_needed"],
+    "detail": ["variant", "verdict", "values", "abs_ci", "rel_ci", "p_value", "p_adjusted",
+               "chance_to_beat", "guardrail", "mde_rel", "needed_units", "days_needed"],
+}  # fmt: skip
+# Page cells that hold two figures; in Excel each becomes its own columns.
+PAIRS = {
+    "values": ("control_value", "treatment_value"),
+    "units_pair": ("units_c", "units_t"),
+    "conv_pair": ("conv_c", "conv_t"),
+}
+TIMELINE_COLUMNS = ["day", "variant", "units_pair", "rel_ci", "abs_ci", "p_value"]
+VARIANT_COLUMNS = ["variant", "role", "planned", "observed", "units", "conversions", "rate_ci",
+                   "mean_ci", "guard_rate"]  # fmt: skip
+
+# Plain numeric keys: key -> unit.
+PLAIN = {
+    "units_c": "count", "units_t": "count", "conv_c": "count", "conv_t": "count",
+    "units": "count", "conversions": "count", "units_short": "count",
+    "conversions_short": "count", "needed_units": "count", "remaining_units": "count",
+    "p_value": "number", "p_adjusted": "number", "srm_p": "number", "chance_to_beat": "rate",
+    "mde_rel": "rate", "days_needed": "days", "days_to_minimum": "days", "planned": "rate",
+    "observed": "rate", "guard_rate": "rate", "day": "date",
+}  # fmt: skip
+
+
+def label(key: str, lang: str) -> str:
+    """The header of a column key."""
+    return t(f"abtest.col.{key}", lang)
+
+
+MINUS = "\u2212"  # the typographic minus, as fmt_delta writes it
+
+
+def _pct(x) -> str:
+    return DASH if is_missing(x) else f"{float(x):+.1%}".replace("-", MINUS)
+
+
+def _p(x) -> str:
+    if is_missing(x):
+        return DASH
+    return "<0.0001" if float(x) < 0.0001 else f"{float(x):.4f}"
+
+
+def _p_eq(x) -> str:
+    """A p-value after "p": "= 0.0123" or "< 0.0001"."""
+    if is_missing(x):
+        return DASH
+    return "< 0.0001" if float(x) < 0.0001 else f"= {float(x):.4f}"
+
+
+def _metric_unit(metric: str) -> str:
+    return "money" if metric == "revenue" else "rate"
+
+
+def _lift(x, metric: str, lang: str) -> str:
+    return fmt_delta(None if is_missing(x) else float(x), _metric_unit(metric), lang)
+
+
+def _points(x) -> str:
+    """A rate difference in percentage points without its unit (interval bounds)."""
+    return f"{float(x) * 100:+.1f}".replace("-", MINUS)
+
+
+def _ci(est, lo, hi, fmt, bound_fmt=None) -> str:
+    if is_missing(est):
+        return DASH
+    if is_missing(lo) or is_missing(hi):
+        return fmt(est)
+    bound = bound_fmt or fmt
+    return f"{fmt(est)} [{bound(lo)}, {bound(hi)}]"
+
+
+def _name(row: dict, prefix: str, lang: str) -> str:
+    code = row.get(f"{prefix}_code") if prefix != "experiment" else None
+    name = row.get(f"{prefix}_{lang}") if prefix != "experiment" else row.get(f"name_{lang}")
+    if is_missing(name):
+        return DASH
+    return f"{code} · {name}" if code else str(name)
+
+
+def _true(x) -> bool:
+    """True only for a present, truthy flag (NaN and None are not True)."""
+    return not is_missing(x) and x is not None and bool(x)
+
+
+def _guardrail(row: dict, lang: str) -> str:
+    reason = row.get("guard_reason")
+    if not _true(row.get("has_guardrail")) or reason == "none":
+        return t("abtest.guard.none", lang)
+    if reason == "not_tracked" or is_missing(row.get("guard_diff")):
+        return t("abtest.guard.not_tracked", lang)
+    status = "worse" if _true(row.get("guard_worse")) else "ok"
+    diff = fmt_delta(float(row["guard_diff"]), "rate", lang)
+    return t(f"abtest.guard.{status}", lang, diff=diff, p=_p_eq(row.get("guard_p")))
+
+
+def _reason(row: dict, lang: str) -> str:
+    reason = row.get("reason")
+    if is_missing(reason) or not reason:
+        return DASH
+    return t(f"abtest.reason.{reason}", lang, p=_p_eq(row.get("srm_p")))
+
+
+def cell(row: dict, key: str, lang: str) -> str:
+    """One formatted cell of a board or variant row."""
+    metric = row.get("metric") or "conversion"
+    unit = _metric_unit(metric)
+    if key == "experiment":
+        return _name(row, "experiment", lang)
+    if key in ("variant", "control"):
+        return _name(row, key, lang)
+    if key == "metric":
+        return t(f"abtest.metric.{metric}", lang)
+    if key == "day":
+        return fmt_date(as_date(row.get("day")))
+    if key == "verdict":
+        return t(f"abtest.verdict.{row['verdict']}", lang)
+    if key == "role":
+        return t("abtest.role.control" if row.get("is_control") else "abtest.role.treatment", lang)
+    if key in ("control_value", "treatment_value"):
+        v = row.get(key)
+        return fmt_value(None if is_missing(v) else float(v), unit, lang)
+    if key == "values":
+        return " → ".join(cell(row, k, lang) for k in PAIRS[key])
+    if key in PAIRS:
+        return " / ".join(cell(row, k, lang) for k in PAIRS[key])
+    if key == "abs_ci":
+        fmt = lambda x: _lift(x, metric, lang)  # noqa: E731
+        bound = _points if metric != "revenue" else fmt
+        return _ci(row.get("abs_lift"), row.get("abs_lo"), row.get("abs_hi"), fmt, bound)
+    if key == "rel_ci":
+        return _ci(row.get("rel_lift"), row.get("rel_lo"), row.get("rel_hi"), _pct)
+    if key == "rate_ci":
+        fmt = lambda x: fmt_value(float(x), "rate", lang)  # noqa: E731
+        return _ci(row.get("rate"), row.get("rate_lo"), row.get("rate_hi"), fmt)
+    if key == "mean_ci":
+        if metric != "revenue":
+            return DASH
+        fmt = lambda x: fmt_value(float(x), "money", lang)  # noqa: E731
+        return _ci(row.get("mean"), row.get("mean_lo"), row.get("mean_hi"), fmt)
+    if key == "guardrail":
+        return _guardrail(row, lang)
+    if key == "reason":
+        return _reason(row, lang)
+    if key in ("p_value", "p_adjusted", "srm_p"):
+        return _p(row.get(key))
+    if key == "mde_rel":
+        v = row.get(key)
+        return DASH if is_missing(v) else f"±{float(v):.1%}"
+    v = row.get(key)
+    return fmt_value(None if is_missing(v) else float(v), PLAIN.get(key, "number"), lang)
+
+
+def display(frame: pd.DataFrame, keys: list[str], lang: str) -> pd.DataFrame:
+    """The table as the page shows it: formatted text cells under translated headers."""
+    rows = [{label(k, lang): cell(r, k, lang) for k in keys} for r in frame.to_dict("records")]
+    return pd.DataFrame(rows, columns=[label(k, lang) for k in keys])
+
+
+@dataclass(frozen=True)
+class ExperimentDetail:
+    """One experiment as the detail section shows it."""
+
+    meta: dict[str, str]
+    comparisons: pd.DataFrame
+    variants: pd.DataFrame
+    timeline: pd.DataFrame  # label, day, rel_lift, rel_lo, rel_hi … for the chart
+    timeline_table: pd.DataFrame  # the table beneath the chart
+    metric: str
+
+
+def detail(report: ExperimentsData, experiment_id: int, lang: str) -> ExperimentDetail:
+    """The hypothesis, owner, dates, metric, comparisons, variants and timeline of one experiment."""
+    exp = report.experiments[report.experiments["experiment_id"] == experiment_id].iloc[0]
+    running = is_missing(exp["ended_on"]) or exp["ended_on"] is None
+    meta = {
+        "name": str(exp[f"name_{lang}"]),
+        "code": str(exp["code"]),
+        "hypothesis": str(exp[f"hypothesis_{lang}"]),
+        "owner": str(exp["owner"]),
+        "surface": t(f"abtest.surface.{exp['surface']}", lang),
+        "metric": t(f"abtest.metric.{exp['metric']}", lang),
+        "dates": t(
+            "abtest.dates_running" if running else "abtest.dates_ended",
+            lang,
+            start=fmt_date(as_date(exp["started_on"])),
+            end=DASH if running else fmt_date(as_date(exp["ended_on"])),
+        ),
+        "units": fmt_value(float(exp["units"]), "count", lang),
+        "srm": _srm_text(exp, lang),
+        "guardrail": t(
+            "abtest.guardrail_yes" if exp["has_guardrail"] else "abtest.guardrail_no", lang
+        ),  # fmt: skip
+    }
+    board = report.board[report.board["experiment_id"] == experiment_id]
+    variants = report.variants[report.variants["experiment_id"] == experiment_id]
+    timeline = report.timeline[report.timeline["experiment_id"] == experiment_id]
+    names = variants.set_index("variant_code")[f"name_{lang}"].to_dict()
+    timeline = timeline.assign(
+        label=[f"{c} · {names.get(c, c)}" for c in timeline["variant_code"]],
+        metric=exp["metric"],
+        **{f"variant_{lang}": [names.get(c) for c in timeline["variant_code"]]},
+    )
+    return ExperimentDetail(
+        meta=meta,
+        comparisons=display(board, LIST_COLUMNS["detail"], lang),
+        variants=display(variant_names(variants, lang), VARIANT_COLUMNS, lang),
+        timeline=timeline,
+        timeline_table=display(timeline.iloc[::-1], TIMELINE_COLUMNS, lang),
+        metric=str(exp["metric"]),
+    )
+
+
+def forest_frame(report: ExperimentsData, lang: str) -> pd.DataFrame:
+    """The forest plot's rows: every comparison, labelled, grouped by list in board order."""
+    parts = [report.listed(v) for v in ("red", "black", "attention", "inconclusive", "too_early")]
+    rows = pd.concat(parts, ignore_index=True) if parts else report.board
+    rows = rows[rows["variant_code"].notna()]
+    labels = [f"{r[f'name_{lang}']} · {r['variant_code']}" for r in rows.to_dict("records")]
+    return rows.assign(label=labels)[["label", "verdict", "rel_lift", "rel_lo", "rel_hi"]]
+
+
+def experiment_options(report: ExperimentsData, lang: str) -> dict[int, str]:
+    """Experiment id -> "name (code)" for the detail picker, most recent first."""
+    e = report.experiments
+    return {
+        int(i): f"{n} ({c})"
+        for i, n, c in zip(e["experiment_id"], e[f"name_{lang}"], e["code"], strict=True)
+    }
+
+
+def variant_names(variants: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Variant rows with their names under the keys the cell formatter reads."""
+    return variants.rename(columns={"name_zh": "variant_zh", "name_en": "variant_en"})
+
+
+def as_date(value):
+    """A date from a date, timestamp or string; None when missing."""
+    return pd.Timestamp(value).date() if not is_missing(value) and value is not None else None
+
+
+def _srm_text(exp, lang: str) -> str:
+    if is_missing(exp.get("srm_p")):
+        return DASH
+    key = "abtest.srm_failed" if _true(exp["srm_failed"]) else "abtest.srm_ok"
+    return t(key, lang, p=_p_eq(exp["srm_p"]), chi2=f"{float(exp['srm_chi2']):.2f}")

@@ -1,0 +1,235 @@
+"""Funnel: the cohort funnel of the period, its breakdown, weekly conversion, traffic or retention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from dashboard import data
+from dashboard.filters import Filters, Scope
+from dashboard.formatting import fmt_date, fmt_value
+from dashboard.i18n import LANGUAGES, t
+from dashboard.metrics import funnel as fm
+from dashboard.metrics import traffic_retention as tr
+from dashboard.reports.funnel_sheets import display, rules, sheets
+
+__all__ = ["FunnelData", "FunnelTexts", "display", "load", "rules", "sheets", "texts"]
+
+_NAME_QUERIES = {"channel": "filter_channels", "city": "filter_cities", "clinic": "filter_clinics"}
+
+
+@dataclass(frozen=True)
+class FunnelData:
+    """What the funnel page shows."""
+
+    filters: Filters
+    comparison_filters: Filters
+    window: int
+    dimension: str
+    top_n: int
+    comparison: str
+    data_end: datetime | None
+    maturing_after: datetime
+    cohort_leads: int
+    maturing_leads: int
+    stages: pd.DataFrame
+    breakdown: pd.DataFrame
+    weekly: pd.DataFrame
+    clinics: pd.DataFrame
+    chain: tr.ChainSummary
+    is_empty: bool
+
+    @property
+    def maturing_share(self) -> float | None:
+        """Share of the cohort that has not had the full window yet."""
+        return self.maturing_leads / self.cohort_leads if self.cohort_leads else None
+
+
+def _pick(value: object, allowed: tuple, default: object) -> object:
+    """A control's value when it is one of the allowed options, else the default (odd URLs)."""
+    return value if value in allowed else default
+
+
+def load(
+    filters: Filters,
+    scope: Scope,
+    window: int = fm.DEFAULT_WINDOW,
+    dimension: str = fm.DEFAULT_DIMENSION,
+    top_n: int = fm.DEFAULT_TOP_N,
+    comparison: str = fm.DEFAULT_COMPARISON,
+) -> FunnelData:
+    """Everything the funnel page shows for the filters and the page's controls."""
+    window = int(_pick(window, fm.WINDOWS, fm.DEFAULT_WINDOW))
+    dimension = str(_pick(dimension, fm.DIMENSIONS, fm.DEFAULT_DIMENSION))
+    top_n = int(_pick(top_n, fm.TOP_N, fm.DEFAULT_TOP_N))
+    comparison = str(_pick(comparison, fm.COMPARISONS, fm.DEFAULT_COMPARISON))
+    data_end = data.data_as_of()
+    cutoff = fm.maturing_after(data_end, window)
+    params = {"window_days": window, "mature_after": cutoff}
+
+    row = data.run("funnel_stages", filters, scope, **params).iloc[0].to_dict()
+    stages = fm.stage_table(row)
+    cohort = int(row.get("leads") or 0)
+    maturing = int(row.get("maturing_leads") or 0)
+
+    breakdown = _breakdown(filters, scope, window, dimension, top_n)
+    cmp_filters = fm.comparison_filters(filters, comparison)
+    weekly = fm.align_comparison(
+        _weekly(filters, scope, params), _weekly(cmp_filters, scope, params)
+    )
+    clinics = _clinics(filters, scope)
+    return FunnelData(
+        filters=filters,
+        comparison_filters=cmp_filters,
+        window=window,
+        dimension=dimension,
+        top_n=top_n,
+        comparison=comparison,
+        data_end=data_end,
+        maturing_after=cutoff,
+        cohort_leads=cohort,
+        maturing_leads=maturing,
+        stages=stages,
+        breakdown=breakdown,
+        weekly=weekly,
+        clinics=clinics,
+        chain=tr.summarise(clinics),
+        is_empty=cohort == 0 and not (row.get("impressions") or 0),
+    )
+
+
+def _weekly(filters: Filters, scope: Scope, params: dict[str, object]) -> pd.DataFrame:
+    weekly = data.run("funnel_weekly", filters, scope, **params)
+    weekly["week_start"] = pd.to_datetime(weekly["week_start"])
+    return fm.mark_maturing(fm.with_rates(weekly))
+
+
+def _names(dimension: str, scope: Scope) -> dict[object, dict[str, str]]:
+    """Display names of a dimension's members in every language: key -> {lang: name}."""
+    if dimension == "specialty":
+        codes = ("eye", "dental", "aesthetic")
+        return {c: {lang: t(f"specialty.{c}", lang) for lang in LANGUAGES} for c in codes}
+    ref = data.run(_NAME_QUERIES[dimension], None, scope)
+    id_col = f"{dimension}_id"
+    return {
+        int(r[id_col]): {lang: str(r[f"name_{lang}"]) for lang in LANGUAGES}
+        for r in ref.to_dict("records")
+    }
+
+
+def _breakdown(
+    filters: Filters, scope: Scope, window: int, dimension: str, top_n: int
+) -> pd.DataFrame:
+    """The top N members of the dimension plus "other", with names and rates."""
+    raw = data.run("funnel_breakdown", filters, scope, window_days=window, dimension=dimension)
+    key = raw["key_code"] if dimension == "specialty" else raw["key_id"]
+    frame = raw.drop(columns=["key_id", "key_code"]).assign(key=key.tolist(), members=1)
+    if dimension != "specialty":
+        frame["key"] = frame["key"].astype(int)
+    frame = fm.with_rates(fm.top_n_with_other(frame, top_n))
+    names = _names(dimension, scope)
+    for lang in LANGUAGES:
+        frame[f"name_{lang}"] = [
+            t("funnel.other", lang, n=int(m)) if other else names.get(k, {}).get(lang, str(k))
+            for k, other, m in zip(frame["key"], frame["is_other"], frame["members"], strict=True)
+        ]
+    return frame
+
+
+def _clinics(filters: Filters, scope: Scope) -> pd.DataFrame:
+    """Traffic or retention per clinic with clinic and city names."""
+    raw = data.run("funnel_traffic", filters, scope)
+    clinics = tr.classify(raw, filters.start, filters.end)
+    clinic_names = _names("clinic", scope)
+    city_names = _names("city", scope)
+    for lang in LANGUAGES:
+        clinics[f"name_{lang}"] = [
+            clinic_names.get(int(c), {}).get(lang, str(c)) for c in clinics["clinic_id"]
+        ]
+        clinics[f"city_{lang}"] = [
+            city_names.get(int(c), {}).get(lang, str(c)) for c in clinics["city_id"]
+        ]
+    return clinics
+
+
+NAMES_LISTED = 12
+
+
+def _names_list(clinics: pd.DataFrame, ids: tuple[int, ...], lang: str) -> str:
+    """Clinic names joined for a sentence; past NAMES_LISTED the rest are counted (the table
+    below lists every clinic with its verdict)."""
+    if not ids:
+        return t("funnel.none_lacking", lang)
+    names = clinics.set_index("clinic_id")[f"name_{lang}"]
+    sep = "、" if lang == "zh" else ", "
+    text = sep.join(str(names.get(i, i)) for i in ids[:NAMES_LISTED])
+    if len(ids) > NAMES_LISTED:
+        text += sep + t("funnel.more", lang, n=len(ids) - NAMES_LISTED)
+    return text
+
+
+@dataclass(frozen=True)
+class FunnelTexts:
+    """The page's generated sentences, all from the report's numbers."""
+
+    cohort: str
+    maturing: str | None
+    comparison: str
+    lacks_traffic: str
+    lacks_retention: str
+    chain: str
+
+
+def texts(report: FunnelData, lang: str) -> FunnelTexts:
+    """The cohort, maturing, comparison and traffic-or-retention sentences in ``lang``."""
+    f, c = report.filters, report.comparison_filters
+    maturing = None
+    if report.maturing_leads:
+        maturing = t(
+            "funnel.maturing_summary",
+            lang,
+            maturing=fmt_value(report.maturing_leads, "count", lang),
+            share=fmt_value(report.maturing_share, "rate", lang),
+            cutoff=fmt_date(report.maturing_after, lang),
+            window=report.window,
+        )
+    share = f"{tr.RETENTION_MIN_SHARE:.0%}"
+    low = f"{tr.FIRST_VISITS_LOW:.0f}"
+    return FunnelTexts(
+        cohort=t(
+            "funnel.cohort_summary",
+            lang,
+            leads=fmt_value(report.cohort_leads, "count", lang),
+            start=f.start,
+            end=f.end,
+            window=report.window,
+        ),
+        maturing=maturing,
+        comparison=t(
+            "funnel.compare_caption",
+            lang,
+            compare=t(f"funnel.compare.{report.comparison}", lang),
+            start=c.start,
+            end=c.end,
+        ),
+        lacks_traffic=t(
+            "funnel.lacks_traffic",
+            lang,
+            low=low,
+            clinics=_names_list(report.clinics, report.chain.lacks_traffic, lang),
+        ),
+        lacks_retention=t(
+            "funnel.lacks_retention",
+            lang,
+            share=share,
+            clinics=_names_list(report.clinics, report.chain.lacks_retention, lang),
+        ),
+        chain=t(
+            "funnel.chain_summary",
+            lang,
+            per_doctor=fmt_value(report.chain.first_visits_per_doctor_month, "ratio", lang),
+            share=fmt_value(report.chain.retained_share, "rate", lang),
+        ),
+    )

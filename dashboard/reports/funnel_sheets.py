@@ -1,0 +1,183 @@
+"""The funnel page's tables: one Sheet per table (the Excel contract) and its on-screen form."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from dashboard.export.sheet import Column, Sheet
+from dashboard.formatting import DASH, fmt_value
+from dashboard.i18n import t
+from dashboard.metrics import traffic_retention as tr
+from dashboard.metrics.arithmetic import is_missing
+from dashboard.metrics.funnel import LEAD_STAGES, STAGES
+
+if TYPE_CHECKING:
+    from dashboard.reports.funnel import FunnelData
+
+_RATE_STAGES = STAGES[1:]
+
+
+def stage_name(stage: str, lang: str) -> str:
+    """A stage's name in ``lang``."""
+    return t(f"funnel.stage.{stage}", lang)
+
+
+def rules(lang: str, window: int) -> dict[str, str]:
+    """The definitions the page states, keyed by where they appear."""
+    share = f"{tr.RETENTION_MIN_SHARE:.0%}"
+    low, healthy = f"{tr.FIRST_VISITS_LOW:.0f}", f"{tr.FIRST_VISITS_HEALTHY:.0f}"
+    return {
+        "cohort": t("funnel.cohort_rule", lang, window=window),
+        "impressions": t("funnel.impressions_rule", lang),
+        "time": t("funnel.time_rule", lang),
+        "dash": t("funnel.dash_reason", lang),
+        "maturing": t("funnel.maturing_rule", lang, window=window),
+        "click": t("funnel.click_hint", lang),
+        "rates": t("funnel.rate_rule", lang),
+        "traffic": t("funnel.traffic_rule", lang, low=low, healthy=healthy),
+        "retention": t("funnel.retention_rule", lang, low=low, share=share),
+    }
+
+
+def _col(key: str, label_key: str, unit: str, lang: str, **values: object) -> Column:
+    return Column(key, t(f"funnel.col.{label_key}", lang, **values), unit)
+
+
+def stage_sheet(report: FunnelData, lang: str) -> Sheet:
+    """Per stage: count, conversions, drop-off, median and p75 hours from the previous stage."""
+    frame = report.stages.assign(name=[stage_name(s, lang) for s in report.stages["stage"]])
+    columns = (
+        _col("name", "stage", "text", lang),
+        _col("count", "count", "count", lang),
+        _col("from_previous", "from_previous", "rate", lang),
+        _col("from_first", "from_first", "rate", lang),
+        _col("drop_off", "drop_off", "count", lang),
+        _col("drop_off_rate", "drop_off_rate", "rate", lang),
+        _col("median_hours", "median_hours", "hours", lang),
+        _col("p75_hours", "p75_hours", "hours", lang),
+    )
+    r = rules(lang, report.window)
+    notes = (r["cohort"], r["impressions"], r["time"], r["dash"])
+    return Sheet(t("funnel.sheet.stages", lang), frame, columns, t("funnel.stages", lang), notes)
+
+
+def _rate_columns(
+    lang: str, prefix: str = "", label: str = "rate", **values: object
+) -> tuple[Column, ...]:
+    return tuple(
+        _col(f"{prefix}{s}_rate", label, "rate", lang, stage=stage_name(s, lang), **values)
+        for s in _RATE_STAGES
+    )
+
+
+def breakdown_sheet(report: FunnelData, lang: str) -> Sheet:
+    """The breakdown table: top N members plus "other", every stage and rate."""
+    dim = t(f"funnel.dimension.{report.dimension}", lang)
+    columns = (
+        _col(f"name_{lang}", report.dimension, "text", lang),
+        _col("leads", "leads", "count", lang),
+        *(Column(s, stage_name(s, lang), "count") for s in LEAD_STAGES),
+        _col("overall_rate", "overall_rate", "rate", lang),
+        *_rate_columns(lang)[1:],
+        # Impressions last: their ratio to inquiries is a period ratio, read apart.
+        Column("impressions", stage_name("impressions", lang), "count"),
+        *_rate_columns(lang)[:1],
+    )
+    title = t("funnel.breakdown", lang, dimension=dim)
+    r = rules(lang, report.window)
+    notes = (t("funnel.top_n_rule", lang, n=report.top_n), r["rates"], r["cohort"])
+    return Sheet(t("funnel.sheet.breakdown", lang), report.breakdown, columns, title, notes)
+
+
+def weekly_sheet(report: FunnelData, lang: str) -> Sheet:
+    """The table beneath the weekly conversion chart, with the comparison weeks beside it."""
+    cmp = t(f"funnel.compare.{report.comparison}", lang)
+    frame = report.weekly.assign(
+        maturing_text=[
+            t("funnel.maturing_flag." + ("yes" if m else "no"), lang)
+            for m in report.weekly["is_maturing"]
+        ]
+    )
+    columns = (
+        _col("week_start", "week_start", "date", lang),
+        _col("leads", "leads", "count", lang),
+        *(Column(s, stage_name(s, lang), "count") for s in STAGES),
+        *_rate_columns(lang),
+        _col("maturing_leads", "maturing_leads", "count", lang),
+        _col("maturing_share", "maturing_share", "rate", lang),
+        _col("maturing_text", "maturing", "text", lang),
+        _col("cmp_week_start", "cmp_week_start", "date", lang, compare=cmp),
+        *_rate_columns(lang, prefix="cmp_", label="cmp_rate", compare=cmp),
+    )
+    notes = (rules(lang, report.window)["maturing"],)
+    return Sheet(t("funnel.sheet.weekly", lang), frame, columns, t("funnel.weekly", lang), notes)
+
+
+def clinic_sheet(report: FunnelData, lang: str) -> Sheet:
+    """Traffic or retention per clinic, with both verdicts."""
+    frame = report.clinics.assign(
+        specialty_name=[t(f"specialty.{s}", lang) for s in report.clinics["specialty"]],
+        traffic_text=[
+            t(f"funnel.traffic_status.{s}", lang) for s in report.clinics["traffic_status"]
+        ],
+        retention_text=[
+            t(f"funnel.retention_status.{s}", lang) for s in report.clinics["retention_status"]
+        ],
+    )
+    columns = (
+        _col(f"name_{lang}", "clinic", "text", lang),
+        _col(f"city_{lang}", "city", "text", lang),
+        _col("traffic_text", "traffic_verdict", "text", lang),
+        _col("retention_text", "retention_verdict", "text", lang),
+        _col("per_doctor_month", "per_doctor_month", "number", lang),
+        _col("retained_share", "retained_share", "rate", lang),
+        _col("first_visits", "first_visits", "count", lang),
+        _col("doctors", "doctors", "count", lang),
+        _col("repeat_share", "repeat_share", "rate", lang),
+        _col("referred_share", "referred_share", "rate", lang),
+        _col("revenue", "revenue", "money", lang),
+        _col("specialty_name", "specialty", "text", lang),
+    )
+    r = rules(lang, report.window)
+    notes = (r["traffic"], r["retention"])
+    return Sheet(t("funnel.sheet.clinics", lang), frame, columns, t("funnel.traffic", lang), notes)
+
+
+def sheets(report: FunnelData, lang: str) -> list[Sheet]:
+    """Exactly the tables the page shows, each chart's table included."""
+    return [
+        stage_sheet(report, lang),
+        breakdown_sheet(report, lang),
+        weekly_sheet(report, lang),
+        clinic_sheet(report, lang),
+    ]
+
+
+def _fmt(value: object, unit: str, lang: str) -> str:
+    if unit == "text":
+        return (
+            DASH if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+        )
+    if is_missing(value) or (not isinstance(value, str | date | datetime) and pd.isna(value)):
+        return DASH
+    if unit in ("date", "datetime"):
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if unit == "number":
+        return f"{float(value):,.1f}"
+    if unit == "hours":
+        return f"{float(value):,.1f}"
+    if unit == "rate" and 0 < abs(float(value)) < 0.01:
+        # Impressions → inquiries is a fraction of a percent: one decimal would flatten it.
+        return f"{float(value):.3%}"
+    return fmt_value(float(value), unit, lang)
+
+
+def display(sheet: Sheet, lang: str) -> pd.DataFrame:
+    """The sheet's table as text for the screen: units formatted, missing values as "—"."""
+    out = pd.DataFrame(index=range(len(sheet.frame)))
+    for c in sheet.columns:
+        out[c.label] = [_fmt(v, c.unit, lang) for v in sheet.frame[c.key].tolist()]
+    return out

@@ -1,0 +1,143 @@
+"""Member lifecycle: stages at the period end, month-to-month flows, cohort retention, value tiers.
+
+One warehouse pass does the work (queries/members_lifecycle.sql); what comes back is a
+few thousand aggregated rows that dashboard.metrics.lifecycle turns
+into the page's tables. The repeat-purchase rate is the registry's KPI, so it means the
+same here as on the scorecard and the weekly review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from dashboard import data
+from dashboard.filters import Filters, Scope
+from dashboard.metrics import lifecycle as lc
+from dashboard.metrics.compare import Delta, compare
+from dashboard.metrics.registry import kpi
+from dashboard.reports import kpis
+from dashboard.reports.members_sheets import (
+    cohort_sheet,
+    flow_sheet,
+    rules,
+    sheets,
+    stage_sheet,
+    stage_tier_sheet,
+    tier_sheet,
+    transition_sheet,
+)
+from dashboard.reports.sheet_display import display
+
+__all__ = [
+    "MembersData",
+    "REPEAT_KPIS",
+    "cohort_sheet",
+    "display",
+    "flow_sheet",
+    "load",
+    "rules",
+    "sheets",
+    "stage_sheet",
+    "stage_tier_sheet",
+    "tier_sheet",
+    "transition_sheet",
+]
+
+REPEAT_KPIS: tuple[str, ...] = ("repeat_rate",)
+
+
+@dataclass(frozen=True)
+class MembersData:
+    """What the member lifecycle page shows."""
+
+    filters: Filters
+    thresholds: lc.Thresholds
+    tiers: lc.TierThresholds
+    thresholds_ok: bool
+    tiers_ok: bool
+    months: int
+    snapshots: tuple[date, ...]
+    stages: pd.DataFrame
+    prospects: int
+    counts: pd.DataFrame
+    flows: pd.DataFrame
+    transitions: pd.DataFrame
+    cohorts: pd.DataFrame
+    tier_table: pd.DataFrame
+    stage_tier: pd.DataFrame
+    repeat: dict[str, Delta]
+    is_empty: bool
+
+    @property
+    def last_step(self) -> tuple[date, date]:
+        """The two snapshots of the transition table: the last month end and the period end."""
+        return self.snapshots[-2], self.snapshots[-1]
+
+
+def load(
+    filters: Filters,
+    scope: Scope,
+    active_days: object = lc.DEFAULT_ACTIVE_DAYS,
+    lapse_days: object = lc.DEFAULT_LAPSE_DAYS,
+    tier_mid: object = lc.DEFAULT_TIER_MID,
+    tier_high: object = lc.DEFAULT_TIER_HIGH,
+    months: object = lc.DEFAULT_MONTHS,
+) -> MembersData:
+    """Lifecycle, flows, retention and tiers for the filters; odd control values fall back to defaults."""
+    thresholds, thresholds_ok = lc.thresholds_or_default(active_days, lapse_days)
+    tiers, tiers_ok = lc.tiers_or_default(tier_mid, tier_high)
+    months = months if months in lc.MONTH_CHOICES else lc.DEFAULT_MONTHS
+    snapshots = lc.snapshot_dates(filters.end, lc.MAX_MONTHS)
+    first_cohort, last_cohort = lc.cohort_window(filters.end)
+    frame = data.run(
+        "members_lifecycle",
+        filters,
+        scope,
+        snapshots=snapshots,
+        first_snapshot_month=lc.month_index(snapshots[0]),
+        last_bit=len(snapshots) - 1,
+        active_days=thresholds.active_days,
+        lapse_days=thresholds.lapse_days,
+        tier_mid=tiers.mid,
+        tier_high=tiers.high,
+        first_cohort=first_cohort,
+        last_cohort=last_cohort,
+    )
+    paths = frame[frame["section"] == "path"]
+    mix = frame[frame["section"] == "mix"]
+    cohorts = frame[frame["section"] == "cohort"].rename(columns={"customers": "cohort_customers"})
+    decoded = lc.decode_paths(paths, len(snapshots))
+    shown = snapshots[-(months + 1) :]
+    counts = lc.stage_counts(decoded, snapshots)
+    flows = lc.flows(decoded, snapshots, months)
+    last = flows[flows["end"] == snapshots[-1]]
+    stages = lc.stage_summary(mix)
+    return MembersData(
+        filters=filters,
+        thresholds=thresholds,
+        tiers=tiers,
+        thresholds_ok=thresholds_ok,
+        tiers_ok=tiers_ok,
+        months=months,
+        snapshots=tuple(shown),
+        stages=stages,
+        prospects=lc.prospects(mix),
+        counts=counts[counts["snapshot"].isin(shown)].reset_index(drop=True),
+        flows=flows,
+        transitions=lc.transition_table(last),
+        cohorts=lc.retention_table(cohorts, filters.end),
+        tier_table=lc.tier_summary(mix),
+        stage_tier=lc.stage_tier_table(mix),
+        repeat=_repeat(filters, scope),
+        is_empty=int(stages["customers"].sum()) == 0,
+    )
+
+
+def _repeat(filters: Filters, scope: Scope) -> dict[str, Delta]:
+    """The registry's repeat-purchase rate now and in the previous period of equal length."""
+    now = kpis.totals(REPEAT_KPIS, filters, scope)
+    before = kpis.totals(REPEAT_KPIS, filters.previous(), scope)
+    return {k: compare(now[k], before[k], kpi(k).higher_is_better) for k in REPEAT_KPIS}

@@ -1,0 +1,237 @@
+"""Referrers: the top 50 super-customers (overall, per region, per city), referral share, network.
+
+Every figure is aggregated in the warehouse; only the top lists and one referrer's network
+come back as rows. Names and phones are masked here, once, unless the viewer may see them,
+so the page, its charts and its export all carry the same (masked) values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import data, privacy
+from dashboard.filters import Filters, Scope
+from dashboard.i18n import t
+from dashboard.metrics import lifecycle as lc
+from dashboard.metrics import referrals as rf
+from dashboard.reports.referrers_sheets import (
+    group_label,
+    network_sheet,
+    ranking_sheet,
+    rule,
+    sheets,
+    weekly_sheet,
+)
+from dashboard.reports.sheet_display import display
+
+__all__ = [
+    "ReferrersData",
+    "display",
+    "group_label",
+    "group_options",
+    "load",
+    "network_messages",
+    "network_sheet",
+    "ranking_sheet",
+    "rule",
+    "sheets",
+    "weekly_sheet",
+]
+
+PERSONAL = {"name": "name", "phone": "phone"}
+
+
+@dataclass(frozen=True)
+class ReferrersData:
+    """What the referrers page shows (personal columns already masked when required)."""
+
+    filters: Filters
+    basis: str
+    level: str
+    group: object
+    groups: tuple[object, ...]
+    group_names: dict[object, dict[str, str]]
+    ranking: pd.DataFrame
+    weekly: pd.DataFrame
+    referrer_id: int | None
+    network: pd.DataFrame
+    network_truncated: bool
+    masked: bool
+    is_empty: bool
+
+    @property
+    def selected(self) -> dict | None:
+        """The selected referrer's network root row, or None when not found in the filters."""
+        root = self.network[self.network["depth"] == 0]
+        return None if root.empty else root.iloc[0].to_dict()
+
+    @property
+    def referral_share(self) -> float | None:
+        """Referred share of all new customers of the period."""
+        return rf.period_share(self.weekly)
+
+    @property
+    def active_referrers(self) -> int:
+        """Referrers with a valid referral in the shown selection (chain, region or city)."""
+        return rf.group_total(self.ranking, self.level, "referrers")
+
+    @property
+    def valid_referrals(self) -> int:
+        """Valid referrals of every ranked referrer in the shown selection."""
+        return rf.group_total(self.ranking, self.level, "valid")
+
+    @property
+    def ranking_ids(self) -> list[int]:
+        """The customer ids of the shown ranking, in rank order."""
+        return [int(i) for i in self.ranking["referrer_id"]]
+
+    @property
+    def has_network(self) -> bool:
+        """True when the selected referrer was found and brought someone."""
+        return self.selected is not None and len(self.network) > 1
+
+
+def _pick(value: object, allowed: tuple, default: object) -> object:
+    return value if value in allowed else default
+
+
+def _group_names(ranking: pd.DataFrame, level: str) -> dict[object, dict[str, str]]:
+    column = rf.GROUP_COLUMN[level]
+    if column is None or ranking.empty:
+        return {}
+    prefix = "region" if level == "region" else "city"
+    rows = ranking.drop_duplicates(column)
+    return {
+        key: {"zh": zh, "en": en}
+        for key, zh, en in zip(
+            rows[column], rows[f"{prefix}_zh"], rows[f"{prefix}_en"], strict=True
+        )
+    }
+
+
+def group_options(
+    filters: Filters, scope: Scope, basis: str, level: str
+) -> dict[object, dict[str, str]]:
+    """The regions or cities that have a ranking (best first), each with its zh and en name."""
+    basis = _pick(basis, rf.BASES, rf.DEFAULT_BASIS)
+    level = _pick(level, rf.LEVELS, rf.DEFAULT_LEVEL)
+    ranking = _ranking(filters, scope, basis)
+    names = _group_names(ranking, level)
+    return {key: names[key] for key in rf.groups(ranking, level)}
+
+
+def _ranking(filters: Filters, scope: Scope, basis: str) -> pd.DataFrame:
+    return data.run(
+        "referrers_ranking",
+        filters,
+        scope,
+        valid_basis=basis,
+        top_n=rf.TOP_N,
+        tier_mid=lc.DEFAULT_TIER_MID,
+        tier_high=lc.DEFAULT_TIER_HIGH,
+    )
+
+
+def _as_id(value: object) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def load(
+    filters: Filters,
+    scope: Scope,
+    basis: str = rf.DEFAULT_BASIS,
+    level: str = rf.DEFAULT_LEVEL,
+    group: object = None,
+    referrer_id: object = None,
+    personal: bool = False,
+) -> ReferrersData:
+    """Rankings, weekly referral share and one referrer's network for the filters.
+
+    ``personal`` is the viewer's right to see names and phones (``ctx.can_see_personal``);
+    without it every name and phone is masked before it leaves this function. Odd control
+    values fall back to the defaults; ``referrer_id`` None means the list's number one.
+    """
+    basis = _pick(basis, rf.BASES, rf.DEFAULT_BASIS)
+    level = _pick(level, rf.LEVELS, rf.DEFAULT_LEVEL)
+    ranking = _ranking(filters, scope, basis)
+    weekly = rf.share_of_new(data.run("referrers_share", filters, scope))
+    groups = tuple(rf.groups(ranking, level))
+    if groups and group not in groups:
+        group = groups[0]
+    top = rf.top_list(ranking, level, group if groups else None)
+    chosen = _as_id(referrer_id)
+    if chosen is None and not top.empty:
+        chosen = int(top["referrer_id"].iloc[0])
+    network = _network(filters, scope, chosen)
+    truncated = len(network) > rf.MAX_NETWORK_NODES
+    network = network.head(rf.MAX_NETWORK_NODES)
+    return ReferrersData(
+        filters=filters,
+        basis=basis,
+        level=level,
+        group=group if groups else None,
+        groups=groups,
+        group_names=_group_names(ranking, level),
+        ranking=privacy.mask_frame(top, personal, PERSONAL),
+        weekly=weekly,
+        referrer_id=chosen,
+        network=privacy.mask_frame(rf.network_tree(network), personal, PERSONAL),
+        network_truncated=truncated,
+        masked=not personal,
+        is_empty=ranking.empty and int(weekly["new_customers"].sum()) == 0,
+    )
+
+
+def network_messages(report: ReferrersData, lang: str) -> list[tuple[str, str]]:
+    """What to say above the network: who is selected, or why nothing is shown (text, kind)."""
+    if report.referrer_id is None:
+        return []
+    root = report.selected
+    if root is None:
+        return [(t("referrers.not_found", lang, id=report.referrer_id), "warning")]
+    row = report.ranking[report.ranking["referrer_id"] == report.referrer_id]
+    city = root[f"city_{lang}"]
+    if row.empty:
+        out = [
+            (
+                t("referrers.selected_short", lang, who=root["name"], id=root["id"], city=city),
+                "caption",
+            )
+        ]
+    else:
+        r = row.iloc[0]
+        who = f"#{int(r['rank'])} {root['name']}"
+        text = t(
+            "referrers.selected",
+            lang,
+            who=who,
+            id=root["id"],
+            city=city,
+            valid=int(r["valid"]),
+            direct=int(r["referred_all"]),
+            second=int(r["second_degree"]),
+        )
+        out = [(text, "markdown")]
+    if not report.has_network:
+        out.append((t("referrers.no_referrals", lang), "info"))
+    if report.network_truncated:
+        out.append((t("referrers.truncated", lang, n=rf.MAX_NETWORK_NODES), "info"))
+    return out
+
+
+def _network(filters: Filters, scope: Scope, referrer_id: int | None) -> pd.DataFrame:
+    if referrer_id is None:
+        return data.run("referrers_network", filters, scope, referrer_id=-1, max_nodes=1)
+    return data.run(
+        "referrers_network",
+        filters,
+        scope,
+        referrer_id=referrer_id,
+        max_nodes=rf.MAX_NETWORK_NODES + 1,
+    )

@@ -1,0 +1,203 @@
+"""Regions: the city lens — map of a metric at customers' homes, city heat tables, ranking.
+
+``load`` runs the regional queries (every figure aggregated in the warehouse) and returns a
+frozen ``RegionsData``; display frames, Plotly/pydeck inputs and the Excel sheets are built
+from it in ``regions_view`` and ``regions_sheets``. ``narrowing`` turns a click on the map or a
+table into the global filter's new city/clinic picks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+
+from dashboard import data
+from dashboard.charts.maps import CITIES_LAYER, CLINICS_LAYER, LAYER_KINDS, View, fit_view
+from dashboard.filters import Filters, Scope
+from dashboard.metrics import regions as rm
+from dashboard.reports.regions_sheets import sheets
+
+__all__ = ["RegionsData", "load", "narrowing", "pick_city", "sheets"]
+
+DEFAULT_MAP_METRIC = "customers"
+DEFAULT_TABLE_METRIC = "arrival_rate"
+DEFAULT_LAYER = "hexagon"
+
+
+@dataclass(frozen=True)
+class RegionsData:
+    """What the regions page shows (language-neutral; labels are added when displayed)."""
+
+    filters: Filters
+    map_metric: str
+    table_metric: str
+    layer: str
+    cities: pd.DataFrame  # shown cities in display order (tier, then id)
+    clinics: pd.DataFrame  # shown clinics with their period figures and marker radius
+    grid: pd.DataFrame  # map cells: cell_y, cell_x, lat, lon, value of the map metric
+    step: float
+    radius_m: float
+    view: View
+    city_totals: pd.DataFrame  # breakdown rows of grain 'city'
+    weeks: tuple[date, ...]
+    weekly: rm.HeatGrid
+    channels: pd.DataFrame  # channel_id, code, name_zh, name_en (columns of the matrix)
+    by_channel: rm.HeatGrid
+    ranking: pd.DataFrame
+    spans: tuple[tuple[date, date], tuple[date, date]]
+    unplaced: float | None  # map-metric amount with no home location (None when not additive)
+    map_style: str = ""
+    is_empty: bool = False
+
+
+def _pick(value: str | None, options: Sequence[str], default: str) -> str:
+    return value if value in options else default
+
+
+def period_weeks(start: date, end: date) -> tuple[date, ...]:
+    """Mondays of the ISO weeks that the period touches."""
+    monday = start - timedelta(days=start.weekday())
+    out = []
+    while monday <= end:
+        out.append(monday)
+        monday += timedelta(days=7)
+    return tuple(out)
+
+
+def _grain(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
+    rows = frame[frame["grain"] == grain].copy()
+    rows["city_id"] = rows["city_id"].astype("int64")
+    for col in rm.COUNT_COLUMNS:
+        rows[col] = pd.to_numeric(rows[col], errors="coerce").fillna(0).astype(float)
+    if "week_start" in rows:
+        rows["week_start"] = pd.to_datetime(rows["week_start"]).dt.date
+    return rows.reset_index(drop=True)
+
+
+def _breakdown(
+    filters: Filters, scope: Scope, spans: tuple[tuple[date, date], ...]
+) -> pd.DataFrame:
+    """Counts by city, week, channel and clinic, and the two week-on-week spans, in one run."""
+    (this_start, _), (last_start, last_end) = spans
+    first_day = min(filters.start, last_start)
+    return data.run(
+        "regions_breakdown",
+        filters,
+        scope,
+        from_ts=datetime.combine(first_day, time.min),
+        this_start=this_start,
+        last_start=last_start,
+        last_end=last_end,
+    )
+
+
+def _clinic_figures(clinics: pd.DataFrame, breakdown: pd.DataFrame, n_cities: int) -> pd.DataFrame:
+    per_clinic = _grain(breakdown, "clinic")[["clinic_id", *rm.COUNT_COLUMNS]]
+    per_clinic = per_clinic.astype({"clinic_id": "int64"})
+    out = clinics.merge(per_clinic, on="clinic_id", how="left")
+    out[list(rm.COUNT_COLUMNS)] = out[list(rm.COUNT_COLUMNS)].fillna(0.0)
+    # Smaller dots on a country-wide view, where a city's clinics sit within a few pixels.
+    many = n_cities > 4
+    out["radius"] = rm.marker_radius(
+        out["revenue"], smallest=3.0 if many else 5.0, largest=8.0 if many else 22.0
+    )
+    return out
+
+
+def _unplaced(m: rm.CityMetric, totals: pd.DataFrame, grid: pd.DataFrame) -> float | None:
+    # Distinct customers are not additive across cities, so only sums are reconciled.
+    if m.id == "customers":
+        return None
+    gap = float(totals[m.column].sum()) - float(grid["value"].sum())
+    return gap if gap > 0.005 else 0.0
+
+
+def load(
+    filters: Filters,
+    scope: Scope,
+    map_metric: str | None = DEFAULT_MAP_METRIC,
+    table_metric: str | None = DEFAULT_TABLE_METRIC,
+    layer: str | None = DEFAULT_LAYER,
+) -> RegionsData:
+    """Every figure of the regions page for ``filters`` within ``scope``."""
+    map_metric = _pick(map_metric, rm.MAP_METRICS, DEFAULT_MAP_METRIC)
+    table_metric = _pick(table_metric, rm.TABLE_METRICS, DEFAULT_TABLE_METRIC)
+    layer = _pick(layer, LAYER_KINDS, DEFAULT_LAYER)
+    cities = rm.order_cities(data.run("regions_cities", filters, scope))
+    clinics = data.run("regions_clinics", filters, scope)
+    spans = rm.week_spans(filters.end)
+    breakdown = _breakdown(filters, scope, spans)
+    totals = _grain(breakdown, "city")
+
+    step = rm.grid_step(len(cities))
+    grid = rm.cell_centres(data.run(f"regions_grid_{map_metric}", filters, scope, step=step), step)
+    view_points = pd.concat([clinics[["lat", "lon"]], cities[["lat", "lon"]]])
+    view = fit_view(view_points["lat"], view_points["lon"])
+    weeks = period_weeks(filters.start, filters.end)
+    channels = data.run("filter_channels", None, scope)
+    if filters.channels:
+        channels = channels[channels["channel_id"].isin(filters.channels)]
+    channels = channels.reset_index(drop=True)
+    m = rm.metric(table_metric)
+    return RegionsData(
+        filters=filters,
+        map_metric=map_metric,
+        table_metric=table_metric,
+        layer=layer,
+        cities=cities,
+        clinics=_clinic_figures(clinics, breakdown, len(cities)),
+        grid=grid,
+        step=step,
+        radius_m=rm.hexagon_radius_m(step, view.zoom, view.latitude),
+        view=view,
+        city_totals=totals,
+        weeks=weeks,
+        weekly=rm.heat_grid(_grain(breakdown, "week"), cities, "week_start", list(weeks), m),
+        channels=channels,
+        by_channel=rm.heat_grid(
+            _grain(breakdown, "channel").astype({"channel_id": "int64"}),
+            cities,
+            "channel_id",
+            channels["channel_id"].tolist(),
+            m,
+        ),
+        ranking=rm.ranking(
+            totals, _grain(breakdown, "this_week"), _grain(breakdown, "last_week"), cities, m
+        ),
+        spans=spans,
+        unplaced=_unplaced(rm.metric(map_metric), totals, grid),
+        map_style=data.settings().map_style,
+        is_empty=cities.empty or not totals[list(rm.COUNT_COLUMNS)].to_numpy().any(),
+    )
+
+
+def narrowing(
+    objects: Mapping[str, Sequence[Mapping[str, object]]] | None,
+    current_clinics: Sequence[int],
+    clinic_city: Mapping[int, int],
+) -> dict[str, list[int]] | None:
+    """The global filter after a click on the map: {'city': [...], 'clinic': [...]}, or None.
+
+    A clinic narrows to that clinic (and its city); a city narrows to the city and keeps only
+    the picked clinics that are in it, so a click never leaves an impossible filter.
+    """
+    objects = objects or {}
+    clinics = objects.get(CLINICS_LAYER) or []
+    if clinics and clinics[0].get("clinic_id") is not None:
+        pick = clinics[0]
+        return {"city": [int(pick["city_id"])], "clinic": [int(pick["clinic_id"])]}
+    cities = objects.get(CITIES_LAYER) or []
+    if cities and cities[0].get("city_id") is not None:
+        return pick_city(int(cities[0]["city_id"]), current_clinics, clinic_city)
+    return None
+
+
+def pick_city(
+    city_id: int, current_clinics: Sequence[int], clinic_city: Mapping[int, int]
+) -> dict[str, list[int]]:
+    """The global filter narrowed to one city (from the map or a table row)."""
+    keep = [int(c) for c in current_clinics if clinic_city.get(int(c)) == city_id]
+    return {"city": [city_id], "clinic": keep}

@@ -1,0 +1,322 @@
+"""Balanced scorecard: every KPI against its target for one period and scope, plus a city league.
+
+The period is a target period (ISO week, month, quarter or year) picked on the page; the
+global date preset does not apply. Actuals respect the city/specialty/clinic/channel filters
+and the viewer's scope; targets are judged only when the actuals cover the whole target scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dashboard import data
+from dashboard.filters import Filters, Scope
+from dashboard.metrics.compare import compare
+from dashboard.metrics.periods import (
+    KINDS,
+    Period,
+    last_complete_week,
+    parse_period,
+    period_containing,
+    recent_periods,
+)
+from dashboard.metrics.registry import SCORECARD_KPIS, kpi
+from dashboard.metrics.target_scope import TargetScope, narrowing, scoped_filters
+from dashboard.metrics.targets import Judgement, index_targets, judge
+from dashboard.reports import kpis
+from dashboard.reports.scorecard_view import kpi_table, league_table, sheets, status_counts
+
+__all__ = [
+    "ScorecardData",
+    "ScorecardOptions",
+    "kpi_table",
+    "league_table",
+    "load",
+    "options",
+    "sheets",
+    "status_counts",
+]
+
+DEFAULT_KIND = "month"
+SPARK_WEEKS = 12
+PERIOD_LIMITS = {"week": 26, "month": 24, "quarter": 8, "year": 3}
+ALL_KPIS: tuple[str, ...] = tuple(k for ids in SCORECARD_KPIS.values() for k in ids)
+
+
+@dataclass(frozen=True)
+class ScorecardOptions:
+    """The choices the page offers: periods per kind, and scopes with their names."""
+
+    periods: dict[str, tuple[str, ...]]
+    scopes: tuple[str, ...]
+    scope_names: dict[str, tuple[str, str]]
+    default_scope: str
+
+    def scope_name(self, code: str, lang: str) -> str:
+        """The display name of a scope code in ``lang``."""
+        zh, en = self.scope_names.get(code, (code, code))
+        return zh if lang == "zh" else en
+
+
+@dataclass(frozen=True)
+class ScorecardData:
+    """What the scorecard page shows."""
+
+    period: Period
+    data_end: date
+    target_scope: TargetScope
+    elapsed_days: int
+    comparison: Period
+    narrowing: tuple[str, ...]
+    rows: pd.DataFrame
+    weeks: tuple[date, ...]
+    league: pd.DataFrame
+    league_kpis: tuple[str, ...]
+    league_narrowing: tuple[str, ...]
+    is_empty: bool
+
+    @property
+    def in_progress(self) -> bool:
+        """True when the data ends inside the period (judged on pacing)."""
+        return self.period.in_progress(self.data_end)
+
+
+def options(filters: Filters, scope: Scope, data_end: date) -> ScorecardOptions:
+    """Periods of each kind up to the data's end, and the scopes the viewer may pick."""
+    periods = {
+        kind: tuple(p.code for p in recent_periods(kind, date(1900, 1, 1), data_end, limit))
+        for kind, limit in PERIOD_LIMITS.items()
+    }
+    cities = data.run("filter_cities", None, scope)
+    clinics = data.run("filter_clinics", None, scope)
+    if filters.cities:
+        cities = cities[cities["city_id"].isin(filters.cities)]
+        clinics = clinics[clinics["city_id"].isin(filters.cities)]
+    if filters.specialties:
+        clinics = clinics[clinics["specialty"].isin(filters.specialties)]
+    if filters.clinics:
+        clinics = clinics[clinics["clinic_id"].isin(filters.clinics)]
+    names: dict[str, tuple[str, str]] = {}
+    if not scope.is_restricted:
+        names["chain"] = ("全连锁", "Whole chain")
+    for row in cities.itertuples(index=False):
+        names[TargetScope("city", int(row.city_id)).code] = (row.name_zh, row.name_en)
+    for row in clinics.itertuples(index=False):
+        names[TargetScope("clinic", int(row.clinic_id)).code] = (row.name_zh, row.name_en)
+    codes = tuple(names)
+    return ScorecardOptions(periods, codes, names, _default_scope(filters, codes))
+
+
+def _default_scope(filters: Filters, codes: tuple[str, ...]) -> str:
+    """One clinic or one city picked in the filters: that scope; else the chain if allowed."""
+    picks = []
+    if len(filters.clinics) == 1:
+        picks.append(TargetScope("clinic", filters.clinics[0]).code)
+    if len(filters.cities) == 1:
+        picks.append(TargetScope("city", filters.cities[0]).code)
+    picks.append("chain")
+    return next((c for c in picks if c in codes), codes[0] if codes else "chain")
+
+
+def resolve_period(kind: str | None, code: str | None, data_end: date) -> Period:
+    """The picked period, or the one in progress at the data's end when the pick is odd."""
+    kind = kind if kind in KINDS else DEFAULT_KIND
+    try:
+        period = parse_period(kind, code or "")
+    except ValueError:
+        return period_containing(kind, data_end)
+    return period if period.start <= data_end else period_containing(kind, data_end)
+
+
+def load(
+    filters: Filters,
+    scope: Scope,
+    kind: str | None = DEFAULT_KIND,
+    period_code: str | None = None,
+    scope_code: str | None = None,
+    data_end: date | None = None,
+) -> ScorecardData:
+    """Actual, target, attainment, status, trend and sparkline of every scorecard KPI."""
+    data_end = data_end or _data_end()
+    period = resolve_period(kind, period_code, data_end)
+    choices = options(filters, scope, data_end)
+    if scope_code not in choices.scopes:
+        scope_code = choices.default_scope
+    target_scope = TargetScope.parse(scope_code) or TargetScope("chain")
+    clinic_city = _clinic_cities(scope)
+    actual_filters = scoped_filters(filters, target_scope, clinic_city)
+    elapsed = period.elapsed_days(data_end)
+    to_date = period.first_days(elapsed) if elapsed else period
+    comparison = period.previous().first_days(max(elapsed, 1))
+
+    current = kpis.totals(ALL_KPIS, actual_filters.with_period(to_date.start, to_date.end), scope)
+    before = kpis.totals(
+        ALL_KPIS, actual_filters.with_period(comparison.start, comparison.end), scope
+    )
+    targets = index_targets(
+        data.run(
+            "kpi_targets",
+            None,
+            scope,
+            period_kind=period.kind,
+            period_start=period.start,
+            period_end=period.end,
+        )
+    )
+    blocked = narrowing(filters, target_scope.kind)
+    weeks, spark = _sparklines(actual_filters, scope, period, data_end)
+    rows = []
+    for perspective, ids in SCORECARD_KPIS.items():
+        for kpi_id in ids:
+            k = kpi(kpi_id)
+            target = targets.get((kpi_id, target_scope.kind, target_scope.id))
+            j = _judge(kpi_id, current[kpi_id], target, period, elapsed, blocked)
+            d = compare(current[kpi_id], before[kpi_id], k.higher_is_better)
+            rows.append(_row(perspective, kpi_id, j, d, spark.get(kpi_id, [])))
+    league, league_kpis, league_blocked = _league(filters, scope, period, to_date, elapsed, targets)
+    empty = elapsed == 0 or all(current[k] in (None, 0.0) for k in ("revenue", "arrival_rate"))
+    return ScorecardData(
+        period=period,
+        data_end=data_end,
+        target_scope=target_scope,
+        elapsed_days=elapsed,
+        comparison=comparison,
+        narrowing=blocked,
+        rows=pd.DataFrame(rows, dtype=object),  # object keeps None as None (no NaN)
+        weeks=weeks,
+        league=league,
+        league_kpis=league_kpis,
+        league_narrowing=league_blocked,
+        is_empty=empty,
+    )
+
+
+def _data_end() -> date:
+    as_of = data.data_as_of()
+    return as_of.date() if as_of else date.today()
+
+
+def _clinic_cities(scope: Scope) -> dict[int, int]:
+    clinics = data.run("filter_clinics", None, scope)
+    return dict(zip(clinics["clinic_id"].astype(int), clinics["city_id"].astype(int), strict=True))
+
+
+def _judge(
+    kpi_id: str,
+    actual: float | None,
+    target: float | None,
+    period: Period,
+    elapsed: int,
+    blocked: tuple[str, ...],
+) -> Judgement:
+    """Judge one KPI; with narrowing filters keep the target visible but give no status."""
+    k = kpi(kpi_id)
+    j = judge(actual, target, k.higher_is_better, k.cumulative, period.days, elapsed)
+    if blocked and j.status is not None:
+        return Judgement(
+            j.actual,
+            j.target,
+            j.target_to_date,
+            None,
+            None,
+            "not_comparable",
+            j.projection,
+            j.pacing,
+            j.elapsed_share,
+        )
+    return j
+
+
+def _row(perspective: str, kpi_id: str, j: Judgement, d, spark: list) -> dict[str, object]:
+    # Only a cumulative KPI is prorated and projected; a level is judged against the target.
+    paced = j.pacing and kpi(kpi_id).cumulative
+    return {
+        "perspective": perspective,
+        "kpi_id": kpi_id,
+        "actual": j.actual,
+        "target": j.target,
+        "target_to_date": j.target_to_date,
+        "attainment": j.attainment,
+        "status": j.status,
+        "reason": j.reason,
+        "projection": j.projection if paced else None,
+        "pacing": paced,
+        "previous": d.previous,
+        "change_pct": d.change_pct,
+        "verdict": d.verdict,
+        "spark": spark,
+    }
+
+
+def _sparklines(
+    filters: Filters, scope: Scope, period: Period, data_end: date
+) -> tuple[tuple[date, ...], dict[str, list[float | None]]]:
+    """The 12 complete ISO weeks up to the period's last day with data: each KPI's values."""
+    last = last_complete_week(min(period.to_date(data_end), data_end))
+    first = last.start - timedelta(weeks=SPARK_WEEKS - 1)
+    weekly = kpis.by_grain(ALL_KPIS, filters.with_period(first, last.end), scope, "week")
+    weeks = tuple(first + timedelta(weeks=i) for i in range(SPARK_WEEKS))
+    by_week = {row["bucket_start"]: row for row in weekly.to_dict("records")}
+    spark = {k: [by_week.get(w, {}).get(k) for w in weeks] for k in ALL_KPIS}
+    return weeks, spark
+
+
+def _league(
+    filters: Filters,
+    scope: Scope,
+    period: Period,
+    to_date: Period,
+    elapsed: int,
+    targets: dict[tuple[str, str, int], float],
+) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
+    """Cities × KPIs with a city target this period: actual, target to date, attainment, status."""
+    with_city_targets = {kpi_id for (kpi_id, kind, _) in targets if kind == "city"}
+    league_kpis = tuple(
+        k for k in (*ALL_KPIS, *sorted(with_city_targets)) if k in with_city_targets
+    )
+    league_kpis = tuple(dict.fromkeys(league_kpis))
+    blocked = tuple(n for n in narrowing(filters, "city") if n != "city")
+    columns = [
+        "city_id",
+        "name_zh",
+        "name_en",
+        "kpi_id",
+        "actual",
+        "target",
+        "target_to_date",
+        "attainment",
+        "status",
+        "reason",
+    ]
+    if not league_kpis or elapsed == 0:
+        return pd.DataFrame(columns=columns), league_kpis, blocked
+    values = kpis.by_grain(
+        league_kpis, filters.with_period(to_date.start, to_date.end), scope, "city"
+    )
+    names = data.run("filter_cities", None, scope).set_index("city_id")
+    rows = []
+    for rec in values.to_dict("records"):
+        city = int(rec["city_id"])
+        if city not in names.index:
+            continue
+        for kpi_id in league_kpis:
+            target = targets.get((kpi_id, "city", city))
+            j = _judge(kpi_id, rec[kpi_id], target, period, elapsed, blocked)
+            rows.append(
+                {
+                    "city_id": city,
+                    "name_zh": names.at[city, "name_zh"],
+                    "name_en": names.at[city, "name_en"],
+                    "kpi_id": kpi_id,
+                    "actual": j.actual,
+                    "target": j.target,
+                    "target_to_date": j.target_to_date,
+                    "attainment": j.attainment,
+                    "status": j.status,
+                    "reason": j.reason,
+                }
+            )
+    return pd.DataFrame(rows, columns=columns, dtype=object), league_kpis, blocked

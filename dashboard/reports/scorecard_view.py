@@ -1,0 +1,256 @@
+"""The scorecard's display tables and Excel sheets, built from the report (no Streamlit here)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from dashboard.export.sheet import Column, Sheet
+from dashboard.formatting import DASH, fmt_change, fmt_value
+from dashboard.i18n import t
+from dashboard.metrics.arithmetic import is_missing
+from dashboard.metrics.registry import kpi
+from dashboard.metrics.targets import STATUSES
+
+if TYPE_CHECKING:
+    from dashboard.reports.scorecard import ScorecardData
+
+ARROWS = {"better": "▲", "worse": "▼", "flat": "▶", "unknown": ""}
+
+
+def _code(value: object) -> str | None:
+    """A status or reason code from a frame cell (pandas may hold a missing one as NaN)."""
+    return value if isinstance(value, str) and value else None
+
+
+def status_text(
+    status: object, reason: object, pacing: bool, lang: str, short: bool = False
+) -> str:
+    """Icon and words for a status (never colour alone); a reason when there is no status.
+
+    ``short`` gives the compact wording the tables use (the page's legend spells it out).
+    """
+    status, reason = _code(status), _code(reason)
+    suffix = "_short" if short else ""
+    if status is None:
+        return t(f"scorecard.reason{suffix}.{reason or 'no_value'}", lang)
+    return t(f"scorecard.{'pace' if pacing else 'status'}{suffix}.{status}", lang)
+
+
+def trend_text(change_pct: float | None, verdict: str, lang: str) -> str:
+    """The change against the comparison period: arrow by sign, word by the KPI's direction."""
+    if is_missing(change_pct):
+        return DASH
+    arrow = "▲" if change_pct > 0 else "▼" if change_pct < 0 else "▶"
+    return f"{arrow} {fmt_change(change_pct)} · {t(f'scorecard.verdict.{verdict}', lang)}"
+
+
+def fmt_attainment(value: float | None) -> str:
+    """Attainment as a whole percentage, or — without a target."""
+    return DASH if is_missing(value) else f"{value:.0%}"
+
+
+def fmt_short(value: float | None, unit: str, lang: str) -> str:
+    """A value for a narrow cell: large amounts of money as 万/亿 (zh) or k/M (en)."""
+    if unit != "money" or is_missing(value) or abs(float(value)) < 10_000:
+        return fmt_value(value, unit, lang)
+    v = float(value)
+    if lang == "zh":
+        return f"¥{v / 1e8:,.2f}亿" if abs(v) >= 1e8 else f"¥{v / 1e4:,.1f}万"
+    return f"¥{v / 1e6:,.2f}M" if abs(v) >= 1e6 else f"¥{v / 1e3:,.1f}k"
+
+
+def kpi_table(report: ScorecardData, perspective: str, lang: str) -> pd.DataFrame:
+    """One perspective's KPIs as display strings, plus the 12-week values for the sparkline.
+
+    A complete period shows actual and target; a period in progress shows the actual and the
+    target to date, and for cumulative KPIs the projection against the whole period's target.
+    """
+    rows = report.rows[report.rows["perspective"] == perspective]
+    out = []
+    for r in rows.to_dict("records"):
+        unit = kpi(r["kpi_id"]).unit
+        row = {
+            "kpi": kpi(r["kpi_id"]).name(lang),
+            "actual": fmt_short(r["actual"], unit, lang),
+            "target": fmt_short(r["target"], unit, lang),
+        }
+        if report.in_progress:
+            row["target"] = fmt_short(r["target_to_date"], unit, lang)
+            row["outlook"] = (
+                f"{fmt_short(r['projection'], unit, lang)} / {fmt_short(r['target'], unit, lang)}"
+                if r["pacing"]
+                else DASH
+            )
+        row |= {
+            "attainment": fmt_attainment(r["attainment"]),
+            "status": status_text(r["status"], r["reason"], bool(r["pacing"]), lang, short=True),
+            "trend": trend_text(r["change_pct"], r["verdict"], lang),
+            "spark": [None if is_missing(v) else float(v) for v in r["spark"]],
+        }
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def table_labels(report: ScorecardData, lang: str) -> dict[str, tuple[str, str]]:
+    """Column headers of the KPI tables in ``lang``: (short label, tooltip) per column."""
+    keys = {
+        k: k
+        for k in ("kpi", "actual", "target", "outlook", "attainment", "status", "trend", "spark")
+    }
+    if report.in_progress:
+        keys |= {"actual": "actual_to_date", "target": "target_to_date"}
+    return {
+        col: (
+            t(f"scorecard.col.{key}", lang),
+            t(f"scorecard.col_help.{key}", lang, days=report.elapsed_days) if key != "kpi" else "",
+        )
+        for col, key in keys.items()
+    }
+
+
+def status_counts(report: ScorecardData) -> dict[str, int]:
+    """How many KPIs are green, amber, red, and without a status."""
+    counts = {s: int((report.rows["status"] == s).sum()) for s in STATUSES}
+    counts["none"] = int(sum(_code(s) is None for s in report.rows["status"]))
+    return counts
+
+
+def league_table(report: ScorecardData, lang: str) -> pd.DataFrame:
+    """Cities (best mean attainment first) × KPIs: attainment, text with an icon, status."""
+    league = report.league
+    columns = [
+        "rank",
+        "city_id",
+        "city",
+        "kpi_id",
+        "kpi",
+        "actual",
+        "target_to_date",
+        "attainment",
+        "label",
+        "status",
+        "hover",
+    ]
+    if league.empty:
+        return pd.DataFrame(columns=columns)
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    attainments = pd.to_numeric(league["attainment"], errors="coerce")
+    means = attainments.groupby(league["city_id"]).mean().sort_values(ascending=False)
+    order = {city: i + 1 for i, city in enumerate(means.index)}
+    out = league.assign(
+        rank=league["city_id"].map(order),
+        city=league[name_col],
+        kpi=[kpi(k).name(lang) for k in league["kpi_id"]],
+        label=[
+            _cell(a, s, r, lang)
+            for a, s, r in zip(
+                league["attainment"], league["status"], league["reason"], strict=True
+            )
+        ],
+    )
+    out["hover"] = [
+        t(
+            "scorecard.league_hover",
+            lang,
+            city=c,
+            kpi=k,
+            actual=fmt_value(a, kpi(i).unit, lang),
+            target=fmt_value(g, kpi(i).unit, lang),
+            attainment=fmt_attainment(p),
+        )
+        for c, k, i, a, g, p in zip(
+            out["city"],
+            out["kpi"],
+            out["kpi_id"],
+            out["actual"],
+            out["target_to_date"],
+            out["attainment"],
+            strict=True,
+        )
+    ]
+    out = out.sort_values(["rank", "kpi_id"]).reset_index(drop=True)
+    return out[columns]
+
+
+def _cell(attainment: float | None, status: object, reason: object, lang: str) -> str:
+    status, reason = _code(status), _code(reason)
+    icon = {"green": "✔", "amber": "▲", "red": "✖"}.get(status or "", "")
+    if status is None:
+        return t(f"scorecard.reason_short.{reason or 'no_value'}", lang)
+    return f"{fmt_attainment(attainment)} {icon}"
+
+
+def _unit(kpi_unit: str) -> str:
+    return (
+        kpi_unit
+        if kpi_unit in ("count", "money", "rate", "ratio", "days", "score", "hours")
+        else "number"
+    )
+
+
+def sheets(report: ScorecardData, lang: str) -> list[Sheet]:
+    """The scorecard table, the sparklines' weekly values and the city league, for Excel."""
+    rows = report.rows.assign(
+        perspective_name=[
+            t(f"scorecard.perspective.{p}", lang) for p in report.rows["perspective"]
+        ],
+        kpi=[kpi(k).name(lang) for k in report.rows["kpi_id"]],
+        unit=[kpi(k).unit for k in report.rows["kpi_id"]],
+        status_text=[
+            status_text(s, r, bool(p), lang)
+            for s, r, p in zip(
+                report.rows["status"], report.rows["reason"], report.rows["pacing"], strict=True
+            )
+        ],
+    )
+
+    def col(key: str, label_key: str, unit: str) -> Column:
+        return Column(key, t(f"scorecard.col.{label_key}", lang), unit)
+
+    main = Sheet(
+        name=t("scorecard.sheet.main", lang),
+        frame=rows,
+        columns=(
+            col("perspective_name", "perspective", "text"),
+            col("kpi", "kpi", "text"),
+            col("unit", "unit", "text"),
+            col("actual", "actual", "number"),
+            col("target", "target", "number"),
+            col("target_to_date", "target_to_date", "number"),
+            col("projection", "projection", "number"),
+            col("attainment", "attainment", "rate"),
+            col("status_text", "status", "text"),
+            col("previous", "previous", "number"),
+            col("change_pct", "change", "rate"),
+        ),
+        title=t("scorecard.sheet.main_title", lang, period=report.period.code),
+        notes=(t("scorecard.definitions", lang),),
+    )
+    spark = pd.DataFrame({"week_start": list(report.weeks)})
+    for r in report.rows.to_dict("records"):
+        spark[r["kpi_id"]] = r["spark"]
+    weekly = Sheet(
+        name=t("scorecard.sheet.weekly", lang),
+        frame=spark,
+        columns=(Column("week_start", t("scorecard.col.week", lang), "date"),)
+        + tuple(Column(k, kpi(k).name(lang), _unit(kpi(k).unit)) for k in report.rows["kpi_id"]),
+        title=t("scorecard.col.spark", lang),
+    )
+    league = league_table(report, lang)
+    league_sheet = Sheet(
+        name=t("scorecard.sheet.league", lang),
+        frame=league.assign(status_text=league["label"]),
+        columns=(
+            col("rank", "rank", "count"),
+            col("city", "city", "text"),
+            col("kpi", "kpi", "text"),
+            col("actual", "actual", "number"),
+            col("target_to_date", "target_to_date", "number"),
+            col("attainment", "attainment", "rate"),
+            col("status_text", "status", "text"),
+        ),
+        title=t("scorecard.league_title", lang),
+    )
+    return [main, weekly, league_sheet]

@@ -1,0 +1,400 @@
+"""The warehouse schema, declared explicitly (duckdb-engine cannot reflect under SQLAlchemy 2.1).
+
+Every table the dashboard reads is declared here once; the seed generator, the loader,
+the README's "Bring your own data" section and the tests all read these declarations.
+Enumerated columns carry their allowed values in ``ENUMS`` so the loader can validate them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+)
+
+metadata = MetaData()
+
+MONEY = Numeric(14, 2)
+
+# Allowed values of enumerated columns: (table, column) -> values.
+ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("cities", "tier"): ("tier1", "new_tier1", "tier2", "tier3"),
+    ("clinics", "specialty"): ("eye", "dental", "aesthetic"),
+    ("channels", "kind"): (
+        "wechat",
+        "moments_ads",
+        "short_video",
+        "livestream",
+        "vertical",
+        "search",
+        "partner",
+        "referral",
+        "offline",
+        "corporate",
+    ),
+    ("channels", "tier"): ("core", "potential", "cooperative"),
+    ("customers", "gender"): ("F", "M"),
+    ("orders", "category"): (
+        "consultation",
+        "exam",
+        "treatment",
+        "surgery",
+        "optical",
+        "orthodontics",
+        "implant",
+        "cleaning",
+        "injectable",
+        "laser",
+        "skincare",
+        "membership",
+    ),
+    ("experiments", "metric"): ("conversion", "revenue"),
+    ("experiments", "surface"): ("ad_copy", "booking_screen", "offer", "landing_page"),
+    ("feedback", "problem_category"): (
+        "equipment",
+        "staff_attitude",
+        "process",
+        "waiting_time",
+        "price",
+        "environment",
+        "treatment_effect",
+        "communication",
+        "hygiene",
+        "booking",
+        "other",
+    ),
+    ("budgets", "category"): ("marketing", "service", "operations", "reserve"),
+    ("expenses", "category"): ("service", "operations", "reserve"),
+    ("referral_rewards", "reward_type"): ("red_packet", "voucher", "gift"),
+    ("scorecard_targets", "period_kind"): ("week", "month", "quarter", "year", "campaign"),
+    ("scorecard_targets", "scope_kind"): ("chain", "city", "clinic"),
+}
+
+calendar = Table(
+    "calendar",
+    metadata,
+    Column("date", Date, primary_key=True, comment="the day"),
+    Column("iso_year", Integer, nullable=False, comment="ISO-8601 week-numbering year"),
+    Column("iso_week", Integer, nullable=False, comment="ISO-8601 week number 1-53"),
+    Column("week_start", Date, nullable=False, comment="Monday of the ISO week"),
+    Column("month_start", Date, nullable=False, comment="first day of the month"),
+    Column("year", Integer, nullable=False),
+    Column("quarter", Integer, nullable=False, comment="1-4"),
+    Column("month", Integer, nullable=False, comment="1-12"),
+    Column("day_of_week", Integer, nullable=False, comment="1 = Monday … 7 = Sunday"),
+    Column("is_holiday", Boolean, nullable=False, comment="Chinese public holiday"),
+    Column("holiday_name", String(40), comment="e.g. 春节 Spring Festival; null on other days"),
+)
+
+cities = Table(
+    "cities",
+    metadata,
+    Column("city_id", Integer, primary_key=True, autoincrement=False),
+    Column("name_zh", String(40), nullable=False),
+    Column("name_en", String(60), nullable=False),
+    Column("province_zh", String(40), nullable=False),
+    Column("province_en", String(60), nullable=False),
+    Column("region_zh", String(20), nullable=False, comment="e.g. 华中"),
+    Column("region_en", String(40), nullable=False, comment="e.g. Central China"),
+    Column("tier", String(12), nullable=False, comment="tier1 / new_tier1 / tier2 / tier3"),
+    Column("lat", Double, nullable=False),
+    Column("lon", Double, nullable=False),
+)
+
+clinics = Table(
+    "clinics",
+    metadata,
+    Column("clinic_id", Integer, primary_key=True, autoincrement=False),
+    Column("name_zh", String(60), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("city_id", Integer, ForeignKey("cities.city_id"), nullable=False),
+    Column("specialty", String(12), nullable=False, comment="eye / dental / aesthetic"),
+    Column("doctors", Integer, nullable=False, comment="doctors on staff"),
+    Column("staff", Integer, nullable=False, comment="all staff, for training hours per head"),
+    Column("opened_on", Date, nullable=False),
+    Column("lat", Double, nullable=False),
+    Column("lon", Double, nullable=False),
+)
+
+channels = Table(
+    "channels",
+    metadata,
+    Column("channel_id", Integer, primary_key=True, autoincrement=False),
+    Column("code", String(30), nullable=False, unique=True, comment="stable code, e.g. douyin"),
+    Column("name_zh", String(40), nullable=False),
+    Column("name_en", String(60), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("tier", String(12), nullable=False, comment="core / potential / cooperative"),
+)
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("customer_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(40), nullable=False, comment="personal data: masked unless allowed"),
+    Column("phone", String(20), nullable=False, comment="personal data: masked unless allowed"),
+    Column("gender", String(1), nullable=False),
+    Column("birth_year", Integer, nullable=False),
+    Column("home_city_id", Integer, ForeignKey("cities.city_id"), nullable=False),
+    Column("home_clinic_id", Integer, ForeignKey("clinics.clinic_id"), nullable=False),
+    Column("acquisition_channel_id", Integer, ForeignKey("channels.channel_id"), nullable=False),
+    Column(
+        "referrer_id",
+        BigInteger,
+        ForeignKey("customers.customer_id"),
+        comment="the customer who referred this one, or null",
+    ),
+    Column("created_at", DateTime, nullable=False, comment="when the customer was registered"),
+    Column("first_visit_on", Date, comment="first arrival at a clinic, or null"),
+    Column("member_since", Date, comment="joined the membership programme, or null"),
+    Column("home_lat", Double, nullable=False, comment="home district, not the exact address"),
+    Column("home_lon", Double, nullable=False),
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("lead_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("created_at", DateTime, nullable=False, comment="lead captured"),
+    Column("channel_id", Integer, ForeignKey("channels.channel_id"), nullable=False),
+    Column("clinic_id", Integer, ForeignKey("clinics.clinic_id"), nullable=False),
+    Column("customer_id", BigInteger, ForeignKey("customers.customer_id"), comment="once known"),
+    Column("is_returning", Boolean, nullable=False, comment="from an existing customer"),
+    Column("inquiry_at", DateTime, comment="consultation / private message (咨询/私信)"),
+    Column("booked_at", DateTime, comment="booking or order placed (预约/订单)"),
+    Column("arrived_at", DateTime, comment="arrived at the clinic (到院)"),
+    Column("paid_at", DateTime, comment="paid deal (成交)"),
+    Column("deal_amount", MONEY, comment="revenue of the paid deal, or null"),
+)
+
+channel_daily = Table(
+    "channel_daily",
+    metadata,
+    Column("date", Date, ForeignKey("calendar.date"), primary_key=True, autoincrement=False),
+    Column(
+        "channel_id",
+        Integer,
+        ForeignKey("channels.channel_id"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column(
+        "clinic_id", Integer, ForeignKey("clinics.clinic_id"), primary_key=True, autoincrement=False
+    ),
+    Column("impressions", BigInteger, nullable=False),
+    Column("clicks", BigInteger, nullable=False),
+    Column("spend", MONEY, nullable=False, comment="CNY"),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("order_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("customer_id", BigInteger, ForeignKey("customers.customer_id"), nullable=False),
+    Column("clinic_id", Integer, ForeignKey("clinics.clinic_id"), nullable=False),
+    Column(
+        "lead_id", BigInteger, ForeignKey("leads.lead_id"), comment="the lead it closed, or null"
+    ),
+    Column("ordered_at", DateTime, nullable=False),
+    Column("service", String(60), nullable=False),
+    Column("category", String(20), nullable=False),
+    Column("amount", MONEY, nullable=False, comment="CNY"),
+)
+
+experiments = Table(
+    "experiments",
+    metadata,
+    Column("experiment_id", Integer, primary_key=True, autoincrement=False),
+    Column("code", String(40), nullable=False, unique=True),
+    Column("name_zh", String(80), nullable=False),
+    Column("name_en", String(120), nullable=False),
+    Column("hypothesis_zh", String(400), nullable=False),
+    Column("hypothesis_en", String(600), nullable=False),
+    Column("owner", String(40), nullable=False),
+    Column("surface", String(20), nullable=False, comment="ad_copy / booking_screen / offer / …"),
+    Column("metric", String(12), nullable=False, comment="conversion or revenue"),
+    Column("has_guardrail", Boolean, nullable=False, comment="guardrail_event is recorded"),
+    Column("started_on", Date, nullable=False),
+    Column("ended_on", Date, comment="null while running"),
+)
+
+experiment_variants = Table(
+    "experiment_variants",
+    metadata,
+    Column(
+        "experiment_id",
+        Integer,
+        ForeignKey("experiments.experiment_id"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("variant_code", String(20), primary_key=True, autoincrement=False),
+    Column("name_zh", String(80), nullable=False),
+    Column("name_en", String(120), nullable=False),
+    Column("is_control", Boolean, nullable=False),
+    Column("planned_share", Double, nullable=False, comment="planned traffic share, 0-1"),
+)
+
+experiment_exposures = Table(
+    "experiment_exposures",
+    metadata,
+    Column("exposure_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("experiment_id", Integer, ForeignKey("experiments.experiment_id"), nullable=False),
+    Column("variant_code", String(20), nullable=False),
+    Column("clinic_id", Integer, ForeignKey("clinics.clinic_id"), nullable=False),
+    Column("unit_id", String(40), nullable=False, comment="visitor or customer key"),
+    Column("exposed_at", DateTime, nullable=False),
+    Column("converted", Boolean, nullable=False),
+    Column("value", MONEY, nullable=False, comment="revenue per unit, 0 if none"),
+    Column("guardrail_event", Boolean, comment="e.g. refund or complaint; null if not tracked"),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("feedback_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("customer_id", BigInteger, ForeignKey("customers.customer_id"), nullable=False),
+    Column("clinic_id", Integer, ForeignKey("clinics.clinic_id"), nullable=False),
+    Column("submitted_at", DateTime, nullable=False),
+    Column("score", Integer, nullable=False, comment="1-5"),
+    Column("problem_category", String(20), comment="one of 11 problem types, or null"),
+    Column("is_complaint", Boolean, nullable=False, comment="a formal complaint"),
+)
+
+staff_training = Table(
+    "staff_training",
+    metadata,
+    Column(
+        "clinic_id", Integer, ForeignKey("clinics.clinic_id"), primary_key=True, autoincrement=False
+    ),
+    Column("date", Date, primary_key=True, autoincrement=False),
+    Column("hours", Numeric(8, 1), nullable=False, comment="total staff training hours that day"),
+)
+
+budgets = Table(
+    "budgets",
+    metadata,
+    Column("month_start", Date, primary_key=True, comment="first day of the month"),
+    Column("city_id", Integer, ForeignKey("cities.city_id"), primary_key=True, autoincrement=False),
+    Column(
+        "category", String(12), primary_key=True, comment="marketing/service/operations/reserve"
+    ),
+    Column("amount", MONEY, nullable=False, comment="planned CNY"),
+)
+
+expenses = Table(
+    "expenses",
+    metadata,
+    Column("date", Date, primary_key=True, autoincrement=False),
+    Column(
+        "clinic_id", Integer, ForeignKey("clinics.clinic_id"), primary_key=True, autoincrement=False
+    ),
+    Column("category", String(12), primary_key=True, comment="service / operations / reserve"),
+    Column(
+        "amount", MONEY, nullable=False, comment="actual CNY; marketing actuals are channel spend"
+    ),
+)
+
+referral_rewards = Table(
+    "referral_rewards",
+    metadata,
+    Column("reward_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("referrer_id", BigInteger, ForeignKey("customers.customer_id"), nullable=False),
+    Column("referred_id", BigInteger, ForeignKey("customers.customer_id"), nullable=False),
+    Column("clinic_id", Integer, ForeignKey("clinics.clinic_id"), nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("reward_type", String(12), nullable=False),
+    Column("amount", MONEY, nullable=False, comment="CNY; the referral channel's cost"),
+)
+
+scorecard_targets = Table(
+    "scorecard_targets",
+    metadata,
+    Column("kpi_id", String(40), primary_key=True, comment="an id of the metric registry"),
+    Column("period_kind", String(10), nullable=False),
+    Column("period_start", Date, primary_key=True, autoincrement=False),
+    Column("period_end", Date, primary_key=True, comment="inclusive"),
+    Column("scope_kind", String(8), primary_key=True, comment="chain / city / clinic"),
+    Column(
+        "scope_id",
+        Integer,
+        primary_key=True,
+        autoincrement=False,
+        comment="city or clinic id; 0 for the chain",
+    ),
+    Column("target", Double, nullable=False),
+    Column("label_zh", String(80), comment="campaign name, for north-star targets"),
+    Column("label_en", String(120)),
+)
+
+load_batches = Table(
+    "load_batches",
+    metadata,
+    Column("batch_id", Integer, primary_key=True, autoincrement=False),
+    Column("loaded_at", DateTime, nullable=False),
+    Column("source", String(200), nullable=False, comment="seed or the loaded folder"),
+    Column("tables", String(400), nullable=False, comment="comma-separated tables replaced"),
+)
+
+# Load order: every table after the tables its foreign keys point at.
+TABLE_ORDER: tuple[str, ...] = (
+    "calendar",
+    "cities",
+    "clinics",
+    "channels",
+    "customers",
+    "leads",
+    "channel_daily",
+    "orders",
+    "experiments",
+    "experiment_variants",
+    "experiment_exposures",
+    "feedback",
+    "staff_training",
+    "budgets",
+    "expenses",
+    "referral_rewards",
+    "scorecard_targets",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Derived tables: summaries the writer rebuilds from the loaded tables at the end of every load
+# or seed (dashboard/warehouse/derived.py holds how), in the same transaction, so they always
+# agree with the facts. They are not loader input: not in TABLE_ORDER, never in a load folder
+# or a dump. Queries read them where a page would otherwise scan every order of all time.
+# ---------------------------------------------------------------------------------------------
+
+customer_first_orders = Table(
+    "customer_first_orders",
+    metadata,
+    Column("customer_id", BigInteger, primary_key=True, autoincrement=False),
+    Column(
+        "first_order_id",
+        BigInteger,
+        nullable=False,
+        comment="the first paid order; ties at the same moment go to the lowest order id",
+    ),
+    Column("first_ordered_at", DateTime, nullable=False, comment="when it was paid"),
+    Column("first_clinic_id", Integer, nullable=False, comment="its clinic"),
+    comment="Derived: each paying customer's first paid order, kept in order of first_ordered_at.",
+)
+
+DERIVED_TABLES: tuple[str, ...] = ("customer_first_orders",)
+
+# Tables that hold personal data, and their personal columns.
+PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {"customers": ("name", "phone")}
+
+
+def table(name: str) -> Table:
+    """Return the declared table called ``name``."""
+    return metadata.tables[name]

@@ -1,0 +1,185 @@
+"""KPI actuals of the generated chain per period and group, to set believable targets from.
+
+The definitions follow the metric registry where it has them (spend includes referral
+rewards; a new customer is one whose first paid order falls in the period; marketing ROI
+is (new customers' revenue − spend) ÷ spend). Counts and sums are built per day once and
+then summed into any period (month or week) and any grouping (chain or city).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from dashboard.seed.core import DAY, Window
+from dashboard.seed.leads import Leads
+from dashboard.seed.network import Network
+
+
+@dataclass
+class Sources:
+    """The generated facts the actuals are computed from."""
+
+    window: Window
+    net: Network
+    leads: Leads
+    tables: dict[str, pd.DataFrame]
+
+    @cached_property
+    def orders(self) -> dict[str, np.ndarray]:
+        """Order columns as arrays, with each customer's first order (orders are time-sorted)."""
+        o = self.tables["orders"]
+        cust = o["customer_id"].to_numpy() - 1
+        # Orders are sorted by time, so a customer's first order has their smallest row.
+        first = np.full(int(cust.max(initial=0)) + 1, len(cust))
+        np.minimum.at(first, cust, np.arange(len(cust)))
+        first = first[first < len(cust)]
+        return {
+            "day": _day(self.window, o["ordered_at"].to_numpy()),
+            "clinic": o["clinic_id"].to_numpy() - 1,
+            "customer": cust,
+            "amount": o["amount"].to_numpy(float),
+            "first": first,
+        }
+
+    @cached_property
+    def daily(self) -> dict[str, np.ndarray]:
+        """Additive facts per (day, clinic)."""
+        return _daily(self)
+
+
+def _day(window: Window, values: np.ndarray) -> np.ndarray:
+    start = np.datetime64(window.start, "s")
+    return ((values - start) // np.timedelta64(1, "D")).astype(np.int64)
+
+
+def components(
+    src: Sources, period_of_day: np.ndarray, group_of_clinic: np.ndarray, distinct: bool
+) -> dict[str, np.ndarray]:
+    """Additive building blocks of every KPI, shape (periods, groups)."""
+    n_p, n_g = int(period_of_day.max()) + 1, int(group_of_clinic.max()) + 1
+    to_group = np.zeros((src.net.size, n_g))
+    to_group[np.arange(src.net.size), group_of_clinic] = 1.0
+    out = {}
+    for name, daily in src.daily.items():
+        agg = np.zeros((n_p, n_g))
+        np.add.at(agg, period_of_day, daily @ to_group)
+        out[name] = agg
+    if distinct:
+        o = src.orders
+        period = period_of_day[np.clip(o["day"], 0, len(period_of_day) - 1)]
+        # Distinct customers per period without sorting: a (period, customer) bitmap.
+        n_c = int(o["customer"].max(initial=0)) + 1
+        seen = np.zeros(n_p * n_c, dtype=bool)
+        seen[period.astype(np.int64) * n_c + o["customer"]] = True
+        if n_g != 1:
+            raise ValueError("distinct customers are counted for the whole chain only")
+        out["paying_customers"] = seen.reshape(n_p, n_c).sum(axis=1)[:, None].astype(float)
+        # New customers' revenue needs the period of each customer's first order.
+        first_period = np.full(int(o["customer"].max(initial=0)) + 1, -1)
+        first_period[o["customer"][o["first"]]] = period[o["first"]]
+        is_new = first_period[o["customer"]] == period
+        ncr = np.bincount(
+            period * n_g + group_of_clinic[o["clinic"]],
+            weights=o["amount"] * is_new,
+            minlength=n_p * n_g,
+        )
+        out["new_customer_revenue"] = ncr.reshape(n_p, n_g)
+    days = np.bincount(period_of_day, minlength=n_p).astype(float)
+    out["days"] = np.repeat(days[:, None], n_g, axis=1)
+    return out
+
+
+def _daily(src: Sources) -> dict[str, np.ndarray]:
+    """Every additive fact per (day, clinic): computed once, summed into any period later."""
+    w, t = src.window, src.tables
+    d, c = w.days, src.net.size
+    out: dict[str, np.ndarray] = {}
+
+    def add(name, day, clinic, weights=None):
+        ok = (day >= 0) & (day < d)
+        wts = None if weights is None else np.asarray(weights, float)[ok]
+        got = np.bincount(day[ok] * c + clinic[ok], weights=wts, minlength=d * c)
+        out[name] = out.get(name, 0.0) + got.reshape(d, c)
+
+    lv = src.leads
+    lc = lv.clinic.astype(np.int64)
+    for name, secs, mask in (
+        ("inquiries", lv.inquiry, lv.has_inquiry),
+        ("bookings", lv.booked, lv.has_booking),
+        ("arrivals", lv.arrived, lv.has_arrival),
+        ("paid_deals", lv.paid, lv.has_paid),
+    ):
+        sel = np.flatnonzero(mask)
+        add(name, secs[sel] // DAY, lc[sel])
+    arr = np.flatnonzero(lv.has_arrival)
+    add("arrival_days", lv.arrived[arr] // DAY, lc[arr], (lv.arrived[arr] - lv.created[arr]) / DAY)
+    o = src.orders
+    add("revenue", o["day"], o["clinic"], o["amount"])
+    add("new_customers", o["day"][o["first"]], o["clinic"][o["first"]])
+    for frame, day_col, col in (
+        (t["channel_daily"], "date", "spend"),
+        (t["referral_rewards"], "paid_on", "amount"),
+    ):
+        add(
+            "spend",
+            _day(w, frame[day_col].to_numpy()),
+            frame["clinic_id"].to_numpy() - 1,
+            frame[col],
+        )
+    fb = t["feedback"]
+    f_day, f_clinic = _day(w, fb["submitted_at"].to_numpy()), fb["clinic_id"].to_numpy() - 1
+    add("feedback", f_day, f_clinic)
+    add("score_sum", f_day, f_clinic, fb["score"])
+    add("complaints", f_day, f_clinic, fb["is_complaint"])
+    cu = t["customers"]
+    cu_clinic = cu["home_clinic_id"].to_numpy() - 1
+    for name, col in (("new_members", "member_since"), ("first_visits", "first_visit_on")):
+        vals = cu[col].to_numpy()
+        has = ~np.isnat(vals)
+        add(name, _day(w, vals[has]), cu_clinic[has])
+    st = t["staff_training"]
+    add(
+        "training_hours",
+        _day(w, st["date"].to_numpy()),
+        st["clinic_id"].to_numpy() - 1,
+        st["hours"],
+    )
+    # Headcounts are stocks, not flows: sum open clinics' heads per day, divide by days later.
+    open_ = np.arange(d)[:, None] >= src.net.open_day[None, :]
+    for name, col in (("doctor_days", "doctors"), ("staff_days", "staff")):
+        out[name] = open_ * src.net.clinics[col].to_numpy(float)[None, :]
+    return out
+
+
+def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(b > 0, a / np.where(b > 0, b, 1), np.nan)
+
+
+def kpi_values(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """KPI values per (period, group) from the components."""
+    heads = _ratio(c["doctor_days"], c["days"])
+    staff = _ratio(c["staff_days"], c["days"])
+    out = {k: c[k] for k in ("revenue", "spend", "arrivals", "paid_deals", "inquiries")}
+    out |= {
+        "new_customers": c["new_customers"],
+        "new_members": c["new_members"],
+        "cac": _ratio(c["spend"], c["new_customers"]),
+        "satisfaction_mean": _ratio(c["score_sum"], c["feedback"]),
+        "arrival_rate": _ratio(c["arrivals"], c["bookings"]),
+        "booking_completion": _ratio(c["bookings"], c["inquiries"]),
+        "lead_to_arrival_days": _ratio(c["arrival_days"], c["arrivals"]),
+        "complaint_rate": _ratio(c["complaints"], c["feedback"]),
+        "training_hours_per_staff": _ratio(c["training_hours"], staff),
+        "first_visits_per_doctor": _ratio(c["first_visits"], heads),
+    }
+    if "paying_customers" in c:
+        out["marketing_roi"] = _ratio(c["new_customer_revenue"] - c["spend"], c["spend"])
+        out["value_per_customer"] = _ratio(c["revenue"], c["paying_customers"])
+        repeaters = c["paying_customers"] - c["new_customers"]
+        out["repeat_rate"] = _ratio(repeaters, c["paying_customers"])
+    return out

@@ -1,0 +1,98 @@
+"""Settings: where the warehouse is, the default language, the map style.
+
+Resolution order for the warehouse URL: the ``OPSDASH_WAREHOUSE_URL`` environment
+variable, then ``[connections.warehouse] url`` in ``.streamlit/secrets.toml`` (Streamlit's
+``st.connection`` convention), then the embedded DuckDB file under ``var/``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = ROOT / "queries"
+SAMPLE_DATA_DIR = ROOT / "sample_data"
+DEFAULT_DUCKDB_PATH = ROOT / "var" / "warehouse.duckdb"
+DEFAULT_AUDIT_PATH = ROOT / "var" / "audit.sqlite"
+LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings of one process."""
+
+    warehouse_url: str
+    language: str = "zh"
+    map_style: str = ""
+    secrets_path: Path = ROOT / ".streamlit" / "secrets.toml"
+    access_policy_path: Path = ROOT / ".streamlit" / "access_policy.toml"
+    audit_url: str = ""
+    auth_configured: bool = False
+
+    @property
+    def is_duckdb(self) -> bool:
+        """True when the warehouse is a DuckDB file."""
+        return self.warehouse_url.startswith("duckdb:")
+
+    @property
+    def duckdb_path(self) -> Path | None:
+        """The DuckDB file behind the URL, or None for a server warehouse."""
+        if not self.is_duckdb:
+            return None
+        path = self.warehouse_url.split("duckdb:///", 1)[-1].split("?", 1)[0]
+        return Path(path)
+
+    def redacted_url(self) -> str:
+        """The warehouse URL with any password hidden, for messages."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.warehouse_url).render_as_string(hide_password=True)
+
+
+def _read_secrets(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def duckdb_url(path: Path) -> str:
+    """The SQLAlchemy URL of a DuckDB file."""
+    return f"duckdb:///{Path(path).resolve()}"
+
+
+def load_settings(secrets_path: Path | None = None) -> Settings:
+    """Resolve settings from the environment, secrets.toml and defaults."""
+    secrets_path = secrets_path or Path(
+        os.environ.get("OPSDASH_SECRETS", ROOT / ".streamlit" / "secrets.toml")
+    )
+    secrets = _read_secrets(secrets_path)
+    conn = secrets.get("connections", {}).get("warehouse", {})
+    opsdash = secrets.get("opsdash", {})
+    url = (
+        os.environ.get("OPSDASH_WAREHOUSE_URL")
+        or conn.get("url")
+        or duckdb_url(DEFAULT_DUCKDB_PATH)
+    )
+    language = os.environ.get("OPSDASH_LANGUAGE") or opsdash.get("language", "zh")
+    if language not in LANGUAGES:
+        language = "zh"
+    map_style = os.environ.get("OPSDASH_MAP_STYLE", opsdash.get("map_style", ""))
+    policy = os.environ.get("OPSDASH_ACCESS_POLICY") or opsdash.get("access_policy")
+    audit_url = (
+        os.environ.get("OPSDASH_AUDIT_URL")
+        or opsdash.get("audit_url")
+        or f"sqlite:///{DEFAULT_AUDIT_PATH}"
+    )
+    return Settings(
+        warehouse_url=url,
+        language=language,
+        map_style=map_style,
+        secrets_path=secrets_path,
+        access_policy_path=Path(policy) if policy else ROOT / ".streamlit" / "access_policy.toml",
+        audit_url=audit_url,
+        auth_configured=bool(secrets.get("auth")),
+    )

@@ -1,0 +1,116 @@
+"""The funnel page's own widgets: its URL-bound controls and the clickable breakdown chart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from functools import partial
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.metrics import funnel as fm
+
+BREAKDOWN_CHART_KEY = "funnel_breakdown_chart"
+
+
+@dataclass(frozen=True)
+class FunnelControls:
+    """The page-local choices: conversion window, breakdown dimension, top N, comparison."""
+
+    window: int = fm.DEFAULT_WINDOW
+    dimension: str = fm.DEFAULT_DIMENSION
+    top_n: int = fm.DEFAULT_TOP_N
+    comparison: str = fm.DEFAULT_COMPARISON
+
+    def as_kwargs(self) -> dict[str, object]:
+        """The controls as keyword arguments of ``dashboard.reports.funnel.load``."""
+        return asdict(self)
+
+
+def controls(lang: str) -> FunnelControls:
+    """Draw the controls in one row, each bound to the URL so a copied link keeps the view."""
+    c_window, c_compare, c_dim, c_top = st.columns([3, 2, 2, 1.4])
+    window = c_window.segmented_control(
+        t("funnel.control.window", lang),
+        options=list(fm.WINDOWS),
+        default=fm.DEFAULT_WINDOW,
+        # No format_func: a bound widget keeps its formatted label in the URL, and plain
+        # day counts keep links the same in both languages.
+        required=True,
+        key="funnel_window",
+        bind="query-params",
+    )
+    comparison = c_compare.selectbox(
+        t("funnel.control.comparison", lang),
+        options=list(fm.COMPARISONS),
+        format_func=lambda c: t(f"funnel.compare_option.{c}", lang),
+        key="funnel_compare",
+        bind="query-params",
+    )
+    dimension = c_dim.selectbox(
+        t("funnel.control.dimension", lang),
+        options=list(fm.DIMENSIONS),
+        format_func=lambda d: t(f"funnel.col.{d}", lang),
+        key="funnel_dim",
+        bind="query-params",
+    )
+    top_n = c_top.selectbox(
+        t("funnel.control.top_n", lang),
+        options=list(fm.TOP_N),
+        index=fm.TOP_N.index(fm.DEFAULT_TOP_N),
+        key="funnel_top",
+        bind="query-params",
+    )
+    return FunnelControls(
+        window=window or fm.DEFAULT_WINDOW,
+        dimension=dimension or fm.DEFAULT_DIMENSION,
+        top_n=top_n or fm.DEFAULT_TOP_N,
+        comparison=comparison or fm.DEFAULT_COMPARISON,
+    )
+
+
+def selected_member(state: Mapping | None, dimension: str) -> int | str | None:
+    """The member a click on the breakdown chart picked (its customdata), or None.
+
+    "Other" merges several members, so a click on it narrows nothing.
+    """
+    if not state:
+        return None
+    points = (state.get("selection") or {}).get("points") or []
+    for point in points:
+        custom = point.get("customdata")
+        if isinstance(custom, list | tuple):
+            custom = custom[0] if custom else None
+        if custom is None or str(custom) == fm.OTHER:
+            continue
+        if dimension == "specialty":
+            return str(custom)
+        try:
+            return int(custom)
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+def _narrow(dimension: str) -> None:
+    """on_select callback: set the global filter of ``dimension`` to the clicked member.
+
+    It runs before the next script run, while the sidebar's widgets are not yet drawn, so
+    their state may still be set here (it cannot be after they are instantiated).
+    """
+    picked = selected_member(st.session_state.get(BREAKDOWN_CHART_KEY), dimension)
+    if picked is not None:
+        st.session_state[dimension] = [picked]
+
+
+def breakdown_chart(fig: go.Figure, dimension: str) -> None:
+    """The breakdown chart; clicking a bar narrows the whole page to that member."""
+    st.plotly_chart(
+        fig,
+        key=BREAKDOWN_CHART_KEY,
+        on_select=partial(_narrow, dimension),
+        selection_mode="points",
+        width="stretch",
+    )

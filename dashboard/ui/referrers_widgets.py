@@ -1,0 +1,93 @@
+"""The referrers page's own widgets: its URL-bound controls and the selectable ranking table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.i18n import t
+from dashboard.metrics import referrals as rf
+
+TABLE_KEY = "referrers_table"
+REFERRER_KEY = "referrers_id"
+
+
+@dataclass(frozen=True)
+class Controls:
+    """The page-local choices: what makes a referral valid, and the level of the ranking."""
+
+    basis: str = rf.DEFAULT_BASIS
+    level: str = rf.DEFAULT_LEVEL
+
+
+def controls(lang: str, columns) -> Controls:
+    """The basis and level controls, each bound to the URL so a copied link keeps the view."""
+    basis = columns[0].segmented_control(
+        t("referrers.control.basis", lang),
+        options=list(rf.BASES),
+        default=rf.DEFAULT_BASIS,
+        format_func=lambda b: t(f"referrers.basis.{b}", lang),
+        required=True,
+        key="referrers_basis",
+        bind="query-params",
+    )
+    level = columns[1].segmented_control(
+        t("referrers.control.level", lang),
+        options=list(rf.LEVELS),
+        default=rf.DEFAULT_LEVEL,
+        format_func=lambda v: t(f"referrers.level.{v}", lang),
+        required=True,
+        key="referrers_level",
+        bind="query-params",
+    )
+    return Controls(basis=basis or rf.DEFAULT_BASIS, level=level or rf.DEFAULT_LEVEL)
+
+
+def group_picker(options: dict[object, dict[str, str]], level: str, lang: str, column) -> object:
+    """The region or city whose own top list is shown (nothing to pick for the whole selection)."""
+    if level == "chain" or not options:
+        return None
+    return column.selectbox(
+        t(f"referrers.control.{level}", lang),
+        options=list(options),
+        format_func=lambda key: options[key][lang],
+        key=f"referrers_{level}",
+        bind="query-params",
+    )
+
+
+def referrer_picker(lang: str) -> int | None:
+    """The referrer whose network is shown, by customer id (empty = the list's number one)."""
+    value = st.number_input(
+        t("referrers.control.referrer", lang),
+        min_value=1,
+        value=None,
+        step=1,
+        help=t("referrers.control.referrer_help", lang),
+        placeholder=t("referrers.control.referrer_placeholder", lang),
+        key=REFERRER_KEY,
+        bind="query-params",
+    )
+    return None if value is None else int(value)
+
+
+def _pick_row(ids: list[int]) -> None:
+    """Table callback: the clicked row's referrer becomes the network's referrer."""
+    rows = st.session_state[TABLE_KEY].selection.rows
+    if rows and 0 <= rows[0] < len(ids):
+        st.session_state[REFERRER_KEY] = ids[rows[0]]
+
+
+def ranking_table(shown: pd.DataFrame, ids: list[int]) -> None:
+    """The ranking as a full-width table; clicking a row selects that referrer's network."""
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        on_select=partial(_pick_row, ids),
+        selection_mode="single-row",
+        key=TABLE_KEY,
+    )

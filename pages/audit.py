@@ -1,0 +1,16 @@
+"""Audit log (admins only): sign-ins, page views and exports."""
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.i18n import t
+from dashboard.reports import audit_log
+
+ctx = ui.page_header("audit")
+if not ctx.can_read_audit:
+    st.error(t("audit.only_admin", ctx.lang))
+    st.stop()
+st.caption(t("audit.intro", ctx.lang))
+with ui.guard(ctx.lang):
+    report = audit_log.load(limit=1000)
+ui.show_table(audit_log.display(report, ctx.lang))

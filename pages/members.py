@@ -1,0 +1,64 @@
+"""Member lifecycle: stages at the end of the period (激活-活跃-沉寂-召回), month-to-month flows,
+repeat purchases, first-purchase cohort retention and value tiers by lifetime value."""
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.charts import members as charts
+from dashboard.i18n import t
+from dashboard.reports import members
+from dashboard.ui import export_widgets, members_widgets
+
+ctx = ui.page_header("members")
+lang = ctx.lang
+controls = members_widgets.controls(lang)
+with ui.guard(lang):
+    report = members.load(ctx.filters, ctx.scope, **controls.as_kwargs())
+
+if report.is_empty:
+    ui.empty_state(ctx)
+    st.stop()
+
+rules = members.rules(report, lang)
+for key in ("bad_thresholds", "bad_tiers"):
+    if key in rules:
+        st.warning(rules[key])
+stage_sheet, flow_sheet, transition_sheet, cohort_sheet, tier_sheet, stage_tier_sheet = (
+    members.sheets(report, lang)
+)
+
+st.subheader(stage_sheet.title)
+st.caption(rules["stages"])
+st.caption(rules["scope"])
+left, right = st.columns([3, 2])
+left.plotly_chart(charts.stage_bars(report.stages, lang), width="stretch")
+with right:
+    st.markdown(f"**{t('members.repeat', lang)}**")
+    ui.kpi_cards(report.repeat, members.REPEAT_KPIS, lang, per_row=1)
+ui.show_table(members.display(stage_sheet, lang))
+st.caption(stage_sheet.notes[-1])
+
+st.subheader(flow_sheet.title)
+st.caption(rules["flows"])
+st.plotly_chart(charts.flows_sankey(report.flows, list(report.snapshots), lang), width="stretch")
+st.markdown(f"**{transition_sheet.title}**")
+st.caption(rules["transitions"])
+ui.show_table(members.display(transition_sheet, lang))
+with st.expander(flow_sheet.title):
+    ui.show_table(members.display(flow_sheet, lang))
+
+st.subheader(cohort_sheet.title)
+st.caption(f"{rules['cohorts']} {rules['dash']}")
+st.plotly_chart(charts.retention_heatmap(report.cohorts, lang), width="stretch")
+with st.expander(cohort_sheet.title):
+    ui.show_table(members.display(cohort_sheet, lang))
+
+st.subheader(tier_sheet.title)
+st.caption(rules["tiers"])
+left, right = st.columns([2, 3])
+left.plotly_chart(charts.tier_bars(report.tier_table, lang), width="stretch")
+with right:
+    ui.show_table(members.display(tier_sheet, lang))
+    st.markdown(f"**{stage_tier_sheet.title}**")
+    ui.show_table(members.display(stage_tier_sheet, lang))
+export_widgets.export_button(ctx, "members", members.sheets(report, ctx.lang))

@@ -1,0 +1,48 @@
+"""Regions: the city lens — a map of a metric at customers' homes, city ranking, heat tables."""
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.i18n import t
+from dashboard.reports import regions
+from dashboard.reports import regions_view as view
+from dashboard.ui import export_widgets
+from dashboard.ui import regions_widgets as widgets
+
+ctx = ui.page_header("regions")
+st.subheader(t("regions.map_title", ctx.lang))
+map_metric, layer = widgets.map_controls(ctx.lang)
+map_area = st.container()
+st.subheader(t("regions.heat_title", ctx.lang))
+table_metric = widgets.table_control(ctx.lang)
+with ui.guard(ctx.lang):
+    report = regions.load(ctx.filters, ctx.scope, map_metric, table_metric, layer)
+
+if report.is_empty:
+    ui.empty_state(ctx)
+    st.stop()
+
+clinic_city = view.clinic_cities(report)
+with map_area:
+    widgets.region_map(
+        view.map_deck(report, ctx.lang),
+        ctx.filters,
+        clinic_city,
+        alt=t("regions.map_alt", ctx.lang, metric=view.metric_name(report.map_metric, ctx.lang)),
+    )
+    st.caption(
+        view.specialty_legend(ctx.lang) + "  \n" + "  \n".join(view.map_notes(report, ctx.lang))
+    )
+    st.caption(t("regions.click_map", ctx.lang))
+
+table_name = view.metric_name(report.table_metric, ctx.lang)
+st.subheader(t("regions.ranking_title", ctx.lang, metric=table_name))
+widgets.ranking_table(
+    view.ranking_table(report, ctx.lang), view.ranking_city_ids(report), ctx.filters, clinic_city
+)
+st.subheader(t("regions.weekly_title", ctx.lang, metric=table_name))
+widgets.heat_table(view.weekly_figure(report, ctx.lang), "weekly", ctx.filters, clinic_city)
+st.subheader(t("regions.channel_title", ctx.lang, metric=table_name))
+widgets.heat_table(view.channel_figure(report, ctx.lang), "channel", ctx.filters, clinic_city)
+st.caption("  \n".join([*view.table_notes(report, ctx.lang), t("regions.click_tables", ctx.lang)]))
+export_widgets.export_button(ctx, "regions", regions.sheets(report, ctx.lang))

@@ -1,0 +1,44 @@
+-- export_leads: one row per lead captured in the period, with its funnel timestamps (detail export, streamed).
+-- The one query that returns fact rows: it is read in chunks by dashboard/export/detail.py and
+-- written straight into the workbook, never into a frame. :lang picks the names' language;
+-- the customer's name and phone are masked in Python unless the viewer may see them.
+with picked as (
+    select
+        l.lead_id,
+        l.created_at,
+        l.clinic_id,
+        l.channel_id,
+        l.customer_id,
+        l.is_returning,
+        l.inquiry_at,
+        l.booked_at,
+        l.arrived_at,
+        l.paid_at,
+        l.deal_amount
+    from leads l
+    join clinics k on k.clinic_id = l.clinic_id
+    where l.created_at >= :start_ts and l.created_at < :end_ts
+      and {{ filters city=k.city_id specialty=k.specialty clinic=l.clinic_id channel=l.channel_id }}
+)
+select
+    p.lead_id,
+    p.created_at,
+    case when :lang = 'en' then ci.name_en else ci.name_zh end as city,
+    case when :lang = 'en' then k.name_en else k.name_zh end as clinic,
+    k.specialty,
+    case when :lang = 'en' then ch.name_en else ch.name_zh end as channel,
+    p.is_returning,
+    p.inquiry_at,
+    p.booked_at,
+    p.arrived_at,
+    p.paid_at,
+    p.deal_amount,
+    p.customer_id,
+    c.name as customer_name,
+    c.phone as customer_phone
+from picked p
+join clinics k on k.clinic_id = p.clinic_id
+join cities ci on ci.city_id = k.city_id
+join channels ch on ch.channel_id = p.channel_id
+left join customers c on c.customer_id = p.customer_id
+order by p.created_at, p.lead_id

@@ -1,0 +1,75 @@
+-- funnel_breakdown: the cohort funnel per member of one dimension (:dimension = channel, city,
+-- clinic or specialty): key_id (channel, city or clinic id) or key_code (specialty), the leads
+-- created in the period, each stage reached within :window_days days (a skipped stage counts
+-- when a later one is reached, as in funnel_stages) and the period's impressions.
+with cohort as (
+    select
+        case cast(:dimension as varchar(12))
+            when 'channel' then l.channel_id
+            when 'city' then k.city_id
+            when 'clinic' then l.clinic_id
+        end as key_id,
+        case when cast(:dimension as varchar(12)) = 'specialty' then k.specialty end as key_code,
+        case when l.inquiry_at < l.created_at + interval '1 day' * :window_days then 1 else 0 end
+            as inquired,
+        case when l.booked_at < l.created_at + interval '1 day' * :window_days then 1 else 0 end
+            as booked,
+        case when l.arrived_at < l.created_at + interval '1 day' * :window_days then 1 else 0 end
+            as arrived,
+        case when l.paid_at < l.created_at + interval '1 day' * :window_days then 1 else 0 end
+            as paid
+    from leads l
+    join clinics k on k.clinic_id = l.clinic_id
+    where l.created_at >= :start_ts and l.created_at < :end_ts
+      and {{ filters city=k.city_id specialty=k.specialty clinic=l.clinic_id channel=l.channel_id }}
+),
+lead_keys as (
+    select
+        key_id,
+        key_code,
+        count(*) as leads,
+        count(*) filter (where inquired + booked + arrived + paid > 0) as inquiries,
+        count(*) filter (where booked + arrived + paid > 0) as bookings,
+        count(*) filter (where arrived + paid > 0) as arrivals,
+        count(*) filter (where paid > 0) as paid_deals,
+        0 as impressions
+    from cohort
+    group by key_id, key_code
+),
+traffic_keys as (
+    select
+        case cast(:dimension as varchar(12))
+            when 'channel' then cd.channel_id
+            when 'city' then k.city_id
+            when 'clinic' then cd.clinic_id
+        end as key_id,
+        case when cast(:dimension as varchar(12)) = 'specialty' then k.specialty end as key_code,
+        0 as leads,
+        0 as inquiries,
+        0 as bookings,
+        0 as arrivals,
+        0 as paid_deals,
+        sum(cd.impressions) as impressions
+    from channel_daily cd
+    join clinics k on k.clinic_id = cd.clinic_id
+    where cd.date >= :start_date and cd.date <= :end_date
+      and {{ filters city=k.city_id specialty=k.specialty clinic=cd.clinic_id channel=cd.channel_id }}
+    group by 1, 2
+),
+combined as (
+    select * from lead_keys
+    union all
+    select * from traffic_keys
+)
+select
+    key_id,
+    key_code,
+    sum(leads) as leads,
+    sum(inquiries) as inquiries,
+    sum(bookings) as bookings,
+    sum(arrivals) as arrivals,
+    sum(paid_deals) as paid_deals,
+    sum(impressions) as impressions
+from combined
+group by key_id, key_code
+order by sum(leads) desc, key_id, key_code

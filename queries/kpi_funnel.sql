@@ -1,0 +1,107 @@
+-- kpi_funnel: funnel events, median days from lead to arrival and channel traffic per bucket.
+-- The grain parameter picks the buckets: 'total' (the whole period), 'week' (ISO weeks), 'day' or
+-- 'city'. bucket_start is the bucket's first day inside the period; city_id is 0 unless the grain
+-- is 'city'. Each event counts in the bucket (day, city) it happened, at the lead's clinic and
+-- channel. The overview, weekly review and scorecard all read these columns (one definition).
+with days as (
+    select
+        cal.date,
+        greatest(
+            case :grain
+                when 'week' then cal.week_start
+                when 'day' then cal.date
+                else cast(:start_date as date)
+            end,
+            cast(:start_date as date)
+        ) as bucket_start
+    from calendar cal
+    where cal.date >= :start_date and cal.date <= :end_date
+),
+clinic_keys as (
+    select k.clinic_id, k.city_id, k.specialty,
+           case when :grain = 'city' then k.city_id else 0 end as city_key
+    from clinics k
+),
+buckets as (
+    select distinct d.bucket_start, ck.city_key
+    from days d
+    cross join clinic_keys ck
+    where {{ filters city=ck.city_id specialty=ck.specialty clinic=ck.clinic_id }}
+),
+lead_counts as (
+    select d.bucket_start, ck.city_key, count(*) as leads, 0 as inquiries, 0 as bookings,
+           0 as arrivals, 0 as paid_deals, cast(null as double precision) as lead_to_arrival_days
+    from leads l
+    join clinic_keys ck on ck.clinic_id = l.clinic_id
+    join days d on d.date = cast(l.created_at as date)
+    where l.created_at >= :start_ts and l.created_at < :end_ts
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=l.clinic_id channel=l.channel_id }}
+    group by d.bucket_start, ck.city_key
+    union all
+    select d.bucket_start, ck.city_key, 0, count(*), 0, 0, 0, null
+    from leads l
+    join clinic_keys ck on ck.clinic_id = l.clinic_id
+    join days d on d.date = cast(l.inquiry_at as date)
+    where l.inquiry_at >= :start_ts and l.inquiry_at < :end_ts
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=l.clinic_id channel=l.channel_id }}
+    group by d.bucket_start, ck.city_key
+    union all
+    select d.bucket_start, ck.city_key, 0, 0, count(*), 0, 0, null
+    from leads l
+    join clinic_keys ck on ck.clinic_id = l.clinic_id
+    join days d on d.date = cast(l.booked_at as date)
+    where l.booked_at >= :start_ts and l.booked_at < :end_ts
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=l.clinic_id channel=l.channel_id }}
+    group by d.bucket_start, ck.city_key
+    union all
+    select d.bucket_start, ck.city_key, 0, 0, 0, count(*), 0,
+           percentile_cont(0.5) within group (
+               order by cast(extract(epoch from (l.arrived_at - l.created_at)) as double precision)
+           ) / 86400.0
+    from leads l
+    join clinic_keys ck on ck.clinic_id = l.clinic_id
+    join days d on d.date = cast(l.arrived_at as date)
+    where l.arrived_at >= :start_ts and l.arrived_at < :end_ts
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=l.clinic_id channel=l.channel_id }}
+    group by d.bucket_start, ck.city_key
+    union all
+    select d.bucket_start, ck.city_key, 0, 0, 0, 0, count(*), null
+    from leads l
+    join clinic_keys ck on ck.clinic_id = l.clinic_id
+    join days d on d.date = cast(l.paid_at as date)
+    where l.paid_at >= :start_ts and l.paid_at < :end_ts
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=l.clinic_id channel=l.channel_id }}
+    group by d.bucket_start, ck.city_key
+),
+lead_measures as (
+    select bucket_start, city_key, sum(leads) as leads, sum(inquiries) as inquiries,
+           sum(bookings) as bookings, sum(arrivals) as arrivals, sum(paid_deals) as paid_deals,
+           max(lead_to_arrival_days) as lead_to_arrival_days
+    from lead_counts
+    group by bucket_start, city_key
+),
+traffic as (
+    select d.bucket_start, ck.city_key, sum(cd.impressions) as impressions,
+           sum(cd.clicks) as clicks, sum(cd.spend) as channel_spend
+    from channel_daily cd
+    join clinic_keys ck on ck.clinic_id = cd.clinic_id
+    join days d on d.date = cd.date
+    where cd.date >= :start_date and cd.date <= :end_date
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=cd.clinic_id channel=cd.channel_id }}
+    group by d.bucket_start, ck.city_key
+)
+select
+    b.bucket_start,
+    b.city_key as city_id,
+    coalesce(t.impressions, 0) as impressions,
+    coalesce(t.clicks, 0) as clicks,
+    coalesce(lm.leads, 0) as leads,
+    coalesce(lm.inquiries, 0) as inquiries,
+    coalesce(lm.bookings, 0) as bookings,
+    coalesce(lm.arrivals, 0) as arrivals,
+    coalesce(lm.paid_deals, 0) as paid_deals,
+    lm.lead_to_arrival_days
+from buckets b
+left join lead_measures lm on lm.bucket_start = b.bucket_start and lm.city_key = b.city_key
+left join traffic t on t.bucket_start = b.bucket_start and t.city_key = b.city_key
+order by b.bucket_start, b.city_key

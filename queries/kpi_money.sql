@@ -1,0 +1,113 @@
+-- kpi_money: marketing spend and order measures per bucket (buckets as in kpi_funnel).
+-- Spend is channel spend plus referral rewards (the referral channel's cost). Orders count at
+-- their clinic and the customer's acquisition channel. A new customer's first paid order falls
+-- in the bucket; a returning customer paid in the bucket and had paid before it (the
+-- repeat-purchase rate's numerator). The overview, weekly review and scorecard all read these columns.
+with days as (
+    select
+        cal.date,
+        greatest(
+            case :grain
+                when 'week' then cal.week_start
+                when 'day' then cal.date
+                else cast(:start_date as date)
+            end,
+            cast(:start_date as date)
+        ) as bucket_start
+    from calendar cal
+    where cal.date >= :start_date and cal.date <= :end_date
+),
+clinic_keys as (
+    select k.clinic_id, k.city_id, k.specialty,
+           case when :grain = 'city' then k.city_id else 0 end as city_key
+    from clinics k
+),
+buckets as (
+    select distinct d.bucket_start, ck.city_key
+    from days d
+    cross join clinic_keys ck
+    where {{ filters city=ck.city_id specialty=ck.specialty clinic=ck.clinic_id }}
+),
+channel_costs as (
+    select d.bucket_start, ck.city_key, sum(cd.spend) as channel_spend
+    from channel_daily cd
+    join clinic_keys ck on ck.clinic_id = cd.clinic_id
+    join days d on d.date = cd.date
+    where cd.date >= :start_date and cd.date <= :end_date
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=cd.clinic_id channel=cd.channel_id }}
+    group by d.bucket_start, ck.city_key
+),
+rewards as (
+    select d.bucket_start, ck.city_key, sum(rr.amount) as referral_spend
+    from referral_rewards rr
+    join clinic_keys ck on ck.clinic_id = rr.clinic_id
+    join channels ch on ch.kind = 'referral'
+    join days d on d.date = rr.paid_on
+    where rr.paid_on >= :start_date and rr.paid_on <= :end_date
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=rr.clinic_id channel=ch.channel_id }}
+    group by d.bucket_start, ck.city_key
+),
+bucket_orders as (
+    -- One row per bucket and paying customer: what they paid there.
+    select d.bucket_start, ck.city_key, o.customer_id, sum(o.amount) as amount
+    from orders o
+    join clinic_keys ck on ck.clinic_id = o.clinic_id
+    join customers c on c.customer_id = o.customer_id
+    join days d on d.date = cast(o.ordered_at as date)
+    where o.ordered_at >= :start_ts and o.ordered_at < :end_ts
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=o.clinic_id channel=c.acquisition_channel_id }}
+    group by d.bucket_start, ck.city_key, o.customer_id
+),
+new_customers as (
+    -- A new customer's first paid order ever (customer_first_orders, rebuilt by the writer at
+    -- every load; ties at the same time go to the lowest order_id) falls in the period; they
+    -- belong to that order's clinic and their acquisition channel.
+    select d.bucket_start, ck.city_key, f.customer_id
+    from customer_first_orders f
+    join clinic_keys ck on ck.clinic_id = f.first_clinic_id
+    join customers c on c.customer_id = f.customer_id
+    join days d on d.date = cast(f.first_ordered_at as date)
+    where f.first_ordered_at >= :start_ts and f.first_ordered_at < :end_ts
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=f.first_clinic_id channel=c.acquisition_channel_id }}
+),
+order_measures as (
+    select
+        b.bucket_start,
+        b.city_key,
+        sum(b.amount) as revenue,
+        count(*) as paying_customers,
+        count(*) filter (
+            where fp.first_ordered_at < cast(b.bucket_start as timestamp)
+        ) as returning_customers,
+        sum(case when n.customer_id is not null then b.amount else 0 end) as new_customer_revenue
+    from bucket_orders b
+    -- Each paying customer's first paid order ever (any clinic), to tell new from returning.
+    join customer_first_orders fp on fp.customer_id = b.customer_id
+    left join new_customers n
+        on n.customer_id = b.customer_id
+       and n.bucket_start = b.bucket_start
+       and n.city_key = b.city_key
+    group by b.bucket_start, b.city_key
+),
+new_counts as (
+    select bucket_start, city_key, count(*) as new_customers
+    from new_customers
+    group by bucket_start, city_key
+)
+select
+    b.bucket_start,
+    b.city_key as city_id,
+    coalesce(om.revenue, 0) as revenue,
+    coalesce(om.paying_customers, 0) as paying_customers,
+    coalesce(om.returning_customers, 0) as returning_customers,
+    coalesce(om.new_customer_revenue, 0) as new_customer_revenue,
+    coalesce(nc.new_customers, 0) as new_customers,
+    coalesce(t.channel_spend, 0) as channel_spend,
+    coalesce(w.referral_spend, 0) as referral_spend,
+    coalesce(t.channel_spend, 0) + coalesce(w.referral_spend, 0) as spend
+from buckets b
+left join channel_costs t on t.bucket_start = b.bucket_start and t.city_key = b.city_key
+left join rewards w on w.bucket_start = b.bucket_start and w.city_key = b.city_key
+left join order_measures om on om.bucket_start = b.bucket_start and om.city_key = b.city_key
+left join new_counts nc on nc.bucket_start = b.bucket_start and nc.city_key = b.city_key
+order by b.bucket_start, b.city_key

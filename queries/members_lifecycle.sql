@@ -1,0 +1,178 @@
+-- members_lifecycle: lifecycle bits per customer combination, period-end stage bits × value tier, and first-purchase cohort retention, from one pass over the orders.
+-- Filters and scope apply to the customer: city = home city, clinic/specialty = home clinic,
+-- channel = acquisition channel; every purchase (paid order) of those customers up to the
+-- period end counts. One pass serves the whole page (5,000,000 orders at scale), so the
+-- result has three sections, each using its own columns (the others are null):
+--
+-- section 'path': customers per combination of five bit masks over the snapshots. The
+--   snapshots are month ends followed by the period end, one per month; bit j belongs to
+--   the snapshot j months after the first (first_snapshot_month). For snapshot t:
+--   exists_bits  the first purchase is on or before t;
+--   new_bits     the first purchase is in the active window (t − active_days, t];
+--   window_bits  some purchase is in the active window;
+--   return_bits  some purchase in the active window came at least active_days days after
+--                the purchase before it (a return after being dormant or lapsed);
+--   recent_bits  some purchase is within lapse_days days of t.
+--   dashboard.metrics.lifecycle turns bits into stages. Registered customers without a
+--   purchase by the period end have exists_bits = 0.
+-- section 'mix': the same five bits at the period end (end_*) × value tier (lifetime value
+--   up to the period end against tier_mid / tier_high; null without a purchase): customers
+--   and their lifetime value.
+-- section 'cohort': per first-purchase month (first_month, numbered year × 12 + month − 1,
+--   from first_cohort to last_cohort) and months_since 1 … 12: the cohort's customers and
+--   those who purchased in the calendar month months_since after their first.
+with snapshots as (
+    select cal.date as t, cal.year * 12 + cal.month - 1 - :first_snapshot_month as j
+    from calendar cal
+    where cal.date in :snapshots
+),
+day_bits as (
+    -- Per calendar day: which snapshots it is on or before, inside the active window of, and
+    -- within lapse_days of; its month index and its bit among the cohort months.
+    select
+        cal.date as d,
+        min(cal.year * 12 + cal.month - 1) as month_index,
+        bit_or(case when s.t >= cal.date then cast(1 as bigint) << cast(s.j as integer) else 0 end)
+            as since_bits,
+        bit_or(case when s.t >= cal.date and s.t - cal.date < :active_days
+                    then cast(1 as bigint) << cast(s.j as integer) else 0 end) as window_bits,
+        bit_or(case when s.t >= cal.date and s.t - cal.date <= :lapse_days
+                    then cast(1 as bigint) << cast(s.j as integer) else 0 end) as recent_bits,
+        min(case when cal.year * 12 + cal.month - 1 >= :first_cohort
+                 then cast(1 as bigint) << cast(cal.year * 12 + cal.month - 1 - :first_cohort as integer)
+                 else 0 end) as month_bit
+    from calendar cal
+    cross join snapshots s
+    where cal.date <= :end_date
+    group by cal.date
+),
+members as (
+    select c.customer_id
+    from customers c
+    join clinics hk on hk.clinic_id = c.home_clinic_id
+    where c.created_at < :end_ts
+      and {{ filters city=c.home_city_id specialty=hk.specialty clinic=c.home_clinic_id channel=c.acquisition_channel_id }}
+),
+purchases as (
+    select
+        o.customer_id,
+        cast(o.ordered_at as date) as d,
+        cast(o.amount as double precision) as amount
+    from orders o
+    where o.ordered_at < :end_ts
+),
+gaps as (
+    select
+        p.customer_id,
+        p.d,
+        p.amount,
+        p.d - lag(p.d) over (partition by p.customer_id order by p.d) as gap
+    from purchases p
+),
+per_customer as (
+    -- The calendar covers the facts; a purchase outside it still counts for value and dates.
+    select
+        g.customer_id,
+        min(g.d) as first_d,
+        sum(g.amount) as ltv,
+        bit_or(coalesce(b.window_bits, 0)) as window_bits,
+        bit_or(case when g.gap >= :active_days then coalesce(b.window_bits, 0) else 0 end)
+            as return_bits,
+        bit_or(coalesce(b.recent_bits, 0)) as recent_bits,
+        bit_or(coalesce(b.month_bit, 0)) as month_bits
+    from gaps g
+    left join day_bits b on b.d = g.d
+    group by g.customer_id
+),
+profiles as materialized (
+    select
+        coalesce(f.since_bits, 0) as exists_bits,
+        coalesce(f.window_bits, 0) as new_bits,
+        coalesce(a.window_bits, 0) as window_bits,
+        coalesce(a.return_bits, 0) as return_bits,
+        coalesce(a.recent_bits, 0) as recent_bits,
+        case
+            when a.ltv >= :tier_high then 'high'
+            when a.ltv >= :tier_mid then 'mid'
+            when a.ltv is not null then 'low'
+        end as tier,
+        coalesce(a.ltv, 0) as ltv,
+        f.month_index as first_month,
+        a.month_bits
+    from members m
+    left join per_customer a on a.customer_id = m.customer_id
+    left join day_bits f on f.d = a.first_d
+),
+patterns as (
+    select first_month, month_bits, count(*) as customers
+    from profiles
+    where first_month >= :first_cohort and first_month <= :last_cohort
+    group by first_month, month_bits
+),
+offsets as (
+    select 1 as months_since union all select 2 union all select 3 union all select 4
+    union all select 5 union all select 6 union all select 7 union all select 8
+    union all select 9 union all select 10 union all select 11 union all select 12
+)
+select
+    'path' as section,
+    exists_bits,
+    new_bits,
+    window_bits,
+    return_bits,
+    recent_bits,
+    cast(null as bigint) as end_exists,
+    cast(null as bigint) as end_new,
+    cast(null as bigint) as end_window,
+    cast(null as bigint) as end_return,
+    cast(null as bigint) as end_recent,
+    cast(null as varchar(4)) as tier,
+    cast(null as integer) as first_month,
+    cast(null as integer) as months_since,
+    count(*) as customers,
+    cast(null as bigint) as returned,
+    sum(ltv) as ltv
+from profiles
+group by exists_bits, new_bits, window_bits, return_bits, recent_bits
+union all
+select
+    'mix',
+    null, null, null, null, null,
+    (exists_bits >> :last_bit) & 1,
+    (new_bits >> :last_bit) & 1,
+    (window_bits >> :last_bit) & 1,
+    (return_bits >> :last_bit) & 1,
+    (recent_bits >> :last_bit) & 1,
+    tier,
+    null,
+    null,
+    count(*),
+    null,
+    sum(ltv)
+from profiles
+group by
+    (exists_bits >> :last_bit) & 1,
+    (new_bits >> :last_bit) & 1,
+    (window_bits >> :last_bit) & 1,
+    (return_bits >> :last_bit) & 1,
+    (recent_bits >> :last_bit) & 1,
+    tier
+union all
+select
+    'cohort',
+    null, null, null, null, null, null, null, null, null, null,
+    null,
+    p.first_month,
+    o.months_since,
+    sum(p.customers),
+    sum(
+        case
+            when ((p.month_bits >> cast(p.first_month - :first_cohort + o.months_since as integer)) & 1) = 1
+            then p.customers
+            else 0
+        end
+    ),
+    null
+from patterns p
+cross join offsets o
+group by p.first_month, o.months_since

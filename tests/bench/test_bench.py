@@ -1,0 +1,162 @@
+"""``opsdash bench`` at a small N: it runs end to end and writes every page and every field.
+
+A benchmark is a measurement, not a timed test: nothing here asserts a duration. The floor's
+statements are checked to be the app's (same rows), and the naive baseline's counts the app's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from dashboard import data
+from dashboard.bench import floor as fl
+from dashboard.bench import verdicts, workloads
+from dashboard.bench.budgets import BUDGETS
+from dashboard.bench.capture import capturing
+from dashboard.filters import Filters, Scope
+from dashboard.navigation import PAGES
+from dashboard.settings import ROOT, duckdb_url
+from dashboard.warehouse import engine as wh
+
+BENCH_LEADS = 20_000
+PAGE_FIELDS = {
+    "page",
+    "cold_seconds",
+    "warm_seconds",
+    "floor_seconds",
+    "floor_ratio",
+    "floor_judged",
+    "query_count",
+    "cold_runs",
+    "warm_runs",
+    "floor_runs",
+    "queries",
+    "error",
+}
+TOP_FIELDS = {
+    "generated_at",
+    "backend",
+    "leads",
+    "warehouse",
+    "runs",
+    "period",
+    "machine",
+    "seeding",
+    "pages",
+    "peak_rss_bytes",
+    "naive_funnel",
+    "export",
+    "budgets",
+    "checks",
+}
+MACHINE_FIELDS = {"cpu", "cores", "ram_bytes", "os", "python", "warehouse", "load_average_at_start"}
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory):
+    """One small benchmark run in a child process (it points its own data layer elsewhere)."""
+    tmp = tmp_path_factory.mktemp("bench")
+    url = duckdb_url(tmp / "w.duckdb")
+    env = {
+        **os.environ,
+        "OPSDASH_SECRETS": "/nonexistent/secrets.toml",
+        "OPSDASH_AUDIT_URL": f"sqlite:///{tmp / 'audit.sqlite'}",
+    }
+    args = ["--leads", str(BENCH_LEADS), "--url", url, "--runs", "1", "--out", str(tmp / "out")]
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "bench", *args, "--export-rows", "2000"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads((tmp / "out" / "bench.json").read_text(encoding="utf-8"))
+    markdown = (tmp / "out" / "bench.md").read_text(encoding="utf-8")
+    return results, markdown, done.stdout
+
+
+def test_every_page_is_measured_with_every_field(bench_run):
+    results, _, _ = bench_run
+    assert TOP_FIELDS <= set(results)
+    assert [p["page"] for p in results["pages"]] == [p.id for p in PAGES]
+    for page in results["pages"]:
+        assert set(page) == PAGE_FIELDS, page["page"]
+        assert page["error"] is None, page
+        assert page["cold_seconds"] > 0 and page["warm_seconds"] > 0
+        assert len(page["cold_runs"]) == len(page["warm_runs"]) == results["runs"] == 1
+        assert page["query_count"] == len(page["queries"]) > 0
+        assert page["floor_seconds"] > 0
+        assert page["floor_ratio"] == pytest.approx(page["cold_seconds"] / page["floor_seconds"])
+
+
+def test_side_figures_are_written(bench_run):
+    results, _, _ = bench_run
+    assert MACHINE_FIELDS <= set(results["machine"])
+    assert results["leads"] == BENCH_LEADS and results["backend"] == "duckdb"
+    seed = results["seeding"]
+    assert seed["reused"] is False and seed["seconds"] > 0 and seed["rows"]["leads"] == BENCH_LEADS
+    assert results["peak_rss_bytes"] > 0
+    naive = results["naive_funnel"]
+    assert naive["seconds"] > 0 and naive["peak_rss_bytes"] > 0
+    assert naive["counts_match"] is True, (naive["counts"], naive["app_stages"]["counts"])
+    export = results["export"]
+    assert export["rows"] == export["requested_rows"] == 2000
+    assert export["seconds"] > 0 and export["peak_rss_bytes"] > 0 and export["file_bytes"] > 0
+    assert results["budgets"] == BUDGETS["duckdb"].as_dict()
+    figures = {c["figure"] for c in results["checks"]}
+    for page in PAGES:
+        assert {f"{page.id}: cold", f"{page.id}: cold ÷ floor", f"{page.id}: warm"} <= figures
+    assert {"seeding", "peak RSS (dashboard process)", "naive funnel ÷ app funnel"} <= figures
+
+
+def test_markdown_has_every_page_and_the_machine(bench_run):
+    results, markdown, stdout = bench_run
+    for page in PAGES:
+        assert f"\n| {page.id} | " in markdown
+    assert results["machine"]["cpu"] in markdown
+    assert "naive pandas funnel" in markdown and "Excel export" in markdown
+    assert "peak RSS" in markdown and "seeding" in markdown
+    assert "Budgets failed:" in stdout
+
+
+def test_verdicts_judge_against_the_budgets():
+    b = BUDGETS["duckdb"]
+    page = {
+        "page": "x",
+        "cold_seconds": 1.5,
+        "warm_seconds": 0.1,
+        "floor_ratio": 1.2,
+        "floor_judged": True,
+    }
+    by_figure = {c["figure"]: c["pass"] for c in verdicts.page_checks(page, b)}
+    assert by_figure == {"x: cold": False, "x: cold ÷ floor": True, "x: warm": True}
+    off = verdicts.page_checks({**page, "floor_ratio": 9.0, "floor_judged": False}, b)
+    assert off[1]["pass"] is None
+
+
+def test_floor_replays_the_apps_statements(duckdb_warehouse, raw):
+    """The raw-driver statements return exactly the rows the app got (list filters included)."""
+    cities = tuple(sorted(raw["cities"]["city_id"])[:2])
+    filters = Filters(start=date(2026, 10, 1), end=date(2026, 10, 31), cities=cities)
+    ctx = workloads.BenchContext(filters, Scope(frozenset(cities)), date(2026, 11, 15))
+    overview = next(fn for spec, fn in workloads.pages() if spec.id == "overview")
+    data.clear_cache()
+    with capturing() as capture:
+        workloads.run_page(overview, ctx)
+    assert capture.queries
+    dialect = wh.get_engine(data.settings()).dialect
+    con = fl.RawConnection(data.settings())
+    try:
+        for q in capture.queries:
+            statement = fl.compile_for_driver(q.rendered, dialect)
+            assert con.execute(statement) == q.rows, q.rendered.name
+    finally:
+        con.close()

@@ -1,0 +1,96 @@
+"""Every page in a real browser: loads cleanly in both languages, the sidebar, screenshots."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.auth import Viewer
+from dashboard.i18n import t
+from dashboard.navigation import pages_by_section
+from tests.browser import helpers as h
+
+pytestmark = pytest.mark.browser
+
+
+def _problems(page, console: h.ConsoleLog) -> str:
+    """A readable summary of what went wrong on a page (the server log follows in the report)."""
+    lines = [f"url: {page.url}"]
+    lines += [f"exception element: {x[:300]}" for x in h.exception_texts(page)]
+    lines += [f"console: {x}" for x in console.errors]
+    return "\n".join(lines)
+
+
+def test_first_request_to_a_fresh_server_can_be_a_deep_link(server):
+    """A link to a page straight after start (no prior visit) runs the entry script and page."""
+    visit = server.first_visit
+    assert not visit.error, f"{visit.url}: {visit.error}\ntitles {visit.titles}"
+    assert visit.titles == [h.title_of("weekly", "en")], visit.url
+    assert not visit.exceptions, visit.exceptions
+    assert not visit.console.errors, visit.console.errors
+    # The entry script ran: demo banner, and the page's own content beneath its title.
+    assert t("app.demo_banner", "en") in visit.text
+    assert t("weekly.summary_title", "en") in visit.text
+
+
+def _full_length_screenshot(page, name: str, width: int) -> None:
+    """The main area scrolls inside the window, so grow the window to its full height."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": min(max(height, 720), 12_000)})
+    page.wait_for_timeout(500)  # let charts lay out for the new size
+    h.screenshot(page, name)
+
+
+@pytest.mark.parametrize("lang", h.LANGS)
+@pytest.mark.parametrize("page_id", h.PAGE_IDS)
+def test_page_loads_cleanly_and_is_photographed(page, base_url, page_id, lang):
+    """The page renders its title with no exception element and no console error, in both
+    languages, at 1280×720 and 1920×1080; screenshots go to test-artifacts/screenshots/."""
+    title = h.title_of(page_id, lang)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    h.open_page(page, h.page_url(base_url, page_id, lang), title)
+    assert not h.exception_texts(page), _problems(page, page.console)
+    headings = [x.strip() for x in page.locator("h1").all_inner_texts()]
+    assert headings[:1] == [title], headings
+    assert h.first_alert(page) == t("app.demo_banner", lang)  # demo mode, atop the main area
+
+    for width, height in h.VIEWPORTS:
+        page.set_viewport_size({"width": width, "height": height})
+        h.wait_idle(page, title)
+        page.wait_for_timeout(300)
+        h.screenshot(page, f"{page_id}-{lang}-{width}x{height}")
+    _full_length_screenshot(page, f"{page_id}-{lang}-1280-full", 1280)
+
+    assert not h.exception_texts(page), _problems(page, page.console)
+    assert not page.console.errors, _problems(page, page.console)
+
+
+@pytest.mark.parametrize("lang", h.LANGS)
+def test_sidebar_lists_exactly_the_pages_in_their_sections(page, base_url, lang):
+    """Section headers and page titles from the catalogue, in dashboard/navigation.py's order."""
+    h.open_page(page, h.page_url(base_url, "overview", lang), h.title_of("overview", lang))
+    viewer = Viewer.demo_viewer()  # the server runs in demo mode
+    expected = [
+        (
+            t(f"section.{section}", lang),
+            [(h.title_of(p.id, lang), h.page_path(p.id)) for p in specs],
+        )
+        for section, specs in pages_by_section(is_admin=viewer.can_read_audit).items()
+        if specs
+    ]
+    assert h.sidebar_nav(page) == expected
+    # Every page is listed outright, not behind a "view more" toggle.
+    assert page.locator('[data-testid="stSidebarNavViewButton"]').count() == 0
+    assert not page.console.errors, page.console.errors
+
+
+def test_weekly_review_fits_a_projector_without_horizontal_scrolling(page, base_url):
+    """The weekly review is shown at 1280×720 in the meeting: nothing may scroll sideways."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    for lang in h.LANGS:
+        h.open_page(page, h.page_url(base_url, "weekly", lang), h.title_of("weekly", lang))
+        widths = page.evaluate(
+            """() => [document.documentElement, document.querySelector('[data-testid="stMain"]')]
+                .map(e => [e.scrollWidth, e.clientWidth])"""
+        )
+        for scroll, client in widths:
+            assert scroll <= client, f"{lang}: horizontal scrolling ({scroll} > {client} px)"

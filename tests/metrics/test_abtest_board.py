@@ -1,0 +1,171 @@
+"""The board's verdicts on hand-built experiments: SRM, BH across the board, minimum sample,
+guardrails, ranking, and the power figures against statsmodels."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.power import NormalIndPower, zt_ind_solve_power
+from statsmodels.stats.proportion import proportions_ztest
+
+from dashboard.metrics import abtest_power
+from dashboard.metrics.abtest_board import BoardSettings, evaluate, ranked
+
+
+def _exp(exp_id, metric="conversion", guardrail=False):
+    return {"experiment_id": exp_id, "metric": metric, "has_guardrail": guardrail}
+
+
+def _arm(exp_id, code, units, conversions, control=False, share=0.5, value=0.0, value_sq=0.0,
+         g_units=0, g_events=0):  # fmt: skip
+    return {
+        "experiment_id": exp_id, "variant_code": code, "is_control": control,
+        "planned_share": share, "units": units, "conversions": conversions,
+        "value_sum": value, "value_sq_sum": value_sq, "guardrail_units": g_units,
+        "guardrail_events": g_events,
+    }  # fmt: skip
+
+
+def _board(exps, arms, traffic=None, **settings):
+    return evaluate(
+        pd.DataFrame(exps), pd.DataFrame(arms), traffic or {}, BoardSettings(**settings)
+    ).set_index("experiment_id")
+
+
+def test_verdicts_on_a_hand_built_board():
+    exps = [_exp(1), _exp(2), _exp(3), _exp(4, guardrail=True), _exp(5), _exp(6)]
+    arms = [
+        _arm(1, "A", 10_000, 1_000, True), _arm(1, "B", 10_000, 1_200),  # clear win
+        _arm(2, "A", 10_000, 1_000, True), _arm(2, "B", 10_000, 850),  # clear loss
+        _arm(3, "A", 10_000, 1_000, True), _arm(3, "B", 10_000, 1_010),  # no difference
+        # A win whose complaint rate doubled: needs attention, not the red list.
+        _arm(4, "A", 10_000, 1_000, True, g_units=10_000, g_events=100),
+        _arm(4, "B", 10_000, 1_200, g_units=10_000, g_events=200),
+        _arm(5, "A", 140, 30, True), _arm(5, "B", 160, 45),  # fewer than 150 units
+        _arm(6, "A", 10_400, 1_000, True), _arm(6, "B", 9_600, 1_200),  # a 52/48 split
+    ]  # fmt: skip
+    board = _board(exps, arms)
+    assert board.loc[1, "verdict"] == "red"
+    assert board.loc[2, "verdict"] == "black"
+    assert board.loc[3, "verdict"] == "inconclusive"
+    assert (board.loc[4, "verdict"], board.loc[4, "reason"]) == ("attention", "guardrail")
+    assert bool(board.loc[4, "guard_worse"])
+    assert board.loc[5, "verdict"] == "too_early"
+    assert board.loc[5, "units_short"] == 10 and board.loc[5, "conversions_short"] == 0
+    assert (board.loc[6, "verdict"], board.loc[6, "reason"]) == ("attention", "srm")
+    assert board.loc[6, "srm_p"] < 0.001 and board.loc[1, "srm_p"] == pytest.approx(1.0)
+
+
+def test_bh_runs_across_every_comparison_on_the_board():
+    exps = [_exp(i) for i in range(1, 6)]
+    arms = []
+    for i, treated in zip(range(1, 6), (1_150, 1_095, 1_060, 1_030, 1_000), strict=True):
+        arms += [_arm(i, "A", 10_000, 1_000, True), _arm(i, "B", 10_000, treated)]
+    board = _board(exps, arms)
+    raw = [proportions_ztest([t, 1_000], [10_000, 10_000])[1]
+           for t in (1_150, 1_095, 1_060, 1_030, 1_000)]  # fmt: skip
+    assert board["p_value"].tolist() == pytest.approx(raw, rel=1e-9)
+    want = multipletests(raw, method="fdr_bh")[1]
+    assert board["p_adjusted"].tolist() == pytest.approx(want.tolist(), rel=1e-9)
+    # 1,095 has raw p < 0.05 but not after adjustment across the five comparisons.
+    assert raw[1] < 0.05 < board.loc[2, "p_adjusted"]
+    assert board.loc[2, "verdict"] == "inconclusive"
+    assert board.loc[1, "verdict"] == "red"
+
+
+def test_a_three_way_test_compares_each_treatment_with_the_control_and_checks_all_shares():
+    exps = [_exp(1, metric="revenue")]
+    rng = np.random.default_rng(4)
+    samples = {code: np.where(rng.random(3_000) < 0.1, rng.lognormal(7, 0.5, 3_000), 0)
+               for code in "ABC"}  # fmt: skip
+    samples["C"] = samples["C"] * 1.6
+    arms = [
+        _arm(1, code, len(s), int((s > 0).sum()), code == "A", share=1 / 3,
+             value=s.sum(), value_sq=(s * s).sum())
+        for code, s in samples.items()
+    ]  # fmt: skip
+    board = _board(exps, arms).reset_index()
+    assert board["variant_code"].tolist() == ["B", "C"]
+    assert set(board["control_code"]) == {"A"}
+    assert board.loc[1, "verdict"] == "red"
+    assert board["srm_p"].nunique() == 1  # one SRM check per experiment, over all three arms
+
+
+def test_no_single_control_needs_attention():
+    board = _board([_exp(1)], [_arm(1, "A", 500, 50, True), _arm(1, "B", 500, 60, True)])
+    assert (board.loc[1, "verdict"], board.loc[1, "reason"]) == ("attention", "no_control")
+
+
+def test_zero_conversions_and_identical_rates_give_no_nan_verdict():
+    exps = [_exp(1), _exp(2), _exp(3, metric="revenue")]
+    arms = [
+        _arm(1, "A", 5_000, 0, True), _arm(1, "B", 5_000, 0),
+        _arm(2, "A", 5_000, 400, True), _arm(2, "B", 5_000, 400),
+        _arm(3, "A", 5_000, 0, True), _arm(3, "B", 5_000, 0),
+    ]  # fmt: skip
+    board = _board(exps, arms, traffic={1: 100.0, 2: 100.0, 3: 100.0})
+    assert board.loc[1, "verdict"] == "too_early"  # zero conversions cannot reach 10
+    assert board.loc[1, "days_to_minimum"] is None or math.isnan(board.loc[1, "days_to_minimum"])
+    assert board.loc[2, "verdict"] == "inconclusive"
+    assert board.loc[2, "p_value"] == pytest.approx(1.0)
+    assert board.loc[3, "verdict"] == "too_early"
+    numbers = board.select_dtypes("number").to_numpy(dtype=float)
+    assert not np.isinf(numbers).any()
+
+
+def test_ranking_red_by_lower_bound_and_black_by_upper_bound():
+    exps = [_exp(i) for i in range(1, 5)]
+    arms = [
+        _arm(1, "A", 2_000, 200, True), _arm(1, "B", 2_000, 300),  # big lift, wide interval
+        _arm(2, "A", 40_000, 4_000, True), _arm(2, "B", 40_000, 4_800),  # smaller, surer
+        _arm(3, "A", 2_000, 300, True), _arm(3, "B", 2_000, 200),
+        _arm(4, "A", 40_000, 4_800, True), _arm(4, "B", 40_000, 4_000),
+    ]  # fmt: skip
+    board = evaluate(pd.DataFrame(exps), pd.DataFrame(arms), {})
+    red = ranked(board, "red")
+    assert red["rel_lo"].is_monotonic_decreasing
+    assert red["experiment_id"].tolist() == [1, 2] or red["experiment_id"].tolist() == [2, 1]
+    assert red.iloc[0]["rel_lo"] == max(red["rel_lo"])
+    black = ranked(board, "black")
+    assert black["rel_hi"].is_monotonic_increasing and len(black) == 2
+
+
+def test_power_figures_match_statsmodels():
+    exps = [_exp(1)]
+    arms = [_arm(1, "A", 8_000, 800, True, share=0.6), _arm(1, "B", 5_000, 540, share=0.4)]
+    board = _board(exps, arms, traffic={1: 250.0}, target_lift=0.10)
+    row = board.loc[1]
+    p, sigma = 0.1, math.sqrt(0.1 * 0.9)
+    # MDE at the current sample: the effect NormalIndPower reaches 80% power with.
+    d = row["mde_abs"] / sigma
+    assert NormalIndPower().power(d, 8_000, 0.05, ratio=5_000 / 8_000) == pytest.approx(
+        0.8, abs=1e-12
+    )
+    solved = NormalIndPower().solve_power(None, 8_000, 0.05, 0.8, ratio=5_000 / 8_000)
+    assert d == pytest.approx(solved, rel=1e-3)  # statsmodels stops its root search early
+    assert row["mde_rel"] == pytest.approx(row["mde_abs"] / p, rel=1e-12)
+    # Units for a 10% relative lift at the planned 60/40 split.
+    n1 = zt_ind_solve_power(effect_size=0.1 * p / sigma, alpha=0.05, power=0.8, ratio=0.4 / 0.6)
+    assert row["needed_units"] == math.ceil(abtest_power.sample_size(0.1 * p / sigma, 0.4 / 0.6)
+                                            / 0.6)  # fmt: skip
+    assert row["needed_units"] == pytest.approx(n1 / 0.6, rel=1e-6, abs=1)
+    assert row["remaining_units"] == row["needed_units"] - 13_000
+    assert row["days_needed"] == pytest.approx(row["remaining_units"] / 250.0)
+
+
+def test_power_solver_agrees_with_statsmodels_equation():
+    rng = np.random.default_rng(11)
+    for _ in range(30):
+        n, ratio = float(rng.integers(40, 500_000)), float(rng.uniform(0.2, 5))
+        d = abtest_power.detectable_effect(n, ratio)
+        assert NormalIndPower().power(d, n, 0.05, ratio) == pytest.approx(0.8, abs=1e-12)
+        effect = float(rng.uniform(0.002, 0.8))
+        m = abtest_power.sample_size(effect, ratio)
+        assert NormalIndPower().power(effect, m, 0.05, ratio) == pytest.approx(0.8, abs=1e-12)
+        want = zt_ind_solve_power(effect_size=effect, alpha=0.05, power=0.8, ratio=ratio)
+        assert m == pytest.approx(want, rel=1e-6)
+        assert abtest_power.power(effect, n, ratio) == pytest.approx(
+            NormalIndPower().power(effect, n, 0.05, ratio), rel=1e-12, abs=1e-15
+        )

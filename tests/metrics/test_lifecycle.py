@@ -1,0 +1,129 @@
+"""Lifecycle logic: stage precedence, snapshots, decoding the warehouse's bits, flows, retention."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard.metrics import lifecycle as lc
+
+
+def test_snapshots_are_month_ends_then_the_period_end():
+    assert lc.snapshot_dates(date(2026, 11, 15), 3) == [
+        date(2026, 8, 31),
+        date(2026, 9, 30),
+        date(2026, 10, 31),
+        date(2026, 11, 15),
+    ]
+    # A period ending on a month end: that day, then the previous month ends.
+    assert lc.snapshot_dates(date(2026, 3, 31), 2) == [
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+    ]
+    snaps = lc.snapshot_dates(date(2026, 11, 15))
+    months = [lc.month_index(d) for d in snaps]
+    assert months == list(range(months[0], months[0] + len(snaps)))
+
+
+@pytest.mark.parametrize(
+    ("bits", "stage"),
+    [
+        ((0, 0, 0, 0, 0), "none"),
+        ((1, 1, 1, 0, 1), "new"),
+        ((1, 0, 1, 1, 1), "won_back"),
+        ((1, 0, 1, 0, 1), "active"),
+        ((1, 0, 0, 0, 1), "dormant"),
+        ((1, 0, 0, 0, 0), "lapsed"),
+    ],
+)
+def test_stage_precedence(bits, stage):
+    assert lc.stage_of(*bits) == stage
+
+
+def _paths(rows):
+    return pd.DataFrame(rows, columns=[*lc.BIT_COLUMNS, "customers"])
+
+
+def test_decode_flows_and_counts():
+    # Two snapshots. Customer kind A: new at 0, active at 1. B: dormant at 0, won back at 1.
+    # C: no purchase at 0, new at 1.
+    paths = _paths(
+        [
+            (0b11, 0b01, 0b11, 0b00, 0b11, 5),
+            (0b11, 0b00, 0b10, 0b10, 0b11, 2),
+            (0b10, 0b10, 0b10, 0b00, 0b10, 3),
+            (0b00, 0b00, 0b00, 0b00, 0b00, 4),
+        ]
+    )
+    snaps = [date(2026, 9, 30), date(2026, 10, 31)]
+    decoded = lc.decode_paths(paths, 2)
+    assert decoded[["s0", "s1"]].values.tolist() == [
+        ["new", "active"],
+        ["dormant", "won_back"],
+        ["none", "new"],
+        ["none", "none"],
+    ]
+    counts = lc.stage_counts(decoded, snaps)
+    end = counts[counts["snapshot"] == snaps[1]].set_index("stage")["customers"]
+    assert end.to_dict() == {"new": 3, "active": 5, "won_back": 2, "dormant": 0, "lapsed": 0}
+    moves = lc.flows(decoded, snaps, months=1)
+    assert set(zip(moves["from_stage"], moves["to_stage"], moves["customers"], strict=True)) == {
+        ("new", "active", 5),
+        ("dormant", "won_back", 2),
+        ("none", "new", 3),
+    }
+    matrix = lc.transition_table(moves).set_index("stage")
+    assert matrix.loc["none", "new"] == 3 and matrix.loc["dormant", "total"] == 2
+    assert list(matrix.index) == ["none", *lc.STAGES]
+
+
+def test_thresholds_validate():
+    assert lc.thresholds_or_default(60, 200) == (lc.Thresholds(60, 200), True)
+    assert lc.thresholds_or_default(200, 60) == (lc.Thresholds(), False)
+    assert lc.thresholds_or_default("x", None) == (lc.Thresholds(), False)
+    assert lc.tiers_or_default(3000, 9000) == (lc.TierThresholds(3000, 9000), True)
+    assert lc.tiers_or_default(9000, 3000)[1] is False
+
+
+def test_retention_blanks_months_not_over():
+    end = date(2026, 11, 15)
+    first, last = lc.cohort_window(end)
+    assert (lc.month_start(first), lc.month_start(last)) == (date(2025, 11, 1), date(2026, 10, 1))
+    cohorts = pd.DataFrame(
+        {
+            "first_month": [last, last, first],
+            "months_since": [1, 2, 1],
+            "cohort_customers": [10, 10, 4],
+            "returned": [3, 1, 2],
+        }
+    )
+    table = lc.retention_table(cohorts, end).set_index("cohort")
+    october = table.loc[date(2026, 10, 1)]
+    assert october["customers"] == 10
+    # November 2026 is not over on the 15th: blank, not 30%.
+    assert pd.isna(october["m1"])
+    assert table.loc[date(2025, 11, 1), "m1"] == pytest.approx(0.5)
+    # A cohort month without customers has no shares at all.
+    assert table.loc[date(2026, 1, 1), ["m1", "m2"]].isna().all()
+    assert lc.last_complete_month(date(2026, 10, 31)) == lc.month_index(date(2026, 10, 31))
+
+
+def test_tier_summary_shares_and_no_division_by_zero():
+    mix = pd.DataFrame(
+        {
+            **{c: [1, 1, 0] for c in lc.END_COLUMNS},
+            "tier": ["high", "low", None],
+            "customers": [2, 8, 5],
+            "ltv": [60_000.0, 4_000.0, 0.0],
+        }
+    )
+    tiers = lc.tier_summary(mix).set_index("tier")
+    assert tiers.loc["high", "share"] == pytest.approx(0.2)
+    assert tiers.loc["high", "ltv_share"] == pytest.approx(60 / 64)
+    assert tiers.loc["mid", "ltv_per_customer"] is None
+    assert lc.prospects(mix) == 5
+    empty = lc.tier_summary(mix.iloc[0:0])
+    assert all(v is None for v in empty["share"])

@@ -1,0 +1,122 @@
+"""AppTest of the funnel page in both languages: sections, controls from the URL, narrowing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from dashboard.formatting import fmt_value
+from dashboard.i18n import t
+from dashboard.metrics import funnel as fm
+from tests.pages.apptest import all_text, open_page
+
+# The default period: the last four complete weeks before the test chain's end (2026-11-15).
+START, END = date(2026, 10, 12), date(2026, 11, 8)
+
+
+def _cohort_size(raw, start: date = START, end: date = END) -> int:
+    leads = raw["leads"]
+    lo, hi = (
+        datetime.combine(start, datetime.min.time()),
+        datetime.combine(end, datetime.min.time()),
+    )
+    return int(((leads.created_at >= lo) & (leads.created_at < hi + timedelta(days=1))).sum())
+
+
+def _no_exception(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_funnel_page_shows_every_section(duckdb_warehouse, raw, lang):
+    at = open_page("funnel", lang)
+    _no_exception(at)
+    assert at.title[0].value == t("page.funnel", lang)
+    subheaders = [s.value for s in at.subheader]
+    dim = t("funnel.dimension.channel", lang)
+    for want in ("funnel.stages", "funnel.weekly", "funnel.traffic"):
+        assert t(want, lang) in subheaders
+    assert t("funnel.breakdown", lang, dimension=dim) in subheaders
+    text = all_text(at)
+    cohort = fmt_value(_cohort_size(raw), "count", lang)
+    assert t("funnel.cohort_summary", lang, leads=cohort, start=START, end=END, window=30) in text
+    assert t("funnel.impressions_rule", lang) in text
+    assert t("funnel.cohort_rule", lang, window=30) in text
+    for stage in fm.STAGES:
+        assert t(f"funnel.stage.{stage}", lang) in text
+    assert len(at.get("plotly_chart")) == 4
+    assert len(at.dataframe) == 4  # stages, breakdown, weekly (in the expander), clinics
+    breakdown = at.dataframe[1].value
+    assert len(breakdown) == fm.DEFAULT_TOP_N + 1  # top N and "other" (14 channels)
+    assert "nan" not in text.replace("Nanyang", "") and "None" not in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_controls_come_from_the_url(duckdb_warehouse, raw, lang):
+    at = open_page(
+        "funnel",
+        lang,
+        funnel_window="7",
+        funnel_top="5",
+        # A bound select keeps its label in the URL.
+        funnel_dim=t("funnel.col.city", lang),
+        funnel_compare=t("funnel.compare_option.last_year", lang),
+    )
+    _no_exception(at)
+    text = all_text(at)
+    assert t("funnel.cohort_rule", lang, window=7) in text
+    assert t("funnel.breakdown", lang, dimension=t("funnel.dimension.city", lang)) in [
+        s.value for s in at.subheader
+    ]
+    assert len(at.dataframe[1].value) == 6  # top 5 cities and "other"
+    last_year = (START - timedelta(days=364), END - timedelta(days=364))
+    caption = t(
+        "funnel.compare_caption",
+        lang,
+        compare=t("funnel.compare.last_year", lang),
+        start=last_year[0],
+        end=last_year[1],
+    )
+    assert caption in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_odd_url_values_fall_back_to_defaults(duckdb_warehouse, lang):
+    at = open_page(
+        "funnel",
+        lang,
+        funnel_window="31",
+        funnel_top="lots",
+        funnel_dim="'; drop",
+        funnel_compare="",
+    )
+    _no_exception(at)
+    text = all_text(at)
+    assert t("funnel.cohort_rule", lang, window=30) in text
+    assert len(at.dataframe[1].value) == fm.DEFAULT_TOP_N + 1
+
+
+def test_narrowing_to_a_clicked_channel(duckdb_warehouse, raw):
+    """What a click on a bar does (the callback sets the global filter) narrows every section."""
+    channel = int(raw["channels"].channel_id.iloc[3])
+    name = raw["channels"].set_index("channel_id").loc[channel, "name_en"]
+    # The click's callback sets the sidebar's channel filter (tests/ui/test_funnel_widgets.py);
+    # here the same filter arrives through the URL, as a copied link would bring it.
+    at = open_page("funnel", "en", channel=name)
+    _no_exception(at)
+    breakdown = at.dataframe[1].value
+    assert breakdown.iloc[:, 0].tolist() == [name]
+    leads = raw["leads"]
+    lo = datetime.combine(START, datetime.min.time())
+    hi = datetime.combine(END + timedelta(days=1), datetime.min.time())
+    want = (
+        (leads.created_at >= lo) & (leads.created_at < hi) & (leads.channel_id == channel)
+    ).sum()
+    assert breakdown.iloc[0, 1] == fmt_value(want, "count", "en")
+
+
+def test_empty_period_shows_the_empty_state(duckdb_warehouse):
+    at = open_page("funnel", "en", period="Custom", dates=["2019-01-07", "2019-01-13"])
+    _no_exception(at)
+    assert t("state.empty", "en") in [i.value for i in at.info]

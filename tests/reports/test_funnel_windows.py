@@ -1,0 +1,272 @@
+"""The conversion window and maturing logic on hand-built leads, in the warehouse (both backends).
+
+Each lead is built to sit on one edge: a lead that skips a stage, one that arrives on day 31,
+one exactly at the window's end, a walk-in, leads still maturing. Expected counts are
+worked out by hand from the definitions in queries/funnel_stages.sql.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from dashboard import data
+from dashboard.filters import Filters, Scope
+from dashboard.metrics.funnel import maturing_after
+from dashboard.reports import funnel
+from dashboard.settings import Settings, duckdb_url
+from tests.conftest import activate
+
+H = timedelta(hours=1)
+D = timedelta(days=1)
+T0 = datetime(2026, 3, 2, 10, 0)  # a Monday
+DATA_END = datetime(2026, 5, 31, 12, 0)  # the last lead's creation: the data's end
+PERIOD = Filters(date(2026, 3, 2), date(2026, 3, 15))
+
+
+def _lead(
+    lead_id, created, inquiry=None, booked=None, arrived=None, paid=None, clinic=1, channel=1
+):
+    return {
+        "lead_id": lead_id,
+        "created_at": created,
+        "channel_id": channel,
+        "clinic_id": clinic,
+        "customer_id": None,
+        "is_returning": False,
+        "inquiry_at": inquiry,
+        "booked_at": booked,
+        "arrived_at": arrived,
+        "paid_at": paid,
+        "deal_amount": 100.0 if paid else None,
+    }
+
+
+LEADS = [
+    # 1: every stage, quickly.
+    _lead(1, T0, T0 + H, T0 + D, T0 + 5 * D, T0 + 5 * D + H),
+    # 2: skips the inquiry: booked straight away, arrives 3 days later, never pays.
+    _lead(2, T0 + H, None, T0 + 3 * H, T0 + 3 * D + 3 * H),
+    # 3: arrives on day 31 (30 days and 2 hours after creation), pays the same visit.
+    _lead(3, T0 + 2 * H, T0 + 3 * H, T0 + 2 * D, T0 + 30 * D + 4 * H, T0 + 30 * D + 5 * H),
+    # 4: arrives at exactly 30 days: the window's end is exclusive, so day 31 already.
+    _lead(4, T0 + 3 * H, T0 + 4 * H, T0 + D + 3 * H, T0 + 30 * D + 3 * H),
+    # 5: arrives one minute before the 30-day window closes (day 30).
+    _lead(5, T0 + 4 * H, T0 + 5 * H, T0 + D + 4 * H, T0 + 30 * D + 3 * H - timedelta(minutes=1)),
+    # 6: a walk-in: inquired, never booked, arrived.
+    _lead(6, T0 + 5 * H, T0 + 6 * H, None, T0 + 2 * D),
+    # 7: nothing after the lead; another clinic and channel.
+    _lead(7, T0 + 6 * H, clinic=2, channel=2),
+    # 8: second week; inquiry on day 8 (outside a 7-day window), booked on day 9.
+    _lead(8, T0 + 8 * D, T0 + 15 * D, T0 + 16 * D),
+    # 9: outside the period (March 16): not in the cohort although it converts.
+    _lead(9, T0 + 14 * D, T0 + 14 * D + H, T0 + 15 * D, T0 + 16 * D, T0 + 16 * D),
+    # 10–11: late leads, maturing under a 30-day window but not under 7 days.
+    _lead(10, DATA_END - 20 * D, DATA_END - 20 * D + H),
+    _lead(11, DATA_END),
+]
+
+
+def _calendar() -> pd.DataFrame:
+    days = pd.date_range("2026-01-01", "2026-12-31", freq="D")
+    iso = days.isocalendar()
+    return pd.DataFrame(
+        {
+            "date": days,
+            "iso_year": iso.year.to_numpy(),
+            "iso_week": iso.week.to_numpy(),
+            "week_start": days - pd.to_timedelta(days.day_of_week, unit="D"),
+            "month_start": days.to_period("M").to_timestamp(),
+            "year": days.year,
+            "quarter": days.quarter,
+            "month": days.month,
+            "day_of_week": days.day_of_week + 1,
+            "is_holiday": False,
+            "holiday_name": None,
+        }
+    )
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    """The hand-built warehouse: one city, two clinics, two channels, the leads above."""
+    leads = pd.DataFrame(LEADS)
+    for col in ("created_at", "inquiry_at", "booked_at", "arrived_at", "paid_at"):
+        leads[col] = pd.to_datetime(leads[col])
+    leads["customer_id"] = leads["customer_id"].astype("Int64")
+    return {
+        "calendar": _calendar(),
+        "cities": pd.DataFrame(
+            [
+                {
+                    "city_id": 1,
+                    "name_zh": "郑州",
+                    "name_en": "Zhengzhou",
+                    "province_zh": "河南",
+                    "province_en": "Henan",
+                    "region_zh": "华中",
+                    "region_en": "Central China",
+                    "tier": "new_tier1",
+                    "lat": 34.7,
+                    "lon": 113.6,
+                }
+            ]
+        ),  # fmt: skip
+        "clinics": pd.DataFrame(
+            [
+                {
+                    "clinic_id": i,
+                    "name_zh": f"诊所{i}",
+                    "name_en": f"Clinic {i}",
+                    "city_id": 1,
+                    "specialty": spec,
+                    "doctors": 2,
+                    "staff": 10,
+                    "opened_on": pd.Timestamp("2020-01-01"),
+                    "lat": 34.7,
+                    "lon": 113.6,
+                }
+                for i, spec in ((1, "eye"), (2, "dental"))
+            ]
+        ),  # fmt: skip
+        "channels": pd.DataFrame(
+            [
+                {
+                    "channel_id": i,
+                    "code": code,
+                    "name_zh": code,
+                    "name_en": code,
+                    "kind": kind,
+                    "tier": "core",
+                }
+                for i, code, kind in ((1, "douyin", "short_video"), (2, "baidu", "search"))
+            ]
+        ),  # fmt: skip
+        "leads": leads,
+        "channel_daily": pd.DataFrame(
+            [
+                {
+                    "date": pd.Timestamp("2026-03-03"),
+                    "channel_id": 1,
+                    "clinic_id": 1,
+                    "impressions": 1000,
+                    "clicks": 10,
+                    "spend": 50.0,
+                },
+                {
+                    "date": pd.Timestamp("2026-03-10"),
+                    "channel_id": 2,
+                    "clinic_id": 2,
+                    "impressions": 500,
+                    "clicks": 5,
+                    "spend": 20.0,
+                },
+                {
+                    "date": pd.Timestamp("2026-03-16"),
+                    "channel_id": 1,
+                    "clinic_id": 1,
+                    "impressions": 9999,
+                    "clicks": 5,
+                    "spend": 20.0,
+                },
+            ]
+        ),  # fmt: skip
+    }
+
+
+@pytest.fixture(scope="module")
+def edge_duckdb(tmp_path_factory) -> Settings:
+    from dashboard.warehouse.writer import replace_tables
+
+    settings = Settings(warehouse_url=duckdb_url(tmp_path_factory.mktemp("edges") / "edges.duckdb"))
+    replace_tables(settings, tables(), source="edge cases")
+    return settings
+
+
+@pytest.fixture(scope="module")
+def edge_postgres(postgres) -> Settings:
+    from dashboard.warehouse.writer import replace_tables
+
+    settings = Settings(warehouse_url=postgres.create_database("opsdash_funnel_edges"))
+    replace_tables(settings, tables(), source="edge cases")
+    return settings
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def edges(request, monkeypatch) -> Settings:
+    settings = request.getfixturevalue(f"edge_{request.param}")
+    yield activate(settings, monkeypatch)
+    data.settings.cache_clear()
+    data.clear_cache()
+
+
+def _counts(report) -> dict[str, float]:
+    return dict(zip(report.stages["stage"], report.stages["count"], strict=True))
+
+
+def test_data_end_is_the_last_lead(edges):
+    assert data.data_as_of() == DATA_END
+
+
+@pytest.mark.parametrize(
+    ("window", "want"),
+    [
+        # Leads 1–8 are the cohort; impressions count inside the period only. Lead 2 counts
+        # as an inquiry (it booked), lead 6 as a booking (it arrived); 3 and 4 arrive too late.
+        (30, {"impressions": 1500, "inquiries": 7, "bookings": 7, "arrivals": 4, "paid_deals": 1}),
+        # 60 days: leads 3 and 4 arrive in time; lead 3 pays.
+        (60, {"impressions": 1500, "inquiries": 7, "bookings": 7, "arrivals": 6, "paid_deals": 2}),
+        # 7 days: lead 8's inquiry (day 8) and booking (day 9) fall outside; 3–5 arrive too late.
+        (7, {"impressions": 1500, "inquiries": 6, "bookings": 6, "arrivals": 3, "paid_deals": 1}),
+    ],
+)
+def test_stage_counts_follow_the_window(edges, window, want):
+    report = funnel.load(PERIOD, Scope.all(), window=window)
+    assert report.cohort_leads == 8
+    assert _counts(report) == want
+
+
+def test_skipped_stage_is_counted_but_not_timed(edges):
+    report = funnel.load(PERIOD, Scope.all(), window=30)
+    row = report.stages.set_index("stage")
+    # Booking hours: leads 1, 4, 5 (23 h), 3 (45 h), 8 (24 h); lead 2 skipped the inquiry and
+    # lead 6 never booked, so neither has a booking time.
+    assert row.loc["bookings", "median_hours"] == pytest.approx(23.0)
+    assert row.loc["bookings", "p75_hours"] == pytest.approx(24.0)
+    assert row.loc["inquiries", "median_hours"] == pytest.approx(1.0)
+    # Arrival hours inside 30 days: lead 1 (96 h), lead 2 (72 h), lead 5 (29 d − 1 h − 1 min);
+    # lead 6 walked in without a booking, so it has no arrival time.
+    lead5 = (29 * D - H - timedelta(minutes=1)) / H
+    assert row.loc["arrivals", "median_hours"] == pytest.approx(96.0)
+    assert row.loc["arrivals", "p75_hours"] == pytest.approx((96.0 + lead5) / 2)
+    assert row.loc["impressions", "median_hours"] is None
+    assert row.loc["inquiries", "from_previous"] == pytest.approx(7 / 1500)
+    assert row.loc["bookings", "from_previous"] == pytest.approx(1.0)
+    assert row.loc["paid_deals", "from_first"] == pytest.approx(1 / 7)
+    assert row.loc["arrivals", "drop_off"] == 3
+
+
+def test_maturing_depends_on_the_window(edges):
+    period = Filters(date(2026, 5, 4), date(2026, 5, 31))
+    month = funnel.load(period, Scope.all(), window=30)
+    week = funnel.load(period, Scope.all(), window=7)
+    assert month.maturing_after == maturing_after(DATA_END, 30)
+    assert month.cohort_leads == 2
+    assert month.maturing_leads == 2
+    assert week.maturing_leads == 1  # lead 10 has had its 7 days, lead 11 has not
+    weeks = month.weekly.set_index("week_start")
+    assert bool(weeks.loc[pd.Timestamp("2026-05-11"), "is_maturing"])
+    assert not bool(weeks.loc[pd.Timestamp("2026-05-04"), "is_maturing"])
+
+
+def test_weekly_and_breakdown_use_the_same_window(edges):
+    report = funnel.load(PERIOD, Scope.all(), window=30, dimension="clinic", top_n=5)
+    assert report.weekly["leads"].tolist() == [7, 1]
+    assert report.weekly["bookings"].tolist() == [6, 1]
+    assert report.weekly["impressions"].tolist() == [1000, 500]
+    by_clinic = report.breakdown.set_index("key")
+    assert by_clinic.loc[1, "arrivals"] == 4
+    assert by_clinic.loc[2, "leads"] == 1
+    assert by_clinic.loc[2, "impressions"] == 500
+    assert sum(report.breakdown["inquiries"]) == _counts(report)["inquiries"]

@@ -1,0 +1,130 @@
+"""City scope and masking on every page, as a signed-in viewer would get them (AppTest + st.login).
+
+Properties, for random region-lead policies (hypothesis):
+- a region lead's page equals an administrator's page filtered to the lead's cities, even
+  when the lead's URL names other cities (so no row, total or option leaks from elsewhere);
+- the filter bar lists only the lead's cities;
+- no other city's name appears anywhere in the lead's page.
+And for roles without personal data (finance, analyst): no customer's phone number or full
+name appears anywhere in any page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data
+from dashboard.navigation import PAGES
+from dashboard.settings import ROOT
+from tests.pages.apptest import ENTRY, all_text
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-secret",
+    "client_id": "opsdash",
+    "client_secret": "x",
+    "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
+}
+USER_PAGES = [p.id for p in PAGES if not p.admin_only]
+PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+@pytest.fixture
+def policy_file(duckdb_warehouse, tmp_path, monkeypatch):
+    """A policy file the test rewrites per example; the data layer reads it per run."""
+    path = tmp_path / "access_policy.toml"
+    monkeypatch.setenv("OPSDASH_ACCESS_POLICY", str(path))
+    monkeypatch.setenv("OPSDASH_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    data.settings.cache_clear()
+    return path
+
+
+def run_page(page: str, email: str, lang: str = "en", **query) -> AppTest:
+    at = AppTest.from_file(ENTRY, default_timeout=90)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": email}
+    at.query_params["lang"] = lang
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "overview":
+        at.switch_page(str(ROOT / "pages" / f"{page}.py"))
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _write_policy(path, lead_cities: list[str]) -> None:
+    cities = ", ".join(f'"{c}"' for c in lead_cities)
+    path.write_text(
+        f'[users."lead@clinic.example"]\nrole = "region_lead"\ncities = [{cities}]\n'
+        '[users."boss@clinic.example"]\nrole = "admin"\n'
+        '[users."cfo@clinic.example"]\nrole = "finance"\n'
+        '[users."analyst@clinic.example"]\nrole = "analyst"\n',
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("page", USER_PAGES)
+def test_region_lead_sees_exactly_their_cities(page, policy_file, raw):
+    names = sorted(raw["cities"].name_en)
+
+    @settings(
+        max_examples=2,
+        deadline=None,
+        derandomize=True,
+        phases=(Phase.generate,),  # no shrinking: each example is two full page runs
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(st.sets(st.sampled_from(names), min_size=1, max_size=3))
+    def check(lead_cities):
+        _write_policy(policy_file, sorted(lead_cities))
+        others = [n for n in names if n not in lead_cities]
+        lead = run_page(page, "lead@clinic.example", city=others[:2])
+        boss = run_page(page, "boss@clinic.example", city=sorted(lead_cities))
+        # The city filter offers only the lead's cities.
+        assert sorted(lead.multiselect(key="city").options) == sorted(lead_cities)
+        # Same page as the administrator filtered to those cities: no row or total leaks.
+        lead_main, boss_main = all_text(lead.main), all_text(boss.main)
+        assert lead_main == boss_main
+        # No other city is named anywhere (main area or sidebar).
+        text = all_text(lead)
+        leaked = [c for c in others if re.search(rf"\b{re.escape(c)}\b", text)]
+        assert not leaked, f"{page} shows other cities: {leaked}"
+
+    check()
+
+
+@pytest.mark.parametrize("role", ["cfo", "analyst"])
+@pytest.mark.parametrize("page", USER_PAGES)
+def test_no_personal_data_for_roles_without_it(page, role, policy_file, raw):
+    _write_policy(policy_file, ["Zhengzhou"])
+    text = all_text(run_page(page, f"{role}@clinic.example", lang="zh"))
+    phones = set(raw["customers"].phone.astype(str))
+    leaked = [p for p in PHONE.findall(text) if p in phones]
+    assert not leaked, f"{page} shows phone numbers to {role}: {leaked[:3]}"
+    full_names = set(raw["customers"].name.astype(str)) - _known_words(raw)
+    tokens = set(TOKEN.findall(text))
+    assert not (tokens & full_names), f"{page} shows customer names to {role}"
+
+
+# A standalone Chinese word of 2-4 characters: a table cell, a list item, a tooltip value.
+TOKEN = re.compile(r"(?<![\u4e00-\u9fff*])([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff*])")
+
+
+def _known_words(raw) -> set[str]:
+    """Words of the catalogue and reference data, which may coincide with a person's name."""
+    from dashboard.i18n import catalogue
+
+    words: set[str] = set()
+    for entry in catalogue().values():
+        words.update(TOKEN.findall(entry["zh"]))
+    for table in ("cities", "clinics", "channels"):
+        for col in ("name_zh",):
+            words.update(raw[table][col].astype(str))
+    return words
