@@ -45,7 +45,13 @@ def fmt_compact(value: float | None, unit: str, lang: str = "zh") -> str:
         return f"{prefix}{wan:.0f}万" if abs(wan) >= 100 else f"{prefix}{wan:.1f}万"
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(v) >= size:
-            return f"{prefix}{v / size:,.1f}{suffix}"
+            scaled = v / size
+            # Three significant digits keep a card's value short enough not to be cut off.
+            return (
+                f"{prefix}{scaled:,.0f}{suffix}"
+                if abs(scaled) >= 100
+                else f"{prefix}{scaled:.1f}{suffix}"
+            )
     return fmt_value(value, unit, lang)
 
 

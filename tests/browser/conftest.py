@@ -163,6 +163,9 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
+_SERVING = "You can now view your Streamlit app"
+
+
 def _start(url: str, tmp: Path) -> Server:
     """Start ``opsdash run`` on a free port and wait for its health endpoint."""
     last_log = ""
@@ -183,7 +186,9 @@ def _start(url: str, tmp: Path) -> Server:
         while time.monotonic() < deadline and proc.poll() is None:
             try:
                 with urllib.request.urlopen(f"{server.base_url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200 and proc.poll() is None:
+                    # The log line proves the answer came from this server, not from another
+                    # process that took the port first (this one would then exit).
+                    if r.status == 200 and proc.poll() is None and _SERVING in server.log_tail():
                         return server
             except OSError:
                 pass

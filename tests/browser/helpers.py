@@ -1,10 +1,9 @@
-"""Helpers for the browser tests: waiting for Streamlit, console errors, reading the page."""
+"""Helpers for the browser tests: URLs, waiting for Streamlit, reading the page, screenshots."""
 
 from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -14,6 +13,10 @@ from dashboard.filters import Filters, Scope, preset_range
 from dashboard.i18n import t
 from dashboard.navigation import PAGES
 from dashboard.settings import ROOT
+
+# Re-exported so the tests reach everything through ``helpers as h``.
+from tests.browser.console import ConsoleLog  # noqa: F401
+from tests.browser.shown import DASH, assert_shown, parse_shown  # noqa: F401
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 VIEWPORTS = ((1280, 720), (1920, 1080))
@@ -43,64 +46,6 @@ def page_url(base: str, page_id: str, lang: str, **query: str) -> str:
 def query_of(url: str) -> dict[str, list[str]]:
     """The query parameters of a URL."""
     return parse_qs(urlsplit(url).query)
-
-
-# --- console ---------------------------------------------------------------------------------
-
-# What the console may say without failing a test; everything else of type "error", and every
-# uncaught page error, fails it:
-# - Streamlit's own frontend, on a deep link such as /weekly, first probes
-#   /weekly/_stcore/health and /weekly/_stcore/host-config, gets 404s and then falls back to the
-#   server root. That noise is Streamlit's, not the dashboard's.
-# - favicon 404s: the browser asks for /favicon.ico on its own; the app's icon is an emoji.
-# - Anything not from the dashboard's own server (external fonts, map tiles, telemetry): the
-#   browser resolves no other host (see conftest.LAUNCH_ARGS), so such requests fail by
-#   design; they are listed in ConsoleLog.external for the report, not treated as app errors.
-_STCORE_PROBE = re.compile(r"/[^/?#]+/_stcore/(health|host-config)$")
-_NOT_FOUND = "Failed to load resource: the server responded with a status of 404"
-
-
-@dataclass
-class ConsoleLog:
-    """Console errors and uncaught page errors of one page, split into real and ignored."""
-
-    origin: str
-    errors: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    external: list[str] = field(default_factory=list)
-
-    def attach(self, page) -> ConsoleLog:
-        """Start collecting from ``page``."""
-        page.on("console", self._on_console)
-        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        page.on("requestfailed", self._on_request_failed)
-        return self
-
-    def _on_console(self, msg) -> None:
-        if msg.type != "error":
-            return
-        url = (msg.location or {}).get("url") or ""
-        line = f"{msg.text} ({url})" if url else msg.text
-        if self._ignorable(msg.text, url):
-            self.ignored.append(line)
-        else:
-            self.errors.append(line)
-
-    def _ignorable(self, text: str, url: str) -> bool:
-        path = urlsplit(url).path
-        if text.startswith(_NOT_FOUND) and (_STCORE_PROBE.search(path) or "favicon" in path):
-            return True
-        return bool(url) and not url.startswith(self.origin) and url.startswith(("http", "ws"))
-
-    def _on_request_failed(self, request) -> None:
-        if not request.url.startswith(self.origin):
-            self.external.append(request.url)
-
-    def clear(self) -> None:
-        """Forget what was collected (before the next navigation)."""
-        self.errors.clear()
-        self.ignored.clear()
-        self.external.clear()
 
 
 # --- waiting ---------------------------------------------------------------------------------
@@ -286,48 +231,6 @@ def dataframe_with_header(page, first_header: str):
         if headers and headers[0].strip() == first_header:
             return frame
     raise AssertionError(f"no table with first column {first_header!r} on {page.url}")
-
-
-# --- numbers as displayed ------------------------------------------------------------------------
-
-DASH = "—"
-_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9, "万": 1e4, "亿": 1e8}
-_NUMBER = re.compile(r"^([+\-−]?)¥?([0-9][0-9,]*)(?:\.([0-9]+))?(K|M|B|万|亿)?(%)?$")
-
-
-def parse_shown(text: str) -> tuple[float, float] | None:
-    """A displayed number as (value, half of its last displayed digit); None for "—".
-
-    Understands ¥, thousands separators, K/M/B and 万/亿, % and a sign: "¥1.7M", "138.3万",
-    "40.6%", "−3", "1,383,196", and unit words after a space ("12.5 h", "3.0 天").
-    """
-    s = text.strip()
-    if s == DASH:
-        return None
-    s = re.sub(r"\s*(h|d|小时|天)$", "", s).replace(" ", "")
-    m = _NUMBER.match(s)
-    if not m:
-        raise ValueError(f"not a displayed number: {text!r}")
-    sign, whole, decimals, suffix, percent = m.groups()
-    decimals = decimals or ""
-    value = float(whole.replace(",", "") + ("." + decimals if decimals else ""))
-    scale = _SCALE.get(suffix, 1.0) / (100.0 if percent else 1.0)
-    half = 0.5 * 10 ** (-len(decimals)) * scale
-    return (-value if sign in ("-", "−") else value) * scale, half
-
-
-def assert_shown(text: str, expected: float | None, what: str) -> None:
-    """Assert that ``text`` shows ``expected`` to the precision it displays ("—" for None)."""
-    shown = parse_shown(text)
-    if expected is None or expected != expected:  # None or NaN: the page must show "—"
-        assert shown is None, f"{what}: shows {text!r}, the query layer has no value"
-        return
-    assert shown is not None, f"{what}: shows {text!r}, the query layer has {expected!r}"
-    value, half = shown
-    # A little slack over half a displayed digit for binary rounding at the boundary.
-    assert abs(value - float(expected)) <= half * 1.0001 + 1e-9, (
-        f"{what}: shows {text!r}, the query layer has {expected!r}"
-    )
 
 
 # --- views: filters computed independently of the page, and the URL that asks for them ----------

@@ -73,3 +73,38 @@ def test_filters_update_page_and_url_and_the_link_restores_the_view(
     assert h.query_of(fresh_page.url) == h.query_of(link)
     assert not h.exception_texts(fresh_page)
     assert not fresh_page.console.errors, fresh_page.console.errors
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug (dashboard/ui/filterbar.py): after the language switch the sidebar still "
+    "shows the old language's labels (郑州, 上周) and the URL keeps them beside lang=en, so the "
+    "copied link drops the city and period filters; remove this marker once fixed",
+)
+def test_language_switch_keeps_the_view_and_the_link_reproduces_it(
+    page, fresh_page, base_url, query_layer
+):
+    """Switching 中文 → English in the sidebar re-labels the page and its filters, keeps the
+    picked city and period, moves their URL values to the English labels, and that URL opened
+    in a brand-new context shows the same view."""
+    zh_city, en_city = city_label("zh"), city_label("en")
+    url = h.page_url(base_url, "overview", "zh", city=zh_city, period=t("preset.last_week", "zh"))
+    h.open_page(page, url, h.title_of("overview", "zh"))
+    english = page.locator(f'{h.SIDEBAR} [data-testid="stRadio"] label', has_text="English")
+    h.rerun(page, english.click, h.title_of("overview", "en"))
+    cards = h.metrics(page)
+    cities = h.sidebar_widget(page, "stMultiSelect", t("filters.cities", "en"))
+    period = h.sidebar_widget(page, "stSelectbox", t("filters.period", "en"))
+    assert h.multiselect_values(cities) == [en_city]
+    assert h.selectbox_value(period) == t("preset.last_week", "en")
+    query = h.query_of(page.url)
+    assert query.get("lang") == ["en"], page.url
+    assert query.get("city") == [en_city], page.url
+    assert query.get("period") == [t("preset.last_week", "en")], page.url
+    assert not page.console.errors, page.console.errors
+
+    h.open_page(fresh_page, page.url, h.title_of("overview", "en"))
+    assert h.metrics(fresh_page) == cards
+    assert h.multiselect_values(
+        h.sidebar_widget(fresh_page, "stMultiSelect", t("filters.cities", "en"))
+    ) == [en_city]

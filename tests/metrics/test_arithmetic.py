@@ -56,5 +56,6 @@ def test_compact_formatting():
     assert fmt_compact(315_000, "money", "zh") == "¥31.5万"
     assert fmt_compact(263_800_000, "count", "zh") == "2.64亿"
     assert fmt_compact(14_667, "count", "en") == "14,667"
+    assert fmt_compact(174_900, "money", "en") == "¥175K"
     assert fmt_compact(0.123, "rate", "en") == "12.3%"
     assert fmt_compact(None, "money", "en") == "—"
