@@ -8,7 +8,9 @@ pandas frames: the tests' independent computations start from these raw rows.
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -68,6 +70,10 @@ def activate(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Point the dashboard's data layer (and any AppTest run in-process) at ``settings``."""
     monkeypatch.setenv("OPSDASH_WAREHOUSE_URL", settings.warehouse_url)
     monkeypatch.setenv("OPSDASH_SECRETS", "/nonexistent/secrets.toml")
+    # Page views during tests go to a temporary audit store, never the repository's var/.
+    if "OPSDASH_AUDIT_URL" not in os.environ:
+        audit_path = Path(tempfile.gettempdir()) / f"opsdash-test-audit-{os.getpid()}.sqlite"
+        monkeypatch.setenv("OPSDASH_AUDIT_URL", f"sqlite:///{audit_path}")
     data.settings.cache_clear()
     data.clear_cache()
     return data.settings()
