@@ -386,10 +386,30 @@ customer_first_orders = Table(
     ),
     Column("first_ordered_at", DateTime, nullable=False, comment="when it was paid"),
     Column("first_clinic_id", Integer, nullable=False, comment="its clinic"),
+    Column(
+        "acquisition_channel_id",
+        Integer,
+        nullable=False,
+        comment="the customer's, copied so order queries need not join customers",
+    ),
     comment="Derived: each paying customer's first paid order, kept in order of first_ordered_at.",
 )
 
-DERIVED_TABLES: tuple[str, ...] = ("customer_first_orders",)
+lead_daily = Table(
+    "lead_daily",
+    metadata,
+    Column("date", Date, primary_key=True, comment="the day the events happened"),
+    Column("clinic_id", Integer, primary_key=True, autoincrement=False),
+    Column("channel_id", Integer, primary_key=True, autoincrement=False),
+    Column("leads", BigInteger, nullable=False, comment="leads captured that day"),
+    Column("inquiries", BigInteger, nullable=False, comment="leads whose inquiry_at is that day"),
+    Column("bookings", BigInteger, nullable=False, comment="leads whose booked_at is that day"),
+    Column("arrivals", BigInteger, nullable=False, comment="leads whose arrived_at is that day"),
+    Column("paid_deals", BigInteger, nullable=False, comment="leads whose paid_at is that day"),
+    comment="Derived: funnel events per day, clinic and lead channel, each on the day it happened.",
+)
+
+DERIVED_TABLES: tuple[str, ...] = ("customer_first_orders", "lead_daily")
 
 # Tables that hold personal data, and their personal columns.
 PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {"customers": ("name", "phone")}

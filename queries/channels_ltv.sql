@@ -8,12 +8,11 @@
 with cohort as (
     -- The first paid order ever (customer_first_orders, rebuilt by the writer at every load;
     -- ties at the same moment go to the lowest order id) falls in the window.
-    select f.customer_id, c.acquisition_channel_id as channel_id, f.first_ordered_at as first_at
+    select f.customer_id, f.acquisition_channel_id as channel_id, f.first_ordered_at as first_at
     from customer_first_orders f
     join clinics k on k.clinic_id = f.first_clinic_id
-    join customers c on c.customer_id = f.customer_id
     where f.first_ordered_at >= :start_ts and f.first_ordered_at < :end_ts
-      and {{ filters city=k.city_id specialty=k.specialty clinic=f.first_clinic_id channel=c.acquisition_channel_id }}
+      and {{ filters city=k.city_id specialty=k.specialty clinic=f.first_clinic_id channel=f.acquisition_channel_id }}
 ),
 sizes as (
     select n.channel_id, count(*) as cohort_customers

@@ -57,17 +57,16 @@ new_customers as (
     -- ties at the same moment go to the lowest order id) falls in the period.
     select
         f.customer_id,
-        c.acquisition_channel_id as channel_id,
+        f.acquisition_channel_id as channel_id,
         f.first_ordered_at as first_at,
         cast(f.first_ordered_at as date) as first_day,
         f.first_ordered_at + interval '1 day' * cast(:horizon_days as integer) as horizon_end,
         cal.week_start
     from customer_first_orders f
     join clinics k on k.clinic_id = f.first_clinic_id
-    join customers c on c.customer_id = f.customer_id
     join calendar cal on cal.date = cast(f.first_ordered_at as date)
     where f.first_ordered_at >= :start_ts and f.first_ordered_at < :end_ts
-      and {{ filters city=k.city_id specialty=k.specialty clinic=f.first_clinic_id channel=c.acquisition_channel_id }}
+      and {{ filters city=k.city_id specialty=k.specialty clinic=f.first_clinic_id channel=f.acquisition_channel_id }}
 ),
 new_counts as (
     select

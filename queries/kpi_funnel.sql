@@ -28,57 +28,37 @@ buckets as (
     cross join clinic_keys ck
     where {{ filters city=ck.city_id specialty=ck.specialty clinic=ck.clinic_id }}
 ),
-lead_counts as (
-    select d.bucket_start, ck.city_key, count(*) as leads, 0 as inquiries, 0 as bookings,
-           0 as arrivals, 0 as paid_deals, cast(null as double precision) as lead_to_arrival_days
-    from leads l
-    join clinic_keys ck on ck.clinic_id = l.clinic_id
-    join days d on d.date = cast(l.created_at as date)
-    where l.created_at >= :start_ts and l.created_at < :end_ts
-      and {{ filters city=ck.city_id specialty=ck.specialty clinic=l.clinic_id channel=l.channel_id }}
+lead_events as (
+    -- Event counts from lead_daily (rebuilt by the writer at every load: each event on the day
+    -- it happened, per clinic and lead channel), so no lead row is read for them.
+    select d.bucket_start, ck.city_key, sum(ld.leads) as leads, sum(ld.inquiries) as inquiries,
+           sum(ld.bookings) as bookings, sum(ld.arrivals) as arrivals,
+           sum(ld.paid_deals) as paid_deals
+    from lead_daily ld
+    join clinic_keys ck on ck.clinic_id = ld.clinic_id
+    join days d on d.date = ld.date
+    where ld.date >= :start_date and ld.date <= :end_date
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=ld.clinic_id channel=ld.channel_id }}
     group by d.bucket_start, ck.city_key
-    union all
-    select d.bucket_start, ck.city_key, 0, count(*), 0, 0, 0, null
-    from leads l
-    join clinic_keys ck on ck.clinic_id = l.clinic_id
-    join days d on d.date = cast(l.inquiry_at as date)
-    where l.inquiry_at >= :start_ts and l.inquiry_at < :end_ts
-      and {{ filters city=ck.city_id specialty=ck.specialty clinic=l.clinic_id channel=l.channel_id }}
-    group by d.bucket_start, ck.city_key
-    union all
-    select d.bucket_start, ck.city_key, 0, 0, count(*), 0, 0, null
-    from leads l
-    join clinic_keys ck on ck.clinic_id = l.clinic_id
-    join days d on d.date = cast(l.booked_at as date)
-    where l.booked_at >= :start_ts and l.booked_at < :end_ts
-      and {{ filters city=ck.city_id specialty=ck.specialty clinic=l.clinic_id channel=l.channel_id }}
-    group by d.bucket_start, ck.city_key
-    union all
-    select d.bucket_start, ck.city_key, 0, 0, 0, count(*), 0,
+),
+arrival_times as (
+    -- The median needs the arrivals themselves: only the period's arrived leads are read.
+    select d.bucket_start, ck.city_key,
            percentile_cont(0.5) within group (
                order by cast(extract(epoch from (l.arrived_at - l.created_at)) as double precision)
-           ) / 86400.0
+           ) / 86400.0 as lead_to_arrival_days
     from leads l
     join clinic_keys ck on ck.clinic_id = l.clinic_id
     join days d on d.date = cast(l.arrived_at as date)
     where l.arrived_at >= :start_ts and l.arrived_at < :end_ts
       and {{ filters city=ck.city_id specialty=ck.specialty clinic=l.clinic_id channel=l.channel_id }}
     group by d.bucket_start, ck.city_key
-    union all
-    select d.bucket_start, ck.city_key, 0, 0, 0, 0, count(*), null
-    from leads l
-    join clinic_keys ck on ck.clinic_id = l.clinic_id
-    join days d on d.date = cast(l.paid_at as date)
-    where l.paid_at >= :start_ts and l.paid_at < :end_ts
-      and {{ filters city=ck.city_id specialty=ck.specialty clinic=l.clinic_id channel=l.channel_id }}
-    group by d.bucket_start, ck.city_key
 ),
 lead_measures as (
-    select bucket_start, city_key, sum(leads) as leads, sum(inquiries) as inquiries,
-           sum(bookings) as bookings, sum(arrivals) as arrivals, sum(paid_deals) as paid_deals,
-           max(lead_to_arrival_days) as lead_to_arrival_days
-    from lead_counts
-    group by bucket_start, city_key
+    select e.bucket_start, e.city_key, e.leads, e.inquiries, e.bookings, e.arrivals,
+           e.paid_deals, a.lead_to_arrival_days
+    from lead_events e
+    left join arrival_times a on a.bucket_start = e.bucket_start and a.city_key = e.city_key
 ),
 traffic as (
     select d.bucket_start, ck.city_key, sum(cd.impressions) as impressions,

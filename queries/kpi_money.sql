@@ -48,15 +48,18 @@ rewards as (
     group by d.bucket_start, ck.city_key
 ),
 bucket_orders as (
-    -- One row per bucket and paying customer: what they paid there.
-    select d.bucket_start, ck.city_key, o.customer_id, sum(o.amount) as amount
+    -- One row per bucket and paying customer: what they paid there, and when they first paid
+    -- (customer_first_orders, rebuilt by the writer at every load, also carries the customer's
+    -- acquisition channel, so no join to customers is needed).
+    select d.bucket_start, ck.city_key, o.customer_id, fp.first_ordered_at,
+           sum(o.amount) as amount
     from orders o
     join clinic_keys ck on ck.clinic_id = o.clinic_id
-    join customers c on c.customer_id = o.customer_id
+    join customer_first_orders fp on fp.customer_id = o.customer_id
     join days d on d.date = cast(o.ordered_at as date)
     where o.ordered_at >= :start_ts and o.ordered_at < :end_ts
-      and {{ filters city=ck.city_id specialty=ck.specialty clinic=o.clinic_id channel=c.acquisition_channel_id }}
-    group by d.bucket_start, ck.city_key, o.customer_id
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=o.clinic_id channel=fp.acquisition_channel_id }}
+    group by d.bucket_start, ck.city_key, o.customer_id, fp.first_ordered_at
 ),
 new_customers as (
     -- A new customer's first paid order ever (customer_first_orders, rebuilt by the writer at
@@ -65,10 +68,9 @@ new_customers as (
     select d.bucket_start, ck.city_key, f.customer_id
     from customer_first_orders f
     join clinic_keys ck on ck.clinic_id = f.first_clinic_id
-    join customers c on c.customer_id = f.customer_id
     join days d on d.date = cast(f.first_ordered_at as date)
     where f.first_ordered_at >= :start_ts and f.first_ordered_at < :end_ts
-      and {{ filters city=ck.city_id specialty=ck.specialty clinic=f.first_clinic_id channel=c.acquisition_channel_id }}
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=f.first_clinic_id channel=f.acquisition_channel_id }}
 ),
 order_measures as (
     select
@@ -76,13 +78,12 @@ order_measures as (
         b.city_key,
         sum(b.amount) as revenue,
         count(*) as paying_customers,
+        -- Returning: the first paid order ever (any clinic) came before the bucket.
         count(*) filter (
-            where fp.first_ordered_at < cast(b.bucket_start as timestamp)
+            where b.first_ordered_at < cast(b.bucket_start as timestamp)
         ) as returning_customers,
         sum(case when n.customer_id is not null then b.amount else 0 end) as new_customer_revenue
     from bucket_orders b
-    -- Each paying customer's first paid order ever (any clinic), to tell new from returning.
-    join customer_first_orders fp on fp.customer_id = b.customer_id
     left join new_customers n
         on n.customer_id = b.customer_id
        and n.bucket_start = b.bucket_start

@@ -127,7 +127,11 @@ async def _session(browser, base: str, index: int, page_ids: list[str]) -> list[
         page_errors.clear()
         started = time.perf_counter()
         try:
-            await tab.goto(_page_url(base, page_id), wait_until="commit")
+            await tab.goto(
+                _page_url(base, page_id),
+                wait_until="commit",
+                timeout=PAGE_TIMEOUT_SECONDS * 1000,
+            )
             await tab.wait_for_function(
                 _DONE,
                 arg=t(f"page.{page_id}", LANG),
@@ -139,6 +143,10 @@ async def _session(browser, base: str, index: int, page_ids: list[str]) -> list[
             error = "; ".join(shown + page_errors)
         except Exception as exc:  # a timeout or a broken page counts as an error
             seconds, error = None, f"{type(exc).__name__}: {str(exc)[:300]}"
+            # A fresh tab, so a navigation still pending cannot interrupt the next page's.
+            await tab.close()
+            tab = await context.new_page()
+            tab.on("pageerror", lambda exc: page_errors.append(str(exc)[:300]))
         visits.append(Visit(index, page_id, seconds, error))
     await context.close()
     return visits

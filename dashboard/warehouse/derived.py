@@ -18,7 +18,8 @@ from dashboard import schema
 # id, the rule every page uses), in order of first_ordered_at so DuckDB's zone maps skip
 # everything outside a period. Aggregate-then-join is cheaper than ranking every order.
 _CUSTOMER_FIRST_ORDERS = """
-insert into customer_first_orders (customer_id, first_order_id, first_ordered_at, first_clinic_id)
+insert into customer_first_orders
+    (customer_id, first_order_id, first_ordered_at, first_clinic_id, acquisition_channel_id)
 with firsts as (
     select o.customer_id, min(o.ordered_at) as first_at
     from orders o
@@ -30,13 +31,54 @@ ties as (
     join firsts f on f.customer_id = o.customer_id and f.first_at = o.ordered_at
     group by o.customer_id
 )
-select t.customer_id, t.order_id, o.ordered_at, o.clinic_id
+select t.customer_id, t.order_id, o.ordered_at, o.clinic_id, c.acquisition_channel_id
 from ties t
 join orders o on o.order_id = t.order_id
+join customers c on c.customer_id = t.customer_id
 order by o.ordered_at, t.customer_id
 """
 
-REBUILD: dict[str, str] = {"customer_first_orders": _CUSTOMER_FIRST_ORDERS}
+# Funnel events per day, clinic and channel, each counted on the day it happened (as the KPIs
+# count them): one pass per stage over the leads at load time instead of per page view.
+_LEAD_DAILY = """
+insert into lead_daily (date, clinic_id, channel_id, leads, inquiries, bookings, arrivals, paid_deals)
+with events as (
+    select cast(created_at as date) as date, clinic_id, channel_id, count(*) as leads,
+           0 as inquiries, 0 as bookings, 0 as arrivals, 0 as paid_deals
+    from leads
+    group by cast(created_at as date), clinic_id, channel_id
+    union all
+    select cast(inquiry_at as date), clinic_id, channel_id, 0, count(*), 0, 0, 0
+    from leads
+    where inquiry_at is not null
+    group by cast(inquiry_at as date), clinic_id, channel_id
+    union all
+    select cast(booked_at as date), clinic_id, channel_id, 0, 0, count(*), 0, 0
+    from leads
+    where booked_at is not null
+    group by cast(booked_at as date), clinic_id, channel_id
+    union all
+    select cast(arrived_at as date), clinic_id, channel_id, 0, 0, 0, count(*), 0
+    from leads
+    where arrived_at is not null
+    group by cast(arrived_at as date), clinic_id, channel_id
+    union all
+    select cast(paid_at as date), clinic_id, channel_id, 0, 0, 0, 0, count(*)
+    from leads
+    where paid_at is not null
+    group by cast(paid_at as date), clinic_id, channel_id
+)
+select date, clinic_id, channel_id, sum(leads), sum(inquiries), sum(bookings), sum(arrivals),
+       sum(paid_deals)
+from events
+group by date, clinic_id, channel_id
+order by date, clinic_id, channel_id
+"""
+
+REBUILD: dict[str, str] = {
+    "customer_first_orders": _CUSTOMER_FIRST_ORDERS,
+    "lead_daily": _LEAD_DAILY,
+}
 
 
 def rebuild(execute: Callable[[str], object]) -> None:

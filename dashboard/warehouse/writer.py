@@ -35,6 +35,7 @@ SERVER_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("experiment_exposures", ("experiment_id",)),
     ("feedback", ("submitted_at",)),
     ("customer_first_orders", ("first_ordered_at",)),
+    ("lead_daily", ("date",)),
 )
 
 
@@ -42,6 +43,12 @@ def create_schema(conn: sa.Connection) -> None:
     """Create every declared table that does not exist yet (no FK constraints: the loader validates)."""
     is_duckdb = conn.dialect.name == "duckdb"
     existing = set(sa.inspect(conn).get_table_names()) if not is_duckdb else _duckdb_tables(conn)
+    for name in schema.DERIVED_TABLES:
+        # A derived table is rebuilt at every load anyway: one from an older version is dropped
+        # and created again when its columns differ from the declaration.
+        if name in existing and _columns(conn, name) != [c.name for c in schema.table(name).c]:
+            conn.exec_driver_sql(f"drop table {name}")
+            existing.discard(name)
     for name in (*schema.TABLE_ORDER, "load_batches", *schema.DERIVED_TABLES):
         if name in existing:
             continue
@@ -57,6 +64,18 @@ def create_schema(conn: sa.Connection) -> None:
             conn.exec_driver_sql(
                 f"create index if not exists {index_name} on {table_name} ({', '.join(cols)})"
             )
+
+
+def _columns(conn: sa.Connection, name: str) -> list[str]:
+    """The columns of an existing table, in order."""
+    rows = conn.execute(
+        sa.text(
+            "select column_name from information_schema.columns "
+            "where table_name = :name order by ordinal_position"
+        ),
+        {"name": name},
+    )
+    return [r[0] for r in rows]
 
 
 def _duckdb_tables(conn: sa.Connection) -> set[str]:
@@ -119,6 +138,7 @@ def _replace_duckdb_locked(path: Path, frames: Mapping[str, pd.DataFrame], sourc
         engine.dispose()
         con = duckdb.connect(str(tmp))
         try:
+            con.execute("set enable_progress_bar = false")  # no bar on the command's output
             con.execute("begin transaction")
             if history:
                 con.executemany("insert into load_batches values (?, ?, ?, ?)", history)
