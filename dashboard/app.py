@@ -60,9 +60,11 @@ ctx = context.PageContext(
 context.publish(ctx)
 
 # One audit event per page and filter change, not per rerun.
-view_key = (page.url_path, filters)
+# The default page's url_path is "" (it is served at "/"), so it is named by its id.
+page_id = page.url_path or "overview"
+view_key = (page_id, filters)
 if st.session_state.get("_opsdash_last_view") != view_key:
     st.session_state["_opsdash_last_view"] = view_key
-    audit.record(settings.audit_url, viewer.user, viewer.role, "page_view", page.url_path, filters)
+    audit.record(settings.audit_url, viewer.user, viewer.role, "page_view", page_id, filters)
 
 page.run()

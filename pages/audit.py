@@ -13,4 +13,5 @@ if not ctx.can_read_audit:
 st.caption(t("audit.intro", ctx.lang))
 with ui.guard(ctx.lang):
     report = audit_log.load(limit=1000)
-ui.show_table(audit_log.display(report, ctx.lang))
+    names = audit_log.names(ctx.lang)
+ui.show_table(audit_log.display(report, ctx.lang, names))

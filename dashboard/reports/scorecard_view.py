@@ -197,7 +197,8 @@ def sheets(report: ScorecardData, lang: str) -> list[Sheet]:
             t(f"scorecard.perspective.{p}", lang) for p in report.rows["perspective"]
         ],
         kpi=[kpi(k).name(lang) for k in report.rows["kpi_id"]],
-        unit=[kpi(k).unit for k in report.rows["kpi_id"]],
+        unit=[kpi(k).unit for k in report.rows["kpi_id"]],  # the code formats the row's numbers
+        unit_name=[t(f"kpi_unit.{kpi(k).unit}", lang) for k in report.rows["kpi_id"]],
         status_text=[
             status_text(s, r, bool(p), lang)
             for s, r, p in zip(
@@ -215,7 +216,7 @@ def sheets(report: ScorecardData, lang: str) -> list[Sheet]:
         columns=(
             col("perspective_name", "perspective", "text"),
             col("kpi", "kpi", "text"),
-            col("unit", "unit", "text"),
+            col("unit_name", "unit", "text"),
             col("actual", "actual", "number"),
             col("target", "target", "number"),
             col("target_to_date", "target_to_date", "number"),

@@ -169,7 +169,8 @@ def sheets(report: WeeklyData, lang: str) -> list[Sheet]:
         [
             {
                 "kpi": kpi(h.kpi_id).name(lang),
-                "unit": kpi(h.kpi_id).unit,
+                "unit": kpi(h.kpi_id).unit,  # the code formats the row's numbers
+                "unit_name": t(f"kpi_unit.{kpi(h.kpi_id).unit}", lang),
                 "this_week": h.this_week,
                 "last_week": h.last_week,
                 "change": h.delta.change,
@@ -192,7 +193,7 @@ def sheets(report: WeeklyData, lang: str) -> list[Sheet]:
             frame=heads,
             columns=(
                 col("kpi", "text"),
-                col("unit", "text"),
+                Column("unit_name", t("weekly.col.unit", lang), "text"),
                 col("this_week", "number"),
                 col("last_week", "number"),
                 col("change", "number"),

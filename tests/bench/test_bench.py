@@ -107,6 +107,9 @@ def test_side_figures_are_written(bench_run):
     naive = results["naive_funnel"]
     assert naive["seconds"] > 0 and naive["peak_rss_bytes"] > 0
     assert naive["counts_match"] is True, (naive["counts"], naive["app_stages"]["counts"])
+    # The judged baseline reads every lead; the kinder variant only the period's.
+    assert naive["rows_read"] > BENCH_LEADS
+    assert naive["period"]["seconds"] > 0 and naive["period"]["counts"] == naive["counts"]
     export = results["export"]
     assert export["rows"] == export["requested_rows"] == 2000
     assert export["seconds"] > 0 and export["peak_rss_bytes"] > 0 and export["file_bytes"] > 0

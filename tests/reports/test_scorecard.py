@@ -9,6 +9,7 @@ import pytest
 
 from dashboard.export.sheet import COLUMN_UNITS
 from dashboard.filters import Filters, Scope
+from dashboard.i18n import t
 from dashboard.metrics.registry import SCORECARD_KPIS, kpi
 from dashboard.reports import scorecard
 from tests.reports.kpi_expected import Raw, approx_equal, expected_status, target
@@ -178,3 +179,5 @@ def test_sheets_and_tables(warehouse, lang):
         assert all(c.unit in COLUMN_UNITS for c in sheet.columns)
         assert sheet.table().shape[1] == len(sheet.columns)
     assert len(sheets[0].frame) == len(report.rows) and len(sheets[1].frame) == 12
+    shown = sheets[0].table()[t("scorecard.col.unit", lang)].tolist()
+    assert shown == [t(f"kpi_unit.{kpi(k).unit}", lang) for k in report.rows["kpi_id"]]

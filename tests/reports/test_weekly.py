@@ -203,4 +203,7 @@ def test_sheets(warehouse, lang):
         assert all(c.unit in COLUMN_UNITS for c in sheet.columns)
         assert sheet.table().shape[1] == len(sheet.columns)
     assert len(sheets[0].frame) == len(WEEKLY_KPIS) and sheets[0].notes
+    # The unit column shows the unit's name in the reader's language, not its code.
+    shown = sheets[0].table()[t("weekly.col.unit", lang)].tolist()
+    assert shown == [t(f"kpi_unit.{kpi(k).unit}", lang) for k in WEEKLY_KPIS]
     assert len(sheets[2].frame) == report.north_star.days
