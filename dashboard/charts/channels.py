@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.charts.theme import BAD, GOOD, NEUTRAL, PALETTE, style
+from dashboard.charts.theme import BAD, GOOD, NEUTRAL, PALETTE, style, week_ticks
 from dashboard.formatting import fmt_value
 from dashboard.i18n import t
 
@@ -129,14 +129,7 @@ def weekly(table: pd.DataFrame, names: list[str], lang: str, cols: int = 4) -> g
             col=c + 1,
         )
     fig.update_yaxes(tickprefix="¥")
-    # Ticks on the weeks' Mondays (Plotly's own weekly ticks fall on Sundays).
-    weeks = sorted(pd.to_datetime(table["week_start"]).unique())
-    step = max(1, math.ceil(len(weeks) / 5))
-    fig.update_xaxes(
-        tickmode="array",
-        tickvals=weeks[::step],
-        ticktext=[pd.Timestamp(w).strftime("%m-%d") for w in weeks[::step]],
-    )
+    week_ticks(fig, table["week_start"], most=5)
     fig = style(fig, height=max(300, 220 * rows))
     fig.update_layout(hovermode="closest", bargap=0.3)
     return fig

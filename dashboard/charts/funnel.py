@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.charts.theme import BAD, GOOD, NEUTRAL, PALETTE, style
+from dashboard.charts.theme import BAD, GOOD, NEUTRAL, PALETTE, style, week_ticks
 from dashboard.formatting import fmt_value
 from dashboard.i18n import t
 from dashboard.metrics.funnel import LEAD_STAGES, STAGES
@@ -168,7 +168,7 @@ def weekly_conversion(weekly: pd.DataFrame, lang: str, comparison_label: str) ->
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     # Impressions → inquiries is a fraction of a percent.
     fig.update_yaxes(tickformat=".2%", row=1, col=1)
-    fig.update_xaxes(tickformat="%m-%d")
+    week_ticks(fig, weekly["week_start"], most=5)
     fig = style(fig, height=540)
     fig.update_layout(
         hovermode="closest",

@@ -69,7 +69,8 @@ def flows_sankey(flows: pd.DataFrame, snapshots: list, lang: str) -> go.Figure:
             labels.append(_stage(stage, lang) if col in (0, steps) else "")
             colours.append(STAGE_COLOURS[stage])
             xs.append(0.001 + 0.998 * col / steps)
-            ys.append(0.001 + 0.998 * order.index(stage) / (len(order) - 1))
+            # Centres kept off the edges, so the bottom stage's node and label are not cut.
+            ys.append(0.06 + 0.88 * order.index(stage) / (len(order) - 1))
         return nodes[(col, stage)]
 
     source, target, value, link_colours = [], [], [], []

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.charts.theme import GOOD, NEUTRAL, PALETTE, style
+from dashboard.charts.theme import GOOD, NEUTRAL, PALETTE, style, week_ticks
 from dashboard.i18n import t
 
 STATUS_COLOURS = {"paid": GOOD, "arrived": PALETTE[1], "registered": "#b8c2cc"}
@@ -52,12 +52,17 @@ def share_chart(weekly: pd.DataFrame, lang: str) -> go.Figure:
         secondary_y=True,
     )
     fig.update_layout(barmode="stack", hovermode="x unified")
-    fig.update_xaxes(tickformat="%m-%d", title_text=t("referrers.chart.week", lang))
+    fig.update_xaxes(title_text=t("referrers.chart.week", lang))
+    week_ticks(fig, weekly["week_start"])
     fig.update_yaxes(title_text=t("referrers.chart.customers", lang), secondary_y=False)
+    # An explicit range, so the share line sits inside its own axis with headroom for the
+    # legend (Plotly otherwise lines the ticks up with the bars' grid and cuts them short).
+    top = max([v for v in share if v is not None] or [0.0])
     fig.update_yaxes(
         title_text=t("referrers.chart.share", lang),
         tickformat=".0%",
-        rangemode="tozero",
+        range=[0, max(top * 1.2, 0.05)],
+        tickmode="auto",
         secondary_y=True,
         showgrid=False,
     )

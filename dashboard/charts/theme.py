@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+
+import pandas as pd
 import plotly.graph_objects as go
 
 PALETTE = ("#1f5fa8", "#e07b00", "#2a9d55", "#c0392b", "#7b4fa0", "#5d6d7e", "#16a2b8", "#b8860b")
@@ -20,5 +24,16 @@ def style(fig: go.Figure, height: int = 360) -> go.Figure:
         colorway=list(PALETTE),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
         hovermode="x unified",
+    )
+    return fig
+
+
+def week_ticks(fig: go.Figure, week_starts: Iterable[object], most: int = 6) -> go.Figure:
+    """Label date axes on the weeks' own Mondays (Plotly's automatic weekly ticks fall on Sundays)."""
+    weeks = sorted({pd.Timestamp(w) for w in week_starts if not pd.isna(w)})
+    step = max(1, math.ceil(len(weeks) / most))
+    shown = weeks[::step]
+    fig.update_xaxes(
+        tickmode="array", tickvals=shown, ticktext=[w.strftime("%m-%d") for w in shown]
     )
     return fig

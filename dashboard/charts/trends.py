@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.charts.theme import PALETTE, style
+from dashboard.charts.theme import PALETTE, style, week_ticks
 
 
 def weekly_small_multiples(
@@ -40,10 +40,7 @@ def weekly_small_multiples(
         )
         if unit == "money":
             fig.update_yaxes(tickprefix="¥", row=r + 1, col=c + 1)
-    # Ticks on Mondays (2024-01-01 was one), so each tick labels the week it starts.
-    weeks = max(len(weekly), 1)
-    step = 7 if weeks <= 10 else 14 if weeks <= 20 else 28
-    fig.update_xaxes(tickformat="%m-%d", tick0="2024-01-01", dtick=step * 86_400_000)
+    week_ticks(fig, weekly["week_start"])
     fig = style(fig, height=260 * rows)
     fig.update_layout(hovermode="closest")
     return fig
