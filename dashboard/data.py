@@ -3,13 +3,17 @@
 Queries are cached with ``st.cache_data`` keyed by query name, filters, scope, extra
 parameters and the warehouse's data version, so a load invalidates the cache at once.
 Cached frames are returned as copies by Streamlit, so callers may not mutate shared state.
+``report`` caches a page report's finished result the same way (same key parts), so a rerun
+skips the report's pandas work too.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 import pandas as pd
 import sqlalchemy as sa
@@ -21,6 +25,8 @@ from dashboard.warehouse import engine as wh
 from dashboard.warehouse import sqlfiles
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 CACHE_TTL_SECONDS = 600
 CACHE_MAX_ENTRIES = 1024
@@ -55,6 +61,32 @@ def _cached(
     frozen: tuple[tuple[str, object], ...],
 ) -> pd.DataFrame:
     return run_uncached(name, filters, scope, dict(frozen))
+
+
+def report(fn: Callable[..., T], filters: Filters, scope: Scope, **params: object) -> T:
+    """A page report ``fn(filters, scope, **params)``, cached like the queries it runs.
+
+    A rerun with the same filters, scope, controls and data version gets the finished report
+    back (a copy) without redoing the pandas work over the query results. ``fn`` must be a
+    module-level function returning a picklable value.
+    """
+    cfg = settings()
+    version = wh.data_version(cfg)
+    key = f"{fn.__module__}.{fn.__qualname__}"
+    return _cached_report(cfg.warehouse_url, version, key, filters, scope, _freeze(params), fn)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _cached_report(
+    url: str,
+    version: str,
+    key: str,
+    filters: Filters,
+    scope: Scope,
+    frozen: tuple[tuple[str, object], ...],
+    _fn: Callable[..., object],
+) -> object:
+    return _fn(filters, scope, **dict(frozen))
 
 
 def run_uncached(
@@ -106,5 +138,6 @@ def data_as_of() -> datetime | None:
 
 
 def clear_cache() -> None:
-    """Empty the query cache (the benchmark's cold runs, tests)."""
+    """Empty the query and report caches (the benchmark's cold runs, tests)."""
     _cached.clear()
+    _cached_report.clear()

@@ -99,6 +99,18 @@ def effective_cities(filters: Filters, scope: Scope) -> tuple[int, ...]:
     return ()
 
 
+def cities_in_view(filters: Filters, scope: Scope) -> tuple[int, ...]:
+    """The cities the data of ``filters`` covers for this viewer (empty tuple = no city filter).
+
+    The picked cities within scope; a pick of only out-of-scope cities covers the whole scope
+    (as the query clauses do), never "every city".
+    """
+    picked = effective_cities(filters, scope)
+    if filters.cities and not picked and scope.is_restricted:
+        return tuple(sorted(scope.cities or ()))
+    return picked
+
+
 def where_clauses(
     filters: Filters, scope: Scope, columns: dict[str, str], prefix: str = "f"
 ) -> tuple[list[str], dict[str, object]]:

@@ -22,6 +22,8 @@ from sqlalchemy import (
     Table,
 )
 
+from dashboard import schema_derived
+
 metadata = MetaData()
 
 MONEY = Numeric(14, 2)
@@ -367,49 +369,8 @@ TABLE_ORDER: tuple[str, ...] = (
     "scorecard_targets",
 )
 
-# ---------------------------------------------------------------------------------------------
-# Derived tables: summaries the writer rebuilds from the loaded tables at the end of every load
-# or seed (dashboard/warehouse/derived.py holds how), in the same transaction, so they always
-# agree with the facts. They are not loader input: not in TABLE_ORDER, never in a load folder
-# or a dump. Queries read them where a page would otherwise scan every order of all time.
-# ---------------------------------------------------------------------------------------------
-
-customer_first_orders = Table(
-    "customer_first_orders",
-    metadata,
-    Column("customer_id", BigInteger, primary_key=True, autoincrement=False),
-    Column(
-        "first_order_id",
-        BigInteger,
-        nullable=False,
-        comment="the first paid order; ties at the same moment go to the lowest order id",
-    ),
-    Column("first_ordered_at", DateTime, nullable=False, comment="when it was paid"),
-    Column("first_clinic_id", Integer, nullable=False, comment="its clinic"),
-    Column(
-        "acquisition_channel_id",
-        Integer,
-        nullable=False,
-        comment="the customer's, copied so order queries need not join customers",
-    ),
-    comment="Derived: each paying customer's first paid order, kept in order of first_ordered_at.",
-)
-
-lead_daily = Table(
-    "lead_daily",
-    metadata,
-    Column("date", Date, primary_key=True, comment="the day the events happened"),
-    Column("clinic_id", Integer, primary_key=True, autoincrement=False),
-    Column("channel_id", Integer, primary_key=True, autoincrement=False),
-    Column("leads", BigInteger, nullable=False, comment="leads captured that day"),
-    Column("inquiries", BigInteger, nullable=False, comment="leads whose inquiry_at is that day"),
-    Column("bookings", BigInteger, nullable=False, comment="leads whose booked_at is that day"),
-    Column("arrivals", BigInteger, nullable=False, comment="leads whose arrived_at is that day"),
-    Column("paid_deals", BigInteger, nullable=False, comment="leads whose paid_at is that day"),
-    comment="Derived: funnel events per day, clinic and lead channel, each on the day it happened.",
-)
-
-DERIVED_TABLES: tuple[str, ...] = ("customer_first_orders", "lead_daily")
+# Derived tables (summaries the writer rebuilds at every load), declared on the same metadata.
+DERIVED_TABLES: tuple[str, ...] = schema_derived.declare(metadata, MONEY)
 
 # Tables that hold personal data, and their personal columns.
 PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {"customers": ("name", "phone")}

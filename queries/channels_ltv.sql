@@ -27,13 +27,13 @@ cohort_orders as (
         ) as integer)) as month_index,
         o.amount
     from cohort n
-    join orders o on o.customer_id = n.customer_id
+    -- order_facts (rebuilt by the writer at every load) carries each order's customer's first
+    -- paid order time (the cohort's first_at), so only the orders of customers whose first
+    -- order falls in the window are read at all (PostgreSQL: a covering index on it).
+    join order_facts o on o.customer_id = n.customer_id
     join clinics k on k.clinic_id = o.clinic_id
-    where o.ordered_at >= n.first_at
-      and o.ordered_at < n.first_at + interval '1 day' * 365
-      -- The same range for the whole cohort, so only those orders are read at all.
-      and o.ordered_at >= :start_ts
-      and o.ordered_at < :end_ts + interval '1 day' * 365
+    where o.first_ordered_at >= :start_ts and o.first_ordered_at < :end_ts
+      and o.ordered_at < o.first_ordered_at + interval '1 day' * 365
       and {{ filters city=k.city_id specialty=k.specialty clinic=o.clinic_id channel=n.channel_id }}
 ),
 monthly as (

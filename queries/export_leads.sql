@@ -19,6 +19,8 @@ with picked as (
     join clinics k on k.clinic_id = l.clinic_id
     where l.created_at >= :start_ts and l.created_at < :end_ts
       and {{ filters city=k.city_id specialty=k.specialty clinic=l.clinic_id channel=l.channel_id }}
+    order by l.created_at, l.lead_id
+    limit :row_limit
 )
 select
     p.lead_id,

@@ -17,6 +17,8 @@ with picked as (
     join customers c on c.customer_id = o.customer_id
     where o.ordered_at >= :start_ts and o.ordered_at < :end_ts
       and {{ filters city=k.city_id specialty=k.specialty clinic=o.clinic_id channel=c.acquisition_channel_id }}
+    order by o.ordered_at, o.order_id
+    limit :row_limit
 )
 select
     p.order_id,

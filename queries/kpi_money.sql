@@ -49,17 +49,16 @@ rewards as (
 ),
 bucket_orders as (
     -- One row per bucket and paying customer: what they paid there, and when they first paid
-    -- (customer_first_orders, rebuilt by the writer at every load, also carries the customer's
-    -- acquisition channel, so no join to customers is needed).
-    select d.bucket_start, ck.city_key, o.customer_id, fp.first_ordered_at,
+    -- (order_facts, rebuilt by the writer at every load, carries each order's customer's first
+    -- paid order time and acquisition channel, so no lookup per order is needed).
+    select d.bucket_start, ck.city_key, o.customer_id, o.first_ordered_at,
            sum(o.amount) as amount
-    from orders o
+    from order_facts o
     join clinic_keys ck on ck.clinic_id = o.clinic_id
-    join customer_first_orders fp on fp.customer_id = o.customer_id
     join days d on d.date = cast(o.ordered_at as date)
     where o.ordered_at >= :start_ts and o.ordered_at < :end_ts
-      and {{ filters city=ck.city_id specialty=ck.specialty clinic=o.clinic_id channel=fp.acquisition_channel_id }}
-    group by d.bucket_start, ck.city_key, o.customer_id, fp.first_ordered_at
+      and {{ filters city=ck.city_id specialty=ck.specialty clinic=o.clinic_id channel=o.acquisition_channel_id }}
+    group by d.bucket_start, ck.city_key, o.customer_id, o.first_ordered_at
 ),
 new_customers as (
     -- A new customer's first paid order ever (customer_first_orders, rebuilt by the writer at

@@ -1,8 +1,10 @@
--- members_lifecycle: lifecycle bits per customer combination, period-end stage bits × value tier, and first-purchase cohort retention, from one pass over the orders.
+-- members_lifecycle: lifecycle bits per customer combination, period-end stage bits × value tier, and first-purchase cohort retention, from the purchase-day table.
 -- Filters and scope apply to the customer: city = home city, clinic/specialty = home clinic,
 -- channel = acquisition channel; every purchase (paid order) of those customers up to the
--- period end counts. One pass serves the whole page (5,000,000 orders at scale), so the
--- result has three sections, each using its own columns (the others are null):
+-- period end counts. Purchases come from the derived table customer_purchase_days (purchase
+-- days with the gap to the previous one and the customer's filter columns): one group-by, no
+-- window over every order, no join of purchases to customers. One query serves the whole
+-- page, so the result has three sections, each using its own columns (the others are null):
 --
 -- section 'path': customers per combination of five bit masks over the snapshots. The
 --   snapshots are month ends followed by the period end, one per month; bit j belongs to
@@ -47,65 +49,82 @@ day_bits as (
     group by cal.date
 ),
 members as (
-    select c.customer_id
+    select count(*) as customers
     from customers c
     join clinics hk on hk.clinic_id = c.home_clinic_id
     where c.created_at < :end_ts
       and {{ filters city=c.home_city_id specialty=hk.specialty clinic=c.home_clinic_id channel=c.acquisition_channel_id }}
 ),
-purchases as (
-    select
-        o.customer_id,
-        cast(o.ordered_at as date) as d,
-        cast(o.amount as double precision) as amount
-    from orders o
-    where o.ordered_at < :end_ts
-),
-gaps as (
+per_customer as (
+    -- One group-by over customer_purchase_days (rebuilt by the writer at every load: purchase
+    -- days with the gap to the previous one and the customer's filter columns). The calendar
+    -- covers the facts; a purchase outside it still counts for value and dates.
     select
         p.customer_id,
-        p.d,
-        p.amount,
-        p.d - lag(p.d) over (partition by p.customer_id order by p.d) as gap
-    from purchases p
-),
-per_customer as (
-    -- The calendar covers the facts; a purchase outside it still counts for value and dates.
-    select
-        g.customer_id,
-        min(g.d) as first_d,
-        sum(g.amount) as ltv,
+        min(p.date) as first_d,
+        sum(cast(p.amount as double precision)) as ltv,
         bit_or(coalesce(b.window_bits, 0)) as window_bits,
-        bit_or(case when g.gap >= :active_days then coalesce(b.window_bits, 0) else 0 end)
+        bit_or(case when p.gap_days >= :active_days then coalesce(b.window_bits, 0) else 0 end)
             as return_bits,
         bit_or(coalesce(b.recent_bits, 0)) as recent_bits,
         bit_or(coalesce(b.month_bit, 0)) as month_bits
-    from gaps g
-    left join day_bits b on b.d = g.d
-    group by g.customer_id
+    from customer_purchase_days p
+    join clinics hk on hk.clinic_id = p.home_clinic_id
+    left join day_bits b on b.d = p.date
+    where p.date <= :end_date and p.registered_at < :end_ts
+      and {{ filters city=p.home_city_id specialty=hk.specialty clinic=p.home_clinic_id channel=p.acquisition_channel_id }}
+    group by p.customer_id
 ),
-profiles as materialized (
+profiles as (
+    -- One row per paying member, plus one row for all members without a purchase by the
+    -- period end (customers = how many; no bits, no tier). Month bits only matter in the
+    -- cohort window.
     select
+        1 as customers,
         coalesce(f.since_bits, 0) as exists_bits,
         coalesce(f.window_bits, 0) as new_bits,
-        coalesce(a.window_bits, 0) as window_bits,
-        coalesce(a.return_bits, 0) as return_bits,
-        coalesce(a.recent_bits, 0) as recent_bits,
+        a.window_bits,
+        a.return_bits,
+        a.recent_bits,
         case
             when a.ltv >= :tier_high then 'high'
             when a.ltv >= :tier_mid then 'mid'
-            when a.ltv is not null then 'low'
+            else 'low'
         end as tier,
-        coalesce(a.ltv, 0) as ltv,
+        a.ltv,
         f.month_index as first_month,
-        a.month_bits
-    from members m
-    left join per_customer a on a.customer_id = m.customer_id
+        case
+            when f.month_index >= :first_cohort and f.month_index <= :last_cohort
+            then a.month_bits
+            else 0
+        end as month_bits
+    from per_customer a
     left join day_bits f on f.d = a.first_d
+    union all
+    select
+        m.customers - x.paying,
+        0, 0, 0, 0, 0,
+        cast(null as varchar(4)),
+        0,
+        cast(null as integer),
+        0
+    from members m
+    cross join (select count(*) as paying from per_customer) x
+    where m.customers > x.paying
+),
+combos as materialized (
+    -- Customers sharing every column: one pass over the members serves all three sections.
+    select
+        exists_bits, new_bits, window_bits, return_bits, recent_bits, tier, first_month,
+        month_bits, sum(customers) as customers, sum(ltv) as ltv
+    from profiles
+    group by
+        exists_bits, new_bits, window_bits, return_bits, recent_bits, tier, first_month,
+        month_bits
 ),
 patterns as (
-    select first_month, month_bits, count(*) as customers
-    from profiles
+    select first_month, month_bits, sum(customers) as customers
+    from combos
     where first_month >= :first_cohort and first_month <= :last_cohort
     group by first_month, month_bits
 ),
@@ -129,10 +148,10 @@ select
     cast(null as varchar(4)) as tier,
     cast(null as integer) as first_month,
     cast(null as integer) as months_since,
-    count(*) as customers,
+    sum(customers) as customers,
     cast(null as bigint) as returned,
     sum(ltv) as ltv
-from profiles
+from combos
 group by exists_bits, new_bits, window_bits, return_bits, recent_bits
 union all
 select
@@ -146,10 +165,10 @@ select
     tier,
     null,
     null,
-    count(*),
+    sum(customers),
     null,
     sum(ltv)
-from profiles
+from combos
 group by
     (exists_bits >> :last_bit) & 1,
     (new_bits >> :last_bit) & 1,

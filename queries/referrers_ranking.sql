@@ -31,18 +31,35 @@ people as (
     union
     select customer_id from referrers
 ),
-spend as (
-    -- One pass over the orders. A customer's first paid order is their first payment (as
-    -- for new customers everywhere); the referrer's own spend is their revenue_all.
-    select
-        o.customer_id,
-        min(o.ordered_at) as first_paid_at,
-        sum(cast(o.amount as double precision)) filter (where o.ordered_at >= :start_ts) as revenue,
-        sum(cast(o.amount as double precision)) as revenue_all
+period_orders as (
+    select o.customer_id, sum(cast(o.amount as double precision)) as revenue
     from orders o
     join people p on p.customer_id = o.customer_id
-    where o.ordered_at < :end_ts
+    where o.ordered_at >= :start_ts and o.ordered_at < :end_ts
     group by o.customer_id
+),
+later_orders as (
+    select o.customer_id, sum(o.amount) as amount
+    from orders o
+    join people p on p.customer_id = o.customer_id
+    where o.ordered_at >= :end_ts
+    group by o.customer_id
+),
+spend as (
+    -- Lifetime totals (customer_order_totals, rebuilt by the writer at every load) minus the
+    -- orders after the period end, plus the period's orders: no pass over every order of all
+    -- time. A customer's first paid order is their first payment (as for new customers
+    -- everywhere); the referrer's own spend is their revenue_all.
+    select
+        t.customer_id,
+        t.first_ordered_at as first_paid_at,
+        po.revenue,
+        cast(t.revenue - coalesce(lo.amount, 0) as double precision) as revenue_all
+    from customer_order_totals t
+    join people p on p.customer_id = t.customer_id
+    left join period_orders po on po.customer_id = t.customer_id
+    left join later_orders lo on lo.customer_id = t.customer_id
+    where t.first_ordered_at < :end_ts
 ),
 per_referrer as (
     select

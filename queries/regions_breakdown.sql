@@ -22,13 +22,14 @@ with lead_events as (
     group by k.city_id, l.clinic_id, l.channel_id, cast(l.arrived_at as date)
 ),
 range_orders as materialized (
+    -- order_facts (rebuilt by the writer at every load): the orders with their customer's
+    -- acquisition channel, so no join to customers per order.
     select o.order_id, o.customer_id, o.clinic_id, o.ordered_at, o.amount, k.city_id,
-           c.acquisition_channel_id as channel_id
-    from orders o
+           o.acquisition_channel_id as channel_id
+    from order_facts o
     join clinics k on k.clinic_id = o.clinic_id
-    join customers c on c.customer_id = o.customer_id
     where o.ordered_at >= :from_ts and o.ordered_at < :end_ts
-      and {{ filters city=k.city_id specialty=k.specialty clinic=o.clinic_id channel=c.acquisition_channel_id }}
+      and {{ filters city=k.city_id specialty=k.specialty clinic=o.clinic_id channel=o.acquisition_channel_id }}
 ),
 first_orders as (
     -- New in the span: the first paid order ever (customer_first_orders, rebuilt by the writer

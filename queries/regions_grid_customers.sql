@@ -2,12 +2,12 @@
 -- A cell is :step degrees square; (cell_y, cell_x) = floor(coordinate / :step + 0.5), so the
 -- cell's centre is (cell_y * :step, cell_x * :step). Only aggregates leave the warehouse.
 with paying as (
+    -- order_facts (rebuilt by the writer at every load) carries the acquisition channel.
     select distinct o.customer_id
-    from orders o
+    from order_facts o
     join clinics k on k.clinic_id = o.clinic_id
-    join customers c on c.customer_id = o.customer_id
     where o.ordered_at >= :start_ts and o.ordered_at < :end_ts
-      and {{ filters city=k.city_id specialty=k.specialty clinic=o.clinic_id channel=c.acquisition_channel_id }}
+      and {{ filters city=k.city_id specialty=k.specialty clinic=o.clinic_id channel=o.acquisition_channel_id }}
 ),
 homes as (
     select

@@ -17,15 +17,16 @@ with arrivals as (
 revenue as (
     select
         k.city_id,
-        c.acquisition_channel_id as channel_id,
+        o.acquisition_channel_id as channel_id,
         sum(case when o.ordered_at >= :split_ts then o.amount else 0 end) as revenue_this,
         sum(case when o.ordered_at < :split_ts then o.amount else 0 end) as revenue_last
-    from orders o
+    -- order_facts (rebuilt by the writer at every load): the orders with their customer's
+    -- acquisition channel, so no join to customers per order.
+    from order_facts o
     join clinics k on k.clinic_id = o.clinic_id
-    join customers c on c.customer_id = o.customer_id
     where o.ordered_at >= :start_ts and o.ordered_at < :end_ts
-      and {{ filters city=k.city_id specialty=k.specialty clinic=o.clinic_id channel=c.acquisition_channel_id }}
-    group by k.city_id, c.acquisition_channel_id
+      and {{ filters city=k.city_id specialty=k.specialty clinic=o.clinic_id channel=o.acquisition_channel_id }}
+    group by k.city_id, o.acquisition_channel_id
 ),
 combined as (
     select

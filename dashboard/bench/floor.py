@@ -67,6 +67,8 @@ class RawConnection:
         else:
             import psycopg
 
+            from dashboard.warehouse import engine as wh
+
             url = sa.engine.make_url(settings.warehouse_url)
             self._con = psycopg.connect(
                 host=url.host,
@@ -75,6 +77,8 @@ class RawConnection:
                 password=url.password,
                 dbname=url.database,
                 autocommit=True,
+                # The app's session settings, so the floor runs the same plans.
+                options=wh.pg_session_options(),
             )
 
     def execute(self, query: DriverQuery) -> int:

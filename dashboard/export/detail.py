@@ -1,35 +1,35 @@
-"""Streamed detail export: every order or lead of the filters, row by row, into a workbook.
+"""Streamed detail export: every order or lead of the filters, batch by batch, into a workbook.
 
-Rows come from the warehouse in chunks (a server-side cursor where the driver has one) and go
-straight into openpyxl's write-only sheets, so memory stays bounded however many rows there
-are. Excel holds 1,048,576 rows per sheet: beyond that the rows continue on the next sheet
-(orders_1, orders_2, …); nothing is ever cut off. Names and phones are masked through
+Rows come from the warehouse as Arrow record batches (``detail_source``: the row limit, if
+any, is in the query) and go straight into the sheet XML through the lean streaming writer
+(``xlsx_stream``), so memory stays bounded however many rows there are. Excel holds
+1,048,576 rows per sheet: beyond that the rows continue on the next sheet (orders_1,
+orders_2, …); nothing is ever cut off. Names and phones are masked through
 ``dashboard.privacy`` unless the viewer may see them. A cover sheet says what the file holds.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
+import pyarrow as pa
 
 from dashboard import data, privacy
 from dashboard.export.cover import ExportInfo, cover
-from dashboard.export.formats import column_width, excel_value, number_format, shown_text
-from dashboard.export.workbook import atomic_path, header_cell, write_cover
+from dashboard.export.detail_source import record_batches
+from dashboard.export.formats import column_width, excel_value, shown_text
+from dashboard.export.workbook import WIDTH_SAMPLE, atomic_path
+from dashboard.export.xlsx_cells import StreamColumn, rows_xml
+from dashboard.export.xlsx_stream import XlsxStream
 from dashboard.filters import Filters, Scope
 from dashboard.i18n import has, t
 from dashboard.settings import Settings
-from dashboard.warehouse import engine as wh
-from dashboard.warehouse import sqlfiles
 
 log = logging.getLogger(__name__)
 
@@ -151,115 +151,82 @@ def row_converter(
 
 
 class SplitWriter:
-    """Appends rows to ``<base>_1``, ``<base>_2``, … starting a new sheet every ``per_sheet``
-    rows, each with the frozen, styled header and an autofilter over its rows."""
+    """Appends record batches to ``<base>_1``, ``<base>_2``, … starting a new sheet every
+    ``per_sheet`` rows, each with the frozen, styled header and an autofilter over its rows."""
 
     def __init__(
         self,
-        wb: Workbook,
+        book: XlsxStream,
         base: str,
-        labels: Sequence[str],
-        units: Sequence[str],
-        widths: Sequence[float],
-        per_sheet: int = MAX_DATA_ROWS,
+        columns: Sequence[StreamColumn],
+        per_sheet: int | None = None,
     ) -> None:
+        per_sheet = MAX_DATA_ROWS if per_sheet is None else per_sheet
         if not 1 <= per_sheet <= MAX_DATA_ROWS:
             raise ValueError(f"rows per sheet must be 1..{MAX_DATA_ROWS}")
-        self.wb, self.base, self.labels, self.units = wb, base, list(labels), list(units)
-        self.widths, self.per_sheet = list(widths), per_sheet
+        self.book, self.base, self.columns, self.per_sheet = book, base, list(columns), per_sheet
         self.sheets: list[str] = []
         self.counts: list[int] = []
-        self._ws = None
-        self._cells: list[WriteOnlyCell] = []
+        self._open = False
 
     def _new_sheet(self) -> None:
         self._close_sheet()
         name = f"{self.base}_{len(self.sheets) + 1}"
-        ws = self.wb.create_sheet(name)
-        for i, width in enumerate(self.widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        ws.freeze_panes = "A2"
-        ws.append([header_cell(ws, label) for label in self.labels])
-        self._ws = ws
-        # One reusable cell per column: openpyxl serialises each row as it is appended.
-        self._cells = []
-        for unit in self.units:
-            cell = WriteOnlyCell(ws)
-            if number_format(unit) != "General":
-                cell.number_format = number_format(unit)
-            self._cells.append(cell)
+        widths = [c.width for c in self.columns]
+        self.book.open_sheet(name, widths, [c.label for c in self.columns])
+        self._open = True
         self.sheets.append(name)
         self.counts.append(0)
 
     def _close_sheet(self) -> None:
-        if self._ws is not None:
-            last = max(self.counts[-1] + 1, 1)
-            self._ws.auto_filter.ref = f"A1:{get_column_letter(len(self.labels))}{last}"
+        if self._open:
+            self.book.close_sheet(len(self.columns), self.counts[-1] + 1)
+            self._open = False
 
-    def append(self, values: Sequence[object]) -> None:
-        """Write one row, on a new sheet when the current one is full."""
-        if self._ws is None or self.counts[-1] >= self.per_sheet:
-            self._new_sheet()
-        row: list[WriteOnlyCell | None] = []
-        for cell, value in zip(self._cells, values, strict=True):
-            if value is None:
-                row.append(None)
-                continue
-            cell.value = value
-            row.append(cell)
-        self._ws.append(row)
-        self.counts[-1] += 1
+    def append(self, columns: Sequence[pa.Array]) -> None:
+        """Write the rows of one batch (its columns), continuing on new sheets when full."""
+        total, done = len(columns[0]), 0
+        while done < total:
+            if not self._open or self.counts[-1] >= self.per_sheet:
+                self._new_sheet()
+            take = min(total - done, self.per_sheet - self.counts[-1])
+            part = [c.slice(done, take) for c in columns]
+            self.book.write(rows_xml(part, self.columns, self.counts[-1] + 2, self.book.strings))
+            self.counts[-1] += take
+            done += take
 
     def close(self) -> None:
         """Finish the last sheet (an empty export still gets one sheet with its header)."""
-        if self._ws is None:
+        if not self._open and not self.sheets:
             self._new_sheet()
         self._close_sheet()
 
 
-def stream_rows(
-    settings: Settings,
-    query: str,
-    filters: Filters,
-    scope: Scope,
-    params: dict[str, object],
-    chunk_rows: int = CHUNK_ROWS,
-) -> Iterator[Sequence[Sequence[object]]]:
-    """Chunks of result rows of a named query, read with a streaming cursor."""
-    dialect = (
-        "duckdb"
-        if settings.is_duckdb
-        else sa.engine.make_url(settings.warehouse_url).get_backend_name()
+def _widths(first: pa.RecordBatch | None, convert: Callable, labels, units) -> list[float]:
+    """Column widths from the first rows, as the workbook writer sizes them."""
+    sample = first.slice(0, WIDTH_SAMPLE) if first is not None else None
+    rows = (
+        [convert(r) for r in zip(*[c.to_pylist() for c in sample.columns], strict=True)]
+        if sample is not None and sample.num_rows
+        else []
     )
-    rendered = sqlfiles.render(query, filters, scope, params, dialect=dialect)
-    bound = {
-        k: list(v) if isinstance(v, tuple | frozenset | set) else v
-        for k, v in rendered.params.items()
-    }
-    engine = wh.get_engine(settings)
-    with engine.connect() as conn:
-        streaming = conn.execution_options(stream_results=True, yield_per=chunk_rows)
-        result = streaming.execute(sqlfiles.to_statement(rendered), bound)
-        try:
-            while True:
-                chunk = result.fetchmany(chunk_rows)
-                if not chunk:
-                    return
-                yield chunk
-        finally:
-            result.close()
+    return [
+        column_width(label, [shown_text(r[i], units[i]) for r in rows])
+        for i, label in enumerate(labels)
+    ]
 
 
-def _limited(chunks: Iterable[Sequence], limit: int | None) -> Iterator[Sequence]:
-    left = limit
-    for chunk in chunks:
-        if left is not None:
-            chunk = chunk[:left]
-            left -= len(chunk)
-        if chunk:
-            yield chunk
-        if left is not None and left <= 0:
-            return
+def _stream_columns(
+    columns: Sequence[DetailColumn], lang: str, can_see_personal: bool, widths: list[float]
+) -> list[StreamColumn]:
+    out = []
+    for col, width in zip(columns, widths, strict=True):
+        shown = col.kind in privacy.PERSONAL and can_see_personal
+        translate = _translator(col, lang) if col.kind and not shown else None
+        # Personal data is all different: inline; the rest repeats: the shared-strings table.
+        shared = col.kind not in privacy.PERSONAL
+        out.append(StreamColumn(t(col.label, lang), col.unit, width, translate, shared))
+    return out
 
 
 def export_detail(
@@ -268,7 +235,7 @@ def export_detail(
     out_path: Path,
     *,
     limit: int | None = None,
-    rows_per_sheet: int = MAX_DATA_ROWS,
+    rows_per_sheet: int | None = None,
     chunk_rows: int = CHUNK_ROWS,
     progress: DetailProgress | None = None,
     settings: Settings | None = None,
@@ -277,51 +244,45 @@ def export_detail(
     ``out_path`` (atomically), at most ``limit`` rows when given (the benchmark's knob)."""
     if kind not in DETAIL_KINDS:
         raise ValueError(f"unknown detail export {kind!r}; one of {', '.join(DETAIL_KINDS)}")
+    if limit is not None and limit < 0:
+        raise ValueError("limit must be at least 0")
     query, columns = DETAIL_KINDS[kind]
     lang = info.lang
     settings = settings or data.settings()
     convert = row_converter(columns, lang, info.can_see_personal)
     labels = [t(c.label, lang) for c in columns]
     units = [c.unit for c in columns]
-    stream = stream_rows(settings, query, info.filters, info.scope, {"lang": lang}, chunk_rows)
-    chunks = _limited(stream, limit)
+    params = {"lang": lang, "row_limit": limit}
+    batches = record_batches(settings, query, info.filters, info.scope, params, chunk_rows)
     out_path = Path(out_path)
-    with contextlib.closing(stream), atomic_path(out_path) as tmp:
-        wb = Workbook(write_only=True)
-        cover_ws_name = t("export.cover.sheet", lang)
-        first = next(chunks, [])
-        converted = [convert(r) for r in first]
-        widths = [
-            column_width(label, [shown_text(r[i], units[i]) for r in converted[:2000]])
-            for i, label in enumerate(labels)
-        ]
-        # The cover comes first but is filled at the end, when the counts are known.
-        cover_ws = wb.create_sheet(cover_ws_name)
-        writer = SplitWriter(wb, kind, labels, units, widths, rows_per_sheet)
-        written = 0
-        for rows in _chain_first(converted, chunks, convert):
-            for values in rows:
-                writer.append(values)
-            written += len(rows)
-            if progress:
-                progress(written)
-        writer.close()
-        _fill_cover(wb, cover_ws, info, kind, written, writer)
-        wb.save(tmp)
+    with contextlib.closing(batches), atomic_path(out_path) as tmp:
+        first = next(batches, None)
+        widths = _widths(first, convert, labels, units)
+        book = XlsxStream(tmp)
+        try:
+            writer = SplitWriter(
+                book,
+                kind,
+                _stream_columns(columns, lang, info.can_see_personal, widths),
+                rows_per_sheet,
+            )
+            written = 0
+            for batch in itertools.chain([first] if first is not None else [], batches):
+                writer.append(batch.columns)
+                written += batch.num_rows
+                if progress:
+                    progress(written)
+            writer.close()
+            _write_cover(book, info, kind, written, writer)
+            book.close()
+        except BaseException:
+            book.abort()
+            raise
     log.info("detail export %s: %d rows in %d sheets", kind, written, len(writer.sheets))
     return ExportResult(out_path, written, tuple(writer.sheets), tuple(writer.counts))
 
 
-def _chain_first(
-    first: list[list[object]], chunks: Iterable[Sequence], convert: Callable
-) -> Iterator[list[list[object]]]:
-    if first:
-        yield first
-    for chunk in chunks:
-        yield [convert(r) for r in chunk]
-
-
-def _fill_cover(wb: Workbook, ws, info: ExportInfo, kind: str, rows: int, writer: SplitWriter):
+def _write_cover(book: XlsxStream, info: ExportInfo, kind: str, rows: int, writer: SplitWriter):
     lang = info.lang
     sheets = ", ".join(f"{n} ({c:,})" for n, c in zip(writer.sheets, writer.counts, strict=True))
     extra = [
@@ -331,7 +292,7 @@ def _fill_cover(wb: Workbook, ws, info: ExportInfo, kind: str, rows: int, writer
     ]
     notes = [t("export.detail.split_note", lang)] if len(writer.sheets) > 1 else []
     sheet = cover(info, t(f"export.detail.title.{kind}", lang), extra=extra, notes=notes)
-    write_cover(wb, sheet, set(), ws=ws)
+    book.write_cover(sheet)
 
 
 def detail_info(

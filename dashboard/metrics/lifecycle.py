@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from dashboard.metrics.arithmetic import safe_div
@@ -120,40 +121,66 @@ def stage_of(exists: int, new: int, window: int, returned: int, recent: int) -> 
     return "lapsed"
 
 
+ORIGINS: tuple[str, ...] = (NO_PURCHASE, *STAGES)  # stage codes: the position in this tuple
+
+
+def stage_codes(
+    exists: np.ndarray,
+    new: np.ndarray,
+    window: np.ndarray,
+    returned: np.ndarray,
+    recent: np.ndarray,
+) -> np.ndarray:
+    """``stage_of`` over arrays of bits at once (same precedence), as codes into ORIGINS."""
+    conditions = [exists == 0, new != 0, returned != 0, window != 0, recent != 0]
+    choices = [ORIGINS.index(s) for s in (NO_PURCHASE, "new", "won_back", "active", "dormant")]
+    return np.select(conditions, choices, default=ORIGINS.index("lapsed")).astype(np.int64)
+
+
 def decode_paths(paths: pd.DataFrame, snapshots: int) -> pd.DataFrame:
     """One column per snapshot (s0 … s{n-1}) holding the stage, plus customers, per bit combination."""
-    out = pd.DataFrame({"customers": paths["customers"].astype(int).to_numpy()})
+    columns = {"customers": paths["customers"].astype("int64").to_numpy()}
     masks = [paths[c].astype("int64").to_numpy() for c in BIT_COLUMNS]
     for j in range(snapshots):
-        bits = [(m >> j) & 1 for m in masks]
-        out[f"s{j}"] = [stage_of(*row) for row in zip(*bits, strict=True)]
-    return out
+        codes = stage_codes(*[(m >> j) & 1 for m in masks])
+        columns[f"s{j}"] = pd.Categorical.from_codes(codes, categories=list(ORIGINS))
+    return pd.DataFrame(columns)
+
+
+def _codes(decoded: pd.DataFrame, j: int) -> np.ndarray:
+    return np.asarray(decoded[f"s{j}"].cat.codes, dtype=np.int64)
 
 
 def stage_counts(decoded: pd.DataFrame, snapshots: list[date]) -> pd.DataFrame:
     """Customers per stage at every snapshot (snapshot, stage, customers), all stages listed."""
+    customers = decoded["customers"].to_numpy()
     rows = []
     for j, day in enumerate(snapshots):
-        counts = decoded.groupby(f"s{j}")["customers"].sum()
+        counts = np.bincount(_codes(decoded, j), weights=customers, minlength=len(ORIGINS))
         rows.extend(
-            {"snapshot": day, "stage": s, "customers": int(counts.get(s, 0))} for s in STAGES
+            {"snapshot": day, "stage": s, "customers": int(counts[ORIGINS.index(s)])}
+            for s in STAGES
         )
     return pd.DataFrame(rows, columns=["snapshot", "stage", "customers"])
 
 
 def flows(decoded: pd.DataFrame, snapshots: list[date], months: int) -> pd.DataFrame:
     """Customers moving from each stage to each stage between consecutive snapshots (last ``months``)."""
-    frames = []
-    first = max(1, len(snapshots) - months)
-    for j in range(first, len(snapshots)):
-        moved = decoded.groupby([f"s{j - 1}", f"s{j}"], as_index=False)["customers"].sum()
-        moved.columns = ["from_stage", "to_stage", "customers"]
-        moved = moved[moved["to_stage"] != NO_PURCHASE]
-        frames.append(moved.assign(start=snapshots[j - 1], end=snapshots[j]))
     columns = ["start", "end", "from_stage", "to_stage", "customers"]
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns]
+    customers = decoded["customers"].to_numpy()
+    n = len(ORIGINS)
+    rows = []
+    for j in range(max(1, len(snapshots) - months), len(snapshots)):
+        pairs = _codes(decoded, j - 1) * n + _codes(decoded, j)
+        totals = np.bincount(pairs, weights=customers, minlength=n * n)
+        seen = np.flatnonzero(np.bincount(pairs, minlength=n * n))
+        step = [(ORIGINS[p // n], ORIGINS[p % n], int(totals[p])) for p in seen if p % n != 0]
+        rows.extend(
+            {"start": snapshots[j - 1], "end": snapshots[j], "from_stage": f, "to_stage": t,
+             "customers": c}
+            for f, t, c in sorted(step)
+        )  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
 
 
 def transition_table(moves: pd.DataFrame) -> pd.DataFrame:
@@ -169,8 +196,9 @@ def transition_table(moves: pd.DataFrame) -> pd.DataFrame:
 
 def end_stages(mix: pd.DataFrame) -> pd.Series:
     """The stage at the period end of each row of the 'mix' section."""
-    bits = mix[list(END_COLUMNS)].fillna(0).astype(int).itertuples(index=False, name=None)
-    return pd.Series([stage_of(*b) for b in bits], index=mix.index, dtype=object)
+    bits = [mix[c].fillna(0).astype("int64").to_numpy() for c in END_COLUMNS]
+    stages = np.array(ORIGINS, dtype=object)[stage_codes(*bits)]
+    return pd.Series(stages, index=mix.index, dtype=object)
 
 
 def stage_summary(mix: pd.DataFrame) -> pd.DataFrame:

@@ -153,6 +153,26 @@ def load(
     data_end: date | None = None,
 ) -> ChannelsData:
     """Everything the channels page shows for the filters and the page's controls."""
+    return data.report(
+        _load,
+        filters,
+        scope,
+        horizon=horizon,
+        grouping=grouping,
+        rank_by=rank_by,
+        data_end=data_end,
+    )
+
+
+def _load(
+    filters: Filters,
+    scope: Scope,
+    horizon: object,
+    grouping: object,
+    rank_by: object,
+    data_end: date | None,
+) -> ChannelsData:
+    """The report itself (``load`` caches it)."""
     horizon = int(_pick(horizon, cm.HORIZONS, cm.DEFAULT_HORIZON))
     grouping = str(_pick(grouping, cm.GROUPINGS, cm.DEFAULT_GROUPING))
     rank_by = str(_pick(rank_by, cm.RANKABLE, cm.DEFAULT_RANK))

@@ -50,9 +50,8 @@ def _styled(frame: pd.DataFrame, columns: tuple[Column, ...], lang: str) -> Styl
     keys = [c.key for c in columns]
     names = {c.key: c.label for c in columns}
     shown = frame.loc[:, keys].rename(columns=names)
-    styler = shown.style
-    for c in columns:
-        styler = styler.format(_formatter(c.unit, lang), subset=[c.label])
+    # One format call for all columns: a call per column re-indexes the frame each time.
+    styler = shown.style.format({c.label: _formatter(c.unit, lang) for c in columns})
     for idx, row in frame.iterrows():
         for key, text in _cell_texts(row, keys, lang).items():
             cell = pd.IndexSlice[[idx], [names[key]]]
@@ -113,9 +112,8 @@ def format_table(
     """A table as shown: values formatted by unit ("—" when missing), headers translated;
     in ``costs`` columns (over-plan amounts) a positive value is red and a negative one green."""
     names = {c.key: c.label for c in columns}
-    styler = frame.loc[:, list(names)].rename(columns=names).style
-    for c in columns:
-        styler = styler.format(_formatter(c.unit, lang), subset=[c.label])
+    shown = frame.loc[:, list(names)].rename(columns=names)
+    styler = shown.style.format({c.label: _formatter(c.unit, lang) for c in columns})
     for key in costs:
         if key in names:
             styler = styler.map(_cost_colour, subset=[names[key]])

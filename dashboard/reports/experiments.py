@@ -39,10 +39,11 @@ class ExperimentsData:
     timeline: pd.DataFrame  # cumulative lift per treatment and day
     channel_ignored: bool  # a channel filter was set; it does not apply to exposures
     is_empty: bool
+    lists: dict[str, pd.DataFrame]  # verdict -> its comparisons in list order (built once)
 
     def listed(self, verdict: str) -> pd.DataFrame:
         """The comparisons on one list, in the list's order."""
-        return ranked(self.board, verdict)
+        return self.lists[verdict] if verdict in self.lists else ranked(self.board, verdict)
 
     def counts(self) -> dict[str, int]:
         """How many comparisons each list holds, plus experiments and comparisons overall."""
@@ -56,6 +57,11 @@ def load(
     filters: Filters, scope: Scope, target_lift: float = DEFAULT_TARGET_LIFT
 ) -> ExperimentsData:
     """The board for the experiments overlapping the period, under the filters and scope."""
+    return data.report(_load, filters, scope, target_lift=target_lift)
+
+
+def _load(filters: Filters, scope: Scope, target_lift: float) -> ExperimentsData:
+    """The report itself (``load`` caches it)."""
     experiments = data.run("experiments_list", filters, scope)
     variants = data.run("experiments_variants", filters, scope)
     daily = data.run("experiments_daily", filters, scope)
@@ -67,15 +73,17 @@ def load(
     daily = daily[daily["experiment_id"].isin(live)].reset_index(drop=True)
     settings = BoardSettings(target_lift=target_lift)
     board = evaluate(experiments, variants, recent_traffic(daily), settings)
+    named = _with_names(board, experiments, variants)
     return ExperimentsData(
         filters=filters,
         settings=settings,
         experiments=_experiment_table(experiments, variants, board),
         variants=_variant_table(experiments, variants),
-        board=_with_names(board, experiments, variants),
+        board=named,
         timeline=cumulative_lifts(daily, experiments),
         channel_ignored=bool(filters.channels),
         is_empty=experiments.empty,
+        lists={v: ranked(named, v) for v in LISTS},
     )
 
 

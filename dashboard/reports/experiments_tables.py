@@ -188,7 +188,10 @@ def cell(row: dict, key: str, lang: str) -> str:
 
 def display(frame: pd.DataFrame, keys: list[str], lang: str) -> pd.DataFrame:
     """The table as the page shows it: formatted text cells under translated headers."""
-    rows = [{label(k, lang): cell(r, k, lang) for k in keys} for r in frame.to_dict("records")]
+    # One conversion of the whole frame: to_dict("records") slices a wide frame column by column.
+    names = list(frame.columns)
+    records = (dict(zip(names, row, strict=True)) for row in frame.to_numpy(dtype=object))
+    rows = [{label(k, lang): cell(r, k, lang) for k in keys} for r in records]
     return pd.DataFrame(rows, columns=[label(k, lang) for k in keys])
 
 
@@ -251,7 +254,7 @@ def forest_frame(report: ExperimentsData, lang: str) -> pd.DataFrame:
     parts = [report.listed(v) for v in ("red", "black", "attention", "inconclusive", "too_early")]
     rows = pd.concat(parts, ignore_index=True) if parts else report.board
     rows = rows[rows["variant_code"].notna()]
-    labels = [f"{r[f'name_{lang}']} · {r['variant_code']}" for r in rows.to_dict("records")]
+    labels = [f"{n} · {c}" for n, c in zip(rows[f"name_{lang}"], rows["variant_code"], strict=True)]
     return rows.assign(label=labels)[["label", "verdict", "rel_lift", "rel_lo", "rel_hi"]]
 
 

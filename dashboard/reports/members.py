@@ -87,6 +87,28 @@ def load(
     months: object = lc.DEFAULT_MONTHS,
 ) -> MembersData:
     """Lifecycle, flows, retention and tiers for the filters; odd control values fall back to defaults."""
+    return data.report(
+        _load,
+        filters,
+        scope,
+        active_days=active_days,
+        lapse_days=lapse_days,
+        tier_mid=tier_mid,
+        tier_high=tier_high,
+        months=months,
+    )
+
+
+def _load(
+    filters: Filters,
+    scope: Scope,
+    active_days: object,
+    lapse_days: object,
+    tier_mid: object,
+    tier_high: object,
+    months: object,
+) -> MembersData:
+    """The report itself (``load`` caches it)."""
     thresholds, thresholds_ok = lc.thresholds_or_default(active_days, lapse_days)
     tiers, tiers_ok = lc.tiers_or_default(tier_mid, tier_high)
     months = months if months in lc.MONTH_CHOICES else lc.DEFAULT_MONTHS

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from dashboard import data
-from dashboard.filters import Filters, Scope
+from dashboard.filters import Filters, Scope, cities_in_view
 from dashboard.metrics.compare import compare
 from dashboard.metrics.periods import (
     KINDS,
@@ -92,9 +92,11 @@ def options(filters: Filters, scope: Scope, data_end: date) -> ScorecardOptions:
     }
     cities = data.run("filter_cities", None, scope)
     clinics = data.run("filter_clinics", None, scope)
-    if filters.cities:
-        cities = cities[cities["city_id"].isin(filters.cities)]
-        clinics = clinics[clinics["city_id"].isin(filters.cities)]
+    # Out-of-scope picks never widen (or empty) the choices: the cities the data covers.
+    in_view = cities_in_view(filters, scope)
+    if in_view:
+        cities = cities[cities["city_id"].isin(in_view)]
+        clinics = clinics[clinics["city_id"].isin(in_view)]
     if filters.specialties:
         clinics = clinics[clinics["specialty"].isin(filters.specialties)]
     if filters.clinics:
@@ -107,16 +109,16 @@ def options(filters: Filters, scope: Scope, data_end: date) -> ScorecardOptions:
     for row in clinics.itertuples(index=False):
         names[TargetScope("clinic", int(row.clinic_id)).code] = (row.name_zh, row.name_en)
     codes = tuple(names)
-    return ScorecardOptions(periods, codes, names, _default_scope(filters, codes))
+    return ScorecardOptions(periods, codes, names, _default_scope(filters, in_view, codes))
 
 
-def _default_scope(filters: Filters, codes: tuple[str, ...]) -> str:
+def _default_scope(filters: Filters, in_view: tuple[int, ...], codes: tuple[str, ...]) -> str:
     """One clinic or one city picked in the filters: that scope; else the chain if allowed."""
     picks = []
     if len(filters.clinics) == 1:
         picks.append(TargetScope("clinic", filters.clinics[0]).code)
-    if len(filters.cities) == 1:
-        picks.append(TargetScope("city", filters.cities[0]).code)
+    if len(in_view) == 1:
+        picks.append(TargetScope("city", in_view[0]).code)
     picks.append("chain")
     return next((c for c in picks if c in codes), codes[0] if codes else "chain")
 

@@ -1,7 +1,9 @@
 """The global filter bar: language, period presets, cities, specialty, clinics, channels.
 
-Every widget is bound to the URL (``bind="query-params"``) so a copied link reproduces
-the view; Streamlit drops URL values that are not valid options, so odd URLs are ignored.
+Every widget is kept in the URL so a copied link reproduces the view. The pickers with
+translated labels are bound by hand by stable codes (``?period=last_week&city=10``; see
+``dashboard.ui.urlbind``), so switching the language keeps the view and the link; names in
+either language are accepted in a link too, and values that are not options are ignored.
 Options come from scope-filtered queries: a viewer never sees another city as an option.
 """
 
@@ -16,6 +18,7 @@ from dashboard import data
 from dashboard.filters import PRESETS, Filters, Scope, preset_range
 from dashboard.i18n import t
 from dashboard.settings import LANGUAGES
+from dashboard.ui import urlbind
 
 LANGUAGE_LABELS = {"zh": "中文", "en": "English"}
 DEFAULT_PRESET = "last_4_weeks"
@@ -46,19 +49,46 @@ def _names(frame: pd.DataFrame, id_col: str, lang: str) -> dict:
     return dict(zip(frame[id_col].tolist(), frame[col].tolist(), strict=True))
 
 
+def _aliases(frame: pd.DataFrame, id_col: str, *cols: str) -> dict:
+    """Each option's names (every language, and any code column) that a link may use."""
+    names = zip(*(frame[c].astype(str).tolist() for c in cols), strict=True)
+    return dict(zip(frame[id_col].tolist(), names, strict=True))
+
+
+def _labels(prefix: str, codes) -> dict:
+    return {c: tuple(t(f"{prefix}.{c}", g) for g in LANGUAGES) for c in codes}
+
+
+def _multiselect(
+    side, lang: str, key: str, label_key: str, names: dict, aliases: dict, relabel: bool
+) -> list:
+    """A multiselect kept in the URL by its options' codes."""
+    urlbind.seed_many(key, aliases, force=relabel)
+    picked = side.multiselect(
+        t(label_key, lang),
+        options=list(names),
+        format_func=names.get,
+        key=key,
+        placeholder=t("filters.all", lang),
+    )
+    urlbind.write_many(key, picked)
+    return picked
+
+
 def filter_bar(lang: str, scope: Scope, data_end: date | None) -> Filters:
     """Draw the filter bar in the sidebar and return the selected filters."""
     anchor = data_end or date.today()
     side = st.sidebar
     side.subheader(t("filters.title", lang))
+    relabel = urlbind.relabelled(lang)
+    urlbind.seed_one("period", _labels("preset", PRESETS), DEFAULT_PRESET, force=relabel)
     preset = side.selectbox(
         t("filters.period", lang),
         options=list(PRESETS),
-        index=PRESETS.index(DEFAULT_PRESET),
         format_func=lambda p: t(f"preset.{p}", lang),
         key="period",
-        bind="query-params",
     )
+    urlbind.write_one("period", preset, DEFAULT_PRESET)
     start, end = (
         preset_range(preset or DEFAULT_PRESET, anchor)
         if preset != "custom"
@@ -68,6 +98,7 @@ def filter_bar(lang: str, scope: Scope, data_end: date | None) -> Filters:
         )
     )
     if preset == "custom":
+        # Dates have no translated label: Streamlit's binding keeps them as ISO dates.
         picked = side.date_input(
             t("filters.dates", lang),
             value=(start, end),
@@ -78,46 +109,49 @@ def filter_bar(lang: str, scope: Scope, data_end: date | None) -> Filters:
         if isinstance(picked, tuple | list) and len(picked) == 2:
             start, end = picked
     cities = data.run("filter_cities", None, scope)
-    city_names = _names(cities, "city_id", lang)
-    picked_cities = side.multiselect(
-        t("filters.cities", lang),
-        options=list(city_names),
-        format_func=city_names.get,
-        key="city",
-        bind="query-params",
-        placeholder=t("filters.all", lang),
+    picked_cities = _multiselect(
+        side,
+        lang,
+        "city",
+        "filters.cities",
+        _names(cities, "city_id", lang),
+        _aliases(cities, "city_id", "name_zh", "name_en"),
+        relabel,
     )
-    specialties = side.multiselect(
-        t("filters.specialties", lang),
-        options=["eye", "dental", "aesthetic"],
-        format_func=lambda s: t(f"specialty.{s}", lang),
-        key="specialty",
-        bind="query-params",
-        placeholder=t("filters.all", lang),
+    specialty_codes = ["eye", "dental", "aesthetic"]
+    specialties = _multiselect(
+        side,
+        lang,
+        "specialty",
+        "filters.specialties",
+        {s: t(f"specialty.{s}", lang) for s in specialty_codes},
+        _labels("specialty", specialty_codes),
+        relabel,
     )
-    clinics = data.run("filter_clinics", None, scope)
+    all_clinics = data.run("filter_clinics", None, scope)
+    clinics = all_clinics
     if picked_cities:
         clinics = clinics[clinics["city_id"].isin(picked_cities)]
     if specialties:
         clinics = clinics[clinics["specialty"].isin(specialties)]
-    clinic_names = _names(clinics, "clinic_id", lang)
-    picked_clinics = side.multiselect(
-        t("filters.clinics", lang),
-        options=list(clinic_names),
-        format_func=clinic_names.get,
-        key="clinic",
-        bind="query-params",
-        placeholder=t("filters.all", lang),
+    picked_clinics = _multiselect(
+        side,
+        lang,
+        "clinic",
+        "filters.clinics",
+        _names(clinics, "clinic_id", lang),
+        _aliases(all_clinics, "clinic_id", "name_zh", "name_en"),
+        relabel,
     )
     channels = data.run("filter_channels", None, scope)
-    channel_names = _names(channels, "channel_id", lang)
-    picked_channels = side.multiselect(
-        t("filters.channels", lang),
-        options=list(channel_names),
-        format_func=channel_names.get,
-        key="channel",
-        bind="query-params",
-        placeholder=t("filters.all", lang),
+    picked_channels = _multiselect(
+        side,
+        lang,
+        "channel",
+        "filters.channels",
+        _names(channels, "channel_id", lang),
+        _aliases(channels, "channel_id", "code", "name_zh", "name_en"),
+        relabel,
     )
     if end < start:
         start, end = end, start

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.metrics import funnel as fm
+from dashboard.ui import urlbind
 
 BREAKDOWN_CHART_KEY = "funnel_breakdown_chart"
 
@@ -42,19 +43,26 @@ def controls(lang: str) -> FunnelControls:
         key="funnel_window",
         bind="query-params",
     )
-    comparison = c_compare.selectbox(
+    # Translated labels: kept in the URL by code (see dashboard.ui.urlbind).
+    comparison = urlbind.choice(
+        c_compare,
+        "selectbox",
         t("funnel.control.comparison", lang),
-        options=list(fm.COMPARISONS),
-        format_func=lambda c: t(f"funnel.compare_option.{c}", lang),
+        fm.COMPARISONS,
+        fm.DEFAULT_COMPARISON,
+        lambda c, g: t(f"funnel.compare_option.{c}", g),
+        lang,
         key="funnel_compare",
-        bind="query-params",
     )
-    dimension = c_dim.selectbox(
+    dimension = urlbind.choice(
+        c_dim,
+        "selectbox",
         t("funnel.control.dimension", lang),
-        options=list(fm.DIMENSIONS),
-        format_func=lambda d: t(f"funnel.col.{d}", lang),
+        fm.DIMENSIONS,
+        fm.DEFAULT_DIMENSION,
+        lambda d, g: t(f"funnel.col.{d}", g),
+        lang,
         key="funnel_dim",
-        bind="query-params",
     )
     top_n = c_top.selectbox(
         t("funnel.control.top_n", lang),

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.metrics import referrals as rf
+from dashboard.ui import urlbind
 
 TABLE_KEY = "referrers_table"
 REFERRER_KEY = "referrers_id"
@@ -25,23 +26,28 @@ class Controls:
 
 def controls(lang: str, columns) -> Controls:
     """The basis and level controls, each bound to the URL so a copied link keeps the view."""
-    basis = columns[0].segmented_control(
+    # Translated labels: kept in the URL by code (see dashboard.ui.urlbind).
+    basis = urlbind.choice(
+        columns[0],
+        "segmented_control",
         t("referrers.control.basis", lang),
-        options=list(rf.BASES),
-        default=rf.DEFAULT_BASIS,
-        format_func=lambda b: t(f"referrers.basis.{b}", lang),
-        required=True,
+        rf.BASES,
+        rf.DEFAULT_BASIS,
+        lambda b, g: t(f"referrers.basis.{b}", g),
+        lang,
         key="referrers_basis",
-        bind="query-params",
-    )
-    level = columns[1].segmented_control(
-        t("referrers.control.level", lang),
-        options=list(rf.LEVELS),
-        default=rf.DEFAULT_LEVEL,
-        format_func=lambda v: t(f"referrers.level.{v}", lang),
         required=True,
+    )
+    level = urlbind.choice(
+        columns[1],
+        "segmented_control",
+        t("referrers.control.level", lang),
+        rf.LEVELS,
+        rf.DEFAULT_LEVEL,
+        lambda v, g: t(f"referrers.level.{v}", g),
+        lang,
         key="referrers_level",
-        bind="query-params",
+        required=True,
     )
     return Controls(basis=basis or rf.DEFAULT_BASIS, level=level or rf.DEFAULT_LEVEL)
 
@@ -50,12 +56,16 @@ def group_picker(options: dict[object, dict[str, str]], level: str, lang: str, c
     """The region or city whose own top list is shown (nothing to pick for the whole selection)."""
     if level == "chain" or not options:
         return None
-    return column.selectbox(
+    # Region and city names are translated: kept in the URL by code (see dashboard.ui.urlbind).
+    return urlbind.choice(
+        column,
+        "selectbox",
         t(f"referrers.control.{level}", lang),
-        options=list(options),
-        format_func=lambda key: options[key][lang],
+        list(options),
+        next(iter(options)),
+        lambda key, g: options[key][g],
+        lang,
         key=f"referrers_{level}",
-        bind="query-params",
     )
 
 

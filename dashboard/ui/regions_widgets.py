@@ -22,6 +22,7 @@ from dashboard.i18n import t
 from dashboard.metrics.regions import MAP_METRICS, TABLE_METRICS
 from dashboard.reports import regions
 from dashboard.reports.regions_view import metric_name
+from dashboard.ui import urlbind
 
 
 def _digest(filters: Filters) -> str:
@@ -36,23 +37,28 @@ def _apply(picks: Mapping[str, list[int]] | None) -> None:
 def map_controls(lang: str) -> tuple[str, str]:
     """The map's pickers (metric and layer), kept in the URL."""
     left, right = st.columns([4, 1.3])
-    map_metric = left.segmented_control(
+    # Translated labels: kept in the URL by code (see dashboard.ui.urlbind).
+    map_metric = urlbind.choice(
+        left,
+        "segmented_control",
         t("regions.control.map_metric", lang),
-        options=list(MAP_METRICS),
-        default=regions.DEFAULT_MAP_METRIC,
-        required=True,
-        format_func=lambda m: metric_name(m, lang),
+        MAP_METRICS,
+        regions.DEFAULT_MAP_METRIC,
+        metric_name,
+        lang,
         key="regions_map",
-        bind="query-params",
-    )
-    layer = right.segmented_control(
-        t("regions.control.layer", lang),
-        options=list(LAYER_KINDS),
-        default=regions.DEFAULT_LAYER,
         required=True,
-        format_func=lambda k: t(f"regions.layer.{k}", lang),
+    )
+    layer = urlbind.choice(
+        right,
+        "segmented_control",
+        t("regions.control.layer", lang),
+        LAYER_KINDS,
+        regions.DEFAULT_LAYER,
+        lambda k, g: t(f"regions.layer.{k}", g),
+        lang,
         key="regions_layer",
-        bind="query-params",
+        required=True,
     )
     return map_metric, layer
 
@@ -60,13 +66,15 @@ def map_controls(lang: str) -> tuple[str, str]:
 def table_control(lang: str) -> str:
     """The metric of the ranking and heat tables, kept in the URL."""
     left, _ = st.columns([2, 3])
-    return left.selectbox(
+    return urlbind.choice(
+        left,
+        "selectbox",
         t("regions.control.table_metric", lang),
-        options=list(TABLE_METRICS),
-        index=TABLE_METRICS.index(regions.DEFAULT_TABLE_METRIC),
-        format_func=lambda m: metric_name(m, lang),
+        TABLE_METRICS,
+        regions.DEFAULT_TABLE_METRIC,
+        metric_name,
+        lang,
         key="regions_metric",
-        bind="query-params",
     )
 
 

@@ -13,6 +13,7 @@ from dashboard.i18n import t
 from dashboard.metrics.periods import KINDS
 from dashboard.reports.scorecard import DEFAULT_KIND, ScorecardData, ScorecardOptions
 from dashboard.reports.scorecard_view import status_counts, table_labels
+from dashboard.ui import urlbind
 
 _DIM_LABELS = {
     "city": "filters.cities",
@@ -34,14 +35,17 @@ class ScorecardControls:
 def controls(opts: ScorecardOptions, lang: str) -> ScorecardControls:
     """Period kind, period and scope in one row, each bound to the URL."""
     c_kind, c_period, c_scope = st.columns([2.6, 1.4, 3])
-    kind = c_kind.segmented_control(
+    # Translated labels: kept in the URL by code (see dashboard.ui.urlbind).
+    kind = urlbind.choice(
+        c_kind,
+        "segmented_control",
         t("scorecard.control.kind", lang),
-        options=list(KINDS),
-        default=DEFAULT_KIND,
-        format_func=lambda k: t(f"scorecard.kind.{k}", lang),
-        required=True,
+        KINDS,
+        DEFAULT_KIND,
+        lambda k, g: t(f"scorecard.kind.{k}", g),
+        lang,
         key="scorecard_kind",
-        bind="query-params",
+        required=True,
     )
     kind = kind if kind in KINDS else DEFAULT_KIND
     # Plain period codes (2026-11, 2026-Q4, 2026-W46) keep copied links the same in both languages.

@@ -11,6 +11,7 @@ from dashboard.i18n import t
 from dashboard.metrics.registry import kpi
 from dashboard.reports.weekly import WeeklyData
 from dashboard.reports.weekly_view import Card, headline_labels, star_line
+from dashboard.ui import urlbind
 from dashboard.ui.scorecard_widgets import dims_text
 
 CARDS_PER_ROW = 5
@@ -28,15 +29,20 @@ def campaign_picker(campaigns: pd.DataFrame, default: str | None, lang: str) -> 
     if campaigns.empty:
         return None
     codes = list(campaigns["code"])
-    label_col = "label_zh" if lang == "zh" else "label_en"
-    labels = dict(zip(codes, campaigns[label_col].fillna(campaigns["kpi_id"]), strict=True))
-    return st.selectbox(
+    labels = {
+        g: dict(zip(codes, campaigns[f"label_{g}"].fillna(campaigns["kpi_id"]), strict=True))
+        for g in ("zh", "en")
+    }
+    # Translated labels: kept in the URL by code (see dashboard.ui.urlbind).
+    return urlbind.choice(
+        st,
+        "selectbox",
         t("weekly.control.campaign", lang),
-        options=codes,
-        index=codes.index(default) if default in codes else 0,
-        format_func=lambda c: labels.get(c, c),
+        codes,
+        default if default in codes else codes[0],
+        lambda c, g: labels[g].get(c, c),
+        lang,
         key="weekly_campaign",
-        bind="query-params",
     )
 
 

@@ -92,7 +92,8 @@ def render(
 _NO_FILTERS = Filters(start=date(2000, 1, 1), end=date(2000, 1, 1))
 _FACT_TABLES = re.compile(
     r"\b(from|join)\s+(leads|orders|customers|channel_daily|experiment_exposures|feedback|"
-    r"staff_training|budgets|expenses|referral_rewards|customer_first_orders|lead_daily)\b"
+    r"staff_training|budgets|expenses|referral_rewards|customer_first_orders|lead_daily|"
+    r"customer_order_totals|customer_purchase_days|order_facts)\b"
 )
 
 

@@ -9,6 +9,7 @@ Server warehouses (PostgreSQL): one transaction, so readers see the old tables u
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import io
 import os
 import shutil
@@ -24,18 +25,55 @@ from dashboard import schema
 from dashboard.settings import Settings
 from dashboard.warehouse import derived
 
-# Indexes a server warehouse needs for the dashboard's joins and date ranges.
-SERVER_INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+# Indexes a server warehouse needs for the dashboard's joins and date ranges: (table, key
+# columns), optionally followed by the columns an index carries for index-only scans (INCLUDE)
+# and a predicate for a partial index. A period's orders and event timestamps are read
+# through covering indexes (no visit to the table: the writer vacuums after a load, so the
+# visibility map is set); the lead stage timestamps are null for most leads, so their
+# indexes are partial. Indexes named ix_* that are no longer declared here are dropped.
+SERVER_INDEXES: tuple[tuple, ...] = (
     ("leads", ("created_at",)),
     ("leads", ("customer_id",)),
-    ("orders", ("ordered_at",)),
-    ("orders", ("customer_id",)),
+    (
+        "leads",
+        ("arrived_at",),
+        ("created_at", "clinic_id", "channel_id", "customer_id"),
+        "arrived_at is not null",
+    ),
+    ("leads", ("booked_at",), ("clinic_id", "channel_id"), "booked_at is not null"),
+    ("orders", ("ordered_at",), ("order_id", "customer_id", "clinic_id", "amount")),
+    ("orders", ("customer_id", "ordered_at"), ("order_id", "clinic_id", "amount")),
+    ("customers", ("first_visit_on",), (), "first_visit_on is not null"),
+    ("customers", ("member_since",), (), "member_since is not null"),
     ("customers", ("referrer_id",)),
     ("customers", ("home_city_id",)),
     ("experiment_exposures", ("experiment_id",)),
     ("feedback", ("submitted_at",)),
     ("customer_first_orders", ("first_ordered_at",)),
-    ("lead_daily", ("date",)),
+    (
+        "order_facts",
+        ("ordered_at",),
+        (
+            "order_id",
+            "customer_id",
+            "clinic_id",
+            "amount",
+            "acquisition_channel_id",
+            "first_ordered_at",
+        ),
+    ),
+    (
+        "order_facts",
+        ("first_ordered_at",),
+        ("customer_id", "ordered_at", "clinic_id", "amount"),
+    ),
+    (
+        "lead_daily",
+        ("date",),
+        ("clinic_id", "channel_id", "leads", "inquiries", "bookings", "arrivals", "paid_deals"),
+    ),
+    ("channel_daily", ("date",), ("clinic_id", "channel_id", "impressions", "clicks", "spend")),
+    ("referral_rewards", ("paid_on",), ("clinic_id", "amount")),
 )
 
 
@@ -59,11 +97,49 @@ def create_schema(conn: sa.Connection) -> None:
             sql = _strip_primary_key(sql)
         conn.exec_driver_sql(sql)
     if not is_duckdb:
-        for table_name, cols in SERVER_INDEXES:
-            index_name = f"ix_{table_name}_{'_'.join(cols)}"
-            conn.exec_driver_sql(
-                f"create index if not exists {index_name} on {table_name} ({', '.join(cols)})"
-            )
+        _create_server_indexes(conn)
+
+
+def server_index_ddl() -> dict[str, str]:
+    """Index name -> CREATE INDEX statement for every entry of SERVER_INDEXES.
+
+    A plain index is ix_<table>_<columns>; a covering or partial one also carries a short hash
+    of its definition, so a changed definition gets a new name (and the old index is dropped).
+    """
+    out: dict[str, str] = {}
+    for entry in SERVER_INDEXES:
+        table_name, cols = entry[0], tuple(entry[1])
+        include = tuple(entry[2]) if len(entry) > 2 else ()
+        where = entry[3] if len(entry) > 3 else None
+        body = f"{table_name} ({', '.join(cols)})"
+        if include:
+            body += f" include ({', '.join(include)})"
+        if where:
+            body += f" where {where}"
+        name = f"ix_{table_name}_{'_'.join(cols)}"
+        if include or where:
+            name += "_" + hashlib.sha1(body.encode()).hexdigest()[:8]
+        out[name] = f"create index if not exists {name} on {body}"
+    return out
+
+
+def _create_server_indexes(conn: sa.Connection) -> None:
+    """Create the declared indexes; drop the writer's (ix_*) indexes no longer declared."""
+    declared = server_index_ddl()
+    tables = [*schema.TABLE_ORDER, *schema.DERIVED_TABLES]
+    rows = conn.execute(
+        sa.text(
+            "select indexname from pg_indexes where schemaname = current_schema() "
+            "and tablename in :tables and indexname like 'ix\\_%'"
+        ).bindparams(sa.bindparam("tables", expanding=True)),
+        {"tables": tables},
+    )
+    for (name,) in rows:
+        if name not in declared:
+            # Names come from pg_indexes and match ix_<identifier>, never from input.
+            conn.exec_driver_sql(f'drop index if exists "{name}"')
+    for ddl in declared.values():
+        conn.exec_driver_sql(ddl)
 
 
 def _columns(conn: sa.Connection, name: str) -> list[str]:
@@ -212,6 +288,13 @@ def _replace_server(url: str, frames: Mapping[str, pd.DataFrame], source: str) -
                 conn.exec_driver_sql(
                     f"analyze {name}"
                 ) if conn.dialect.name == "postgresql" else None
+        if engine.dialect.name == "postgresql":
+            # After the commit (VACUUM cannot run in a transaction): sets the visibility map, so
+            # the covering indexes serve index-only scans, and the hint bits, so the first
+            # page views do not write them. Names come from the schema, never from input.
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                for name in (*frames, *schema.DERIVED_TABLES):
+                    conn.exec_driver_sql(f"vacuum {name}")
         return batch_id
     finally:
         engine.dispose()
@@ -221,22 +304,38 @@ def _bulk_insert(conn: sa.Connection, name: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
     if conn.dialect.name == "postgresql":
-        # COPY is one to two orders of magnitude faster than INSERT for millions of rows.
+        # COPY is one to two orders of magnitude faster than INSERT for millions of rows. The
+        # rows go as CSV text written by pandas in chunks (vectorised), not one Python call per
+        # value: null is \N, so an empty string stays an empty string.
         raw = conn.connection.dbapi_connection
         cols = ", ".join(frame.columns)
-        with raw.cursor() as cur, cur.copy(f"copy {name} ({cols}) from stdin") as copy:
-            for row in frame.itertuples(index=False, name=None):
-                copy.write_row([None if _is_missing(v) else v for v in row])
+        data = _copy_ready(name, frame)
+        sql = f"copy {name} ({cols}) from stdin with (format csv, null '\\N')"
+        with raw.cursor() as cur, cur.copy(sql) as copy:
+            for start in range(0, len(data), _COPY_CHUNK_ROWS):
+                chunk = data.iloc[start : start + _COPY_CHUNK_ROWS]
+                copy.write(chunk.to_csv(index=False, header=False, na_rep="\\N"))
         return
     records = frame.astype(object).where(frame.notna(), None).to_dict("records")
     conn.execute(sa.insert(schema.table(name)), records)
 
 
-def _is_missing(value) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+_COPY_CHUNK_ROWS = 100_000
+
+
+def _copy_ready(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with integer columns that pandas holds as float (nulls) as nullable integers.
+
+    Without this a nullable bigint such as leads.customer_id would be written as ``123.0``.
+    """
+    out = frame
+    for column in schema.table(name).columns:
+        series = frame[column.name]
+        if isinstance(column.type, sa.Integer) and series.dtype.kind == "f":
+            if out is frame:
+                out = frame.copy(deep=False)
+            out[column.name] = series.astype("Int64")
+    return out
 
 
 def export_csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -244,19 +244,20 @@ VIEWS = {
 
 def view_filters(view: str, lang: str) -> tuple[Filters, dict[str, str]]:
     """The filters of a view (computed independently of the page) and its URL parameters,
-    which carry the labels Streamlit shows (bind="query-params" stores the label)."""
+    which carry stable codes as the filter bar writes them (city id, preset and specialty
+    codes); links with labels are accepted too (tests/browser/test_filters.py)."""
     preset, city_en, specialty = VIEWS[view]
     anchor: date = data.data_as_of().date()
     start, end = preset_range(preset, anchor)
-    query = {"period": t(f"preset.{preset}", lang)}
+    query = {"period": preset}
     cities: tuple[int, ...] = ()
     if city_en:
         frame = data.run("filter_cities", None, Scope.all())
         row = frame[frame["name_en"] == city_en].iloc[0]
         cities = (int(row["city_id"]),)
-        query["city"] = str(row[f"name_{lang}"])
+        query["city"] = str(int(row["city_id"]))
     if specialty:
-        query["specialty"] = t(f"specialty.{specialty}", lang)
+        query["specialty"] = specialty
     filters = Filters(
         start=start, end=end, cities=cities, specialties=(specialty,) if specialty else ()
     )

@@ -22,6 +22,12 @@ def city_label(lang: str) -> str:
     return str(row.iloc[0][f"name_{lang}"])
 
 
+def city_code() -> str:
+    """The test city's stable code as the URL keeps it (its id)."""
+    cities = data.run("filter_cities", None, Scope.all())
+    return str(int(cities.loc[cities["name_en"] == CITY_EN, "city_id"].iloc[0]))
+
+
 def period_caption(page) -> str:
     """The period line under the page title (start to end, days, data as of)."""
     return page.locator(f'{h.MAIN} [data-testid="stCaptionContainer"]').first.inner_text().strip()
@@ -41,7 +47,8 @@ def test_filters_update_page_and_url_and_the_link_restores_the_view(
     city = city_label(lang)
     cities = h.sidebar_widget(page, "stMultiSelect", t("filters.cities", lang))
     h.rerun(page, lambda: h.pick_option(page, cities, city), title)
-    assert h.query_of(page.url).get("city") == [city], page.url
+    # The URL keeps stable codes (the city's id), not the displayed label.
+    assert h.query_of(page.url).get("city") == [city_code()], page.url
     assert h.multiselect_values(cities) == [city]
     narrowed = h.metrics(page)
     assert narrowed.keys() == before.keys()
@@ -51,8 +58,8 @@ def test_filters_update_page_and_url_and_the_link_restores_the_view(
     period = h.sidebar_widget(page, "stSelectbox", t("filters.period", lang))
     h.rerun(page, lambda: h.pick_option(page, period, preset), title)
     query = h.query_of(page.url)
-    assert query.get("period") == [preset], page.url
-    assert query.get("city") == [city], page.url
+    assert query.get("period") == ["last_week"], page.url
+    assert query.get("city") == [city_code()], page.url
     assert query.get("lang") == [lang], page.url
     last_week = h.metrics(page)
     assert last_week != narrowed, "changing the period did not change any KPI card"
@@ -75,18 +82,12 @@ def test_filters_update_page_and_url_and_the_link_restores_the_view(
     assert not fresh_page.console.errors, fresh_page.console.errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug (dashboard/ui/filterbar.py): after the language switch the sidebar still "
-    "shows the old language's labels (郑州, 上周) and the URL keeps them beside lang=en, so the "
-    "copied link drops the city and period filters; remove this marker once fixed",
-)
 def test_language_switch_keeps_the_view_and_the_link_reproduces_it(
     page, fresh_page, base_url, query_layer
 ):
     """Switching 中文 → English in the sidebar re-labels the page and its filters, keeps the
-    picked city and period, moves their URL values to the English labels, and that URL opened
-    in a brand-new context shows the same view."""
+    picked city and period; a link with Chinese labels is rewritten to stable codes, which the
+    language switch leaves alone, and that URL opened in a brand-new context shows the same view."""
     zh_city, en_city = city_label("zh"), city_label("en")
     url = h.page_url(base_url, "overview", "zh", city=zh_city, period=t("preset.last_week", "zh"))
     h.open_page(page, url, h.title_of("overview", "zh"))
@@ -99,8 +100,8 @@ def test_language_switch_keeps_the_view_and_the_link_reproduces_it(
     assert h.selectbox_value(period) == t("preset.last_week", "en")
     query = h.query_of(page.url)
     assert query.get("lang") == ["en"], page.url
-    assert query.get("city") == [en_city], page.url
-    assert query.get("period") == [t("preset.last_week", "en")], page.url
+    assert query.get("city") == [city_code()], page.url
+    assert query.get("period") == ["last_week"], page.url
     assert not page.console.errors, page.console.errors
 
     h.open_page(fresh_page, page.url, h.title_of("overview", "en"))

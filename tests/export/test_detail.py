@@ -3,13 +3,15 @@ row limit (never cut), masked personal data unless allowed, real types; on both 
 
 from datetime import date, datetime
 
+import pyarrow as pa
 import pytest
-from openpyxl import Workbook
 
 from dashboard import privacy
 from dashboard.export import detail, options
 from dashboard.export.cover import ExportInfo
 from dashboard.export.detail import SplitWriter, export_detail
+from dashboard.export.xlsx_cells import StreamColumn
+from dashboard.export.xlsx_stream import XlsxStream
 from dashboard.filters import Filters, Scope
 from dashboard.i18n import t
 from tests.export.expected import detail_leads, detail_orders
@@ -38,13 +40,15 @@ def data_rows(wb, kind: str) -> list[tuple]:
 
 
 def test_split_writer_continues_on_new_sheets(tmp_path):
-    wb = Workbook(write_only=True)
-    writer = SplitWriter(wb, "orders", ["id", "amount"], ["text", "money"], [8, 12], per_sheet=7)
-    for i in range(20):
-        writer.append([i, i * 1.5])
+    book = XlsxStream(tmp_path / "s.xlsx")
+    columns = [StreamColumn("id", "text", 8), StreamColumn("amount", "money", 12)]
+    writer = SplitWriter(book, "orders", columns, per_sheet=7)
+    for start in (0, 9):  # batches of 9 and 11 rows, across the sheet boundaries
+        ids = list(range(start, 20 if start else 9))
+        writer.append([pa.array(ids), pa.array([i * 1.5 for i in ids])])
     writer.close()
+    book.close()
     assert writer.sheets == ["orders_1", "orders_2", "orders_3"] and writer.counts == [7, 7, 6]
-    wb.save(tmp_path / "s.xlsx")
     back = open_workbook(tmp_path / "s.xlsx")
     ids = [r[0].value for name in back.sheetnames for r in back[name].iter_rows(min_row=2)]
     assert ids == list(range(20)), "every row once, in order"
@@ -52,9 +56,10 @@ def test_split_writer_continues_on_new_sheets(tmp_path):
     assert (
         back["orders_2"].cell(1, 1).value == "id"
         and back["orders_2"].cell(2, 2).number_format == FORMATS["money"]
+        and back["orders_2"].cell(2, 2).value == 7 * 1.5
     )
     with pytest.raises(ValueError):
-        SplitWriter(wb, "x", ["a"], ["text"], [5], per_sheet=detail.MAX_DATA_ROWS + 1)
+        SplitWriter(book, "x", columns[:1], per_sheet=detail.MAX_DATA_ROWS + 1)
 
 
 def test_kinds_match_cli_choices():

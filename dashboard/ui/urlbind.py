@@ -1,0 +1,109 @@
+"""Widgets kept in the URL by stable codes, bound by hand.
+
+Streamlit's ``bind="query-params"`` stores a widget's *displayed* label in the URL, so a
+translated label (郑州, 上周) stays in the URL after the language switch and the link no longer
+matches the options. These helpers keep the option's stable code (a city id, ``last_week``)
+in the URL instead: the widget's state is seeded from ``?key=`` once per session and the
+picked codes are written back on every run (dropped when they are the default).
+
+A URL value is matched against the option's code and against every alias given (its label in
+each language), case-insensitively, so links written with names keep working; values that
+match no option are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping, Sequence
+
+import streamlit as st
+
+from dashboard.settings import LANGUAGES
+
+Aliases = Mapping[Hashable, Sequence[str]]
+_RELABEL = "_urlbind_relabel"
+
+
+def _match(text: str, aliases: Aliases) -> Hashable | None:
+    key = text.strip().casefold()
+    for code, names in aliases.items():
+        if key == str(code).casefold() or key in {str(n).strip().casefold() for n in names}:
+            return code
+    return None
+
+
+def url_codes(key: str, aliases: Aliases) -> list[Hashable]:
+    """The options named by ``?key=`` (repeatable), in URL order, without duplicates."""
+    out: list[Hashable] = []
+    for value in st.query_params.get_all(key):
+        code = _match(value, aliases)
+        if code is not None and code not in out:
+            out.append(code)
+    return out
+
+
+def seed_one(key: str, aliases: Aliases, default: Hashable, force: bool = False) -> None:
+    """Seed a single-choice widget's state from the URL once per session (or when forced)."""
+    if force or key not in st.session_state:
+        picked = url_codes(key, aliases)
+        st.session_state[key] = picked[0] if picked else default
+
+
+def seed_many(key: str, aliases: Aliases, force: bool = False) -> None:
+    """Seed a multi-choice widget's state from the URL once per session (or when forced)."""
+    if force or key not in st.session_state:
+        st.session_state[key] = url_codes(key, aliases)
+
+
+def relabelled(lang: str, marker: str = "_urlbind_lang") -> bool:
+    """True on the first run after a language switch.
+
+    The browser holds a widget's value as its displayed label, which the new language's options
+    no longer contain; the widgets are then re-seeded from the codes in the URL (written by the
+    previous run, so they are the current picks) and shown with the new labels.
+    """
+    before = st.session_state.get(marker)
+    st.session_state[marker] = lang
+    st.session_state[_RELABEL] = before is not None and before != lang
+    return st.session_state[_RELABEL]
+
+
+def choice(
+    place,
+    widget: str,
+    label: str,
+    options: Sequence[Hashable],
+    default: Hashable,
+    labels: Callable[[Hashable, str], str],
+    lang: str,
+    key: str,
+    **kwargs: object,
+) -> Hashable:
+    """A single-choice widget (``selectbox``, ``segmented_control``, ``radio``…) drawn in
+    ``place`` with translated labels, kept in the URL by its option's code.
+
+    ``labels(option, lang)`` gives an option's label; links with the label in any language
+    are accepted. Pass no ``index``/``default``: the default comes from ``default``.
+    """
+    aliases = {o: tuple(labels(o, g) for g in LANGUAGES) for o in options}
+    seed_one(key, aliases, default, force=bool(st.session_state.get(_RELABEL)))
+    value = getattr(place, widget)(
+        label, options=list(options), format_func=lambda o: labels(o, lang), key=key, **kwargs
+    )
+    write_one(key, value, default)
+    return value
+
+
+def write_one(key: str, value: Hashable, default: Hashable) -> None:
+    """Keep ``?key=`` in step with a single choice: its code, dropped when it is the default."""
+    if value is None or value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = str(value)
+
+
+def write_many(key: str, values: Sequence[Hashable]) -> None:
+    """Keep ``?key=`` in step with a multi-choice: one parameter per code, none when empty."""
+    if values:
+        st.query_params[key] = [str(v) for v in values]
+    else:
+        st.query_params.pop(key, None)
