@@ -259,7 +259,7 @@ def test_weekly_spend_and_revenue_by_channel(warehouse, raw):
     start, end = _ts(f.start), _ts(f.end + timedelta(days=1))
     cd = raw["channel_daily"]
     cd = cd[(cd.date >= start) & (cd.date < end)]
-    week = cd.date - pd.to_timedelta(cd.date.dt.dayofweek, unit="D")
+    week = cd.date - pd.to_timedelta(cd.date.dt.day_of_week, unit="D")
     want = cd.groupby([week.dt.date, cd.channel_id]).spend.sum()
     got = report.weekly.assign(week=pd.to_datetime(report.weekly.week_start).dt.date)
     got = got.set_index(["week", "key"])
