@@ -79,6 +79,17 @@ def activate(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return data.settings()
 
 
+def use_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str = "") -> Path:
+    """Sign-in mode's access policy at ``tmp_path`` (``text`` written when given), audit beside it."""
+    policy = tmp_path / "access_policy.toml"
+    if text:
+        policy.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("OPSDASH_ACCESS_POLICY", str(policy))
+    monkeypatch.setenv("OPSDASH_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    data.settings.cache_clear()
+    return policy
+
+
 @pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
 def warehouse(request, monkeypatch) -> Settings:
     """The data layer pointed at each backend in turn."""

@@ -13,22 +13,20 @@ from dashboard import audit, cli, data
 from dashboard.export import pack
 from dashboard.filters import Filters
 from dashboard.i18n import t
+from tests.conftest import use_policy
 from tests.export.expected import detail_orders, weekly_trends
 from tests.export.helpers import open_workbook
 
 
 @pytest.fixture
 def env(duckdb_warehouse, raw, tmp_path, monkeypatch):
-    policy = tmp_path / "access_policy.toml"
-    policy.write_text(
+    use_policy(
+        tmp_path,
+        monkeypatch,
         '[users."lead@clinic.example"]\nrole = "region_lead"\ncities = ["郑州"]\n'
         '[users."cfo@clinic.example"]\nrole = "finance"\n'
         '[users."ana@clinic.example"]\nrole = "analyst"\n',
-        encoding="utf-8",
     )
-    monkeypatch.setenv("OPSDASH_ACCESS_POLICY", str(policy))
-    monkeypatch.setenv("OPSDASH_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
-    data.settings.cache_clear()
     yield tmp_path
     data.settings.cache_clear()
 

@@ -3,8 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data
 from dashboard.i18n import t
+from tests.conftest import use_policy
 from tests.pages.apptest import ENTRY, all_text
 
 AUTH = {
@@ -19,15 +19,12 @@ AUTH = {
 @pytest.fixture
 def signin_mode(duckdb_warehouse, raw, tmp_path, monkeypatch):
     zz = raw["cities"].loc[raw["cities"].name_en == "Zhengzhou"].iloc[0]
-    policy = tmp_path / "access_policy.toml"
-    policy.write_text(
+    use_policy(
+        tmp_path,
+        monkeypatch,
         '[users."lead@clinic.example"]\nrole = "region_lead"\ncities = ["郑州"]\n'
         '[users."cfo@clinic.example"]\nrole = "finance"\n',
-        encoding="utf-8",
     )
-    monkeypatch.setenv("OPSDASH_ACCESS_POLICY", str(policy))
-    monkeypatch.setenv("OPSDASH_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
-    data.settings.cache_clear()
     return int(zz.city_id)
 
 

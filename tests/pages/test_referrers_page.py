@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data
 from dashboard.i18n import t
 from dashboard.settings import ROOT
+from tests.conftest import use_policy
 from tests.pages.apptest import ENTRY, all_text, open_page
 
 AUTH = {
@@ -112,11 +112,7 @@ def test_unknown_referrer_id_says_so(duckdb_warehouse):
 @pytest.fixture
 def finance_viewer(duckdb_warehouse, tmp_path, monkeypatch):
     """Sign-in mode with a finance user, whose role may not see personal data."""
-    policy = tmp_path / "access_policy.toml"
-    policy.write_text('[users."cfo@clinic.example"]\nrole = "finance"\n', encoding="utf-8")
-    monkeypatch.setenv("OPSDASH_ACCESS_POLICY", str(policy))
-    monkeypatch.setenv("OPSDASH_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
-    data.settings.cache_clear()
+    use_policy(tmp_path, monkeypatch, '[users."cfo@clinic.example"]\nrole = "finance"\n')
 
 
 def run_signed_in(lang: str, **query: str) -> AppTest:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data
 from dashboard.i18n import t
 from dashboard.settings import ROOT
+from tests.conftest import use_policy
 from tests.pages.apptest import ENTRY, all_text
 
 AUTH = {
@@ -21,13 +21,11 @@ AUTH = {
 
 @pytest.fixture
 def region_lead(duckdb_warehouse, tmp_path, monkeypatch):
-    policy = tmp_path / "access_policy.toml"
-    policy.write_text(
-        '[users."lead@clinic.example"]\nrole = "region_lead"\ncities = ["郑州"]\n', encoding="utf-8"
+    use_policy(
+        tmp_path,
+        monkeypatch,
+        '[users."lead@clinic.example"]\nrole = "region_lead"\ncities = ["郑州"]\n',
     )
-    monkeypatch.setenv("OPSDASH_ACCESS_POLICY", str(policy))
-    monkeypatch.setenv("OPSDASH_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
-    data.settings.cache_clear()
 
 
 def _open(page: str, lang: str) -> AppTest:

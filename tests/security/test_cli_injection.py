@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import audit, cli, data
+from tests.conftest import use_policy
 
 HOSTILE = [
     "1; drop table leads; --",
@@ -37,14 +38,11 @@ NAMED = ["--city", "--clinic", "--channel", "--specialty", "--as", "--week", "--
 
 @pytest.fixture
 def env(duckdb_warehouse, tmp_path, monkeypatch):
-    policy = tmp_path / "access_policy.toml"
-    policy.write_text(
+    use_policy(
+        tmp_path,
+        monkeypatch,
         '[users."lead@clinic.example"]\nrole = "region_lead"\ncities = ["郑州"]\n',
-        encoding="utf-8",
     )
-    monkeypatch.setenv("OPSDASH_ACCESS_POLICY", str(policy))
-    monkeypatch.setenv("OPSDASH_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
-    data.settings.cache_clear()
     yield tmp_path
     data.settings.cache_clear()
 

@@ -34,6 +34,7 @@ from dashboard.auth import Viewer
 from dashboard.export import command, pack, service
 from dashboard.filters import Filters, Scope
 from dashboard.i18n import t
+from tests.conftest import use_policy
 from tests.export.expected import detail_leads, detail_orders, weekly_trends
 
 START, END = date(2026, 10, 12), date(2026, 11, 15)
@@ -44,11 +45,7 @@ LEAD = "lead@clinic.example"
 @pytest.fixture
 def policy_file(duckdb_warehouse, tmp_path, monkeypatch):
     """A policy file the test rewrites per example; the export command reads it per run."""
-    path = tmp_path / "access_policy.toml"
-    monkeypatch.setenv("OPSDASH_ACCESS_POLICY", str(path))
-    monkeypatch.setenv("OPSDASH_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
-    data.settings.cache_clear()
-    return path
+    return use_policy(tmp_path, monkeypatch)
 
 
 def _write_policy(path: Path, lead_cities: list[str]) -> None:

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data
 from dashboard.navigation import PAGES
 from dashboard.settings import ROOT
+from tests.conftest import use_policy
 from tests.pages.apptest import ENTRY, all_text
 
 AUTH = {
@@ -37,11 +37,7 @@ PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 @pytest.fixture
 def policy_file(duckdb_warehouse, tmp_path, monkeypatch):
     """A policy file the test rewrites per example; the data layer reads it per run."""
-    path = tmp_path / "access_policy.toml"
-    monkeypatch.setenv("OPSDASH_ACCESS_POLICY", str(path))
-    monkeypatch.setenv("OPSDASH_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.sqlite'}")
-    data.settings.cache_clear()
-    return path
+    return use_policy(tmp_path, monkeypatch)
 
 
 def run_page(page: str, email: str, lang: str = "en", **query) -> AppTest:
