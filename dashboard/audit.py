@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+from dashboard.warehouse.sqlfiles import result_frame
+
 log = logging.getLogger(__name__)
 
 EVENTS = ("sign_in", "page_view", "export", "denied")
@@ -107,7 +109,7 @@ def read(
         stmt = stmt.where(audit_log.c.event == event)
     with _engine(url).connect() as conn:
         result = conn.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return result_frame(result)
 
 
 def dispose() -> None:

@@ -103,4 +103,4 @@ with tab_planner:
             tables.planner_table(report), tables.planner_columns(report, lang), lang
         )
     )
-export_widgets.export_button(ctx, "channels", channels.sheets(report, ctx.lang))
+export_widgets.export_button(ctx, "channels", lambda: channels.sheets(report, ctx.lang))

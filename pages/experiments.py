@@ -40,7 +40,7 @@ with st.expander(t("abtest.board_title", lang)):
     ui.show_table(tables.display(report.board, tables.LIST_COLUMNS["all"], lang))
 
 st.subheader(t("abtest.detail_title", lang))
-picked = widgets.experiment_picker(tables.experiment_options(report, lang), lang)
+picked = widgets.experiment_picker(lambda g: tables.experiment_options(report, g), lang)
 detail = tables.detail(report, picked, lang)
 widgets.detail_card(detail.meta, lang)
 ui.show_table(detail.comparisons)
@@ -55,4 +55,4 @@ with st.expander(t("abtest.cumulative_data", lang)):
 
 with st.expander(t("abtest.method_title", lang)):
     st.markdown(t("abtest.method", lang))
-export_widgets.export_button(ctx, "experiments", experiments.sheets(report, ctx.lang))
+export_widgets.export_button(ctx, "experiments", lambda: experiments.sheets(report, ctx.lang))

@@ -61,4 +61,4 @@ with right:
     ui.show_table(members.display(tier_sheet, lang))
     st.markdown(f"**{stage_tier_sheet.title}**")
     ui.show_table(members.display(stage_tier_sheet, lang))
-export_widgets.export_button(ctx, "members", members.sheets(report, ctx.lang))
+export_widgets.export_button(ctx, "members", lambda: members.sheets(report, ctx.lang))

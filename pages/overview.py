@@ -26,4 +26,4 @@ series = [
     for k in ("impressions", "inquiries", "arrivals", "paid_deals", "revenue", "spend")
 ]
 st.plotly_chart(weekly_small_multiples(report.weekly, series, cols=3), width="stretch")
-export_widgets.export_button(ctx, "overview", overview.sheets(report, ctx.lang))
+export_widgets.export_button(ctx, "overview", lambda: overview.sheets(report, ctx.lang))

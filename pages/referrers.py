@@ -86,4 +86,4 @@ with lower:
         st.markdown(f"**{network_sheet.title}**")
         st.caption(" ".join(network_sheet.notes))
         ui.show_table(referrers.display(network_sheet, lang))
-export_widgets.export_button(ctx, "referrers", referrers.sheets(report, ctx.lang))
+export_widgets.export_button(ctx, "referrers", lambda: referrers.sheets(report, ctx.lang))

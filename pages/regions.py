@@ -45,4 +45,4 @@ widgets.heat_table(view.weekly_figure(report, ctx.lang), "weekly", ctx.filters, 
 st.subheader(t("regions.channel_title", ctx.lang, metric=table_name))
 widgets.heat_table(view.channel_figure(report, ctx.lang), "channel", ctx.filters, clinic_city)
 st.caption("  \n".join([*view.table_notes(report, ctx.lang), t("regions.click_tables", ctx.lang)]))
-export_widgets.export_button(ctx, "regions", regions.sheets(report, ctx.lang))
+export_widgets.export_button(ctx, "regions", lambda: regions.sheets(report, ctx.lang))

@@ -32,4 +32,4 @@ for perspective in SCORECARD_KPIS:
     sw.kpi_table(scorecard.kpi_table(report, perspective, ctx.lang), report, ctx.lang)
 st.caption(t("scorecard.definitions", ctx.lang))
 sw.league(report, scorecard.league_table(report, ctx.lang), ctx.lang)
-export_widgets.export_button(ctx, "scorecard", scorecard.sheets(report, ctx.lang))
+export_widgets.export_button(ctx, "scorecard", lambda: scorecard.sheets(report, ctx.lang))

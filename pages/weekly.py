@@ -53,4 +53,6 @@ ww.movers(
 st.subheader(t("weekly.star.title", ctx.lang))
 ww.north_star(report, ctx.lang)
 st.caption(t("weekly.definitions", ctx.lang))
-export_widgets.export_button(ctx, "weekly", weekly.sheets(report, ctx.lang), week=report.week.code)
+export_widgets.export_button(
+    ctx, "weekly", lambda: weekly.sheets(report, ctx.lang), week=report.week.code
+)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from io import BytesIO
@@ -34,9 +35,13 @@ _DETAIL_KEY = "_export_detail"
 
 
 def export_button(
-    ctx: PageContext, page_id: str, sheets: list[Sheet], week: str | None = None
+    ctx: PageContext, page_id: str, sheets: Callable[[], list[Sheet]], week: str | None = None
 ) -> None:
-    """The page's Excel download (plus the pack and detail exports), or why it is unavailable."""
+    """The page's Excel download (plus the pack and detail exports), or why it is unavailable.
+
+    ``sheets`` is called only when the download is asked for: building a page's tables for
+    Excel costs as much as a rerun's own Python on some pages, and most views never export.
+    """
     lang = ctx.lang
     label = t("export.button", lang)
     st.divider()
@@ -51,7 +56,7 @@ def export_button(
     audit_url = data.settings().audit_url
 
     def build() -> bytes:
-        return service.page_bytes(info, page_id, sheets, audit_url)
+        return service.page_bytes(info, page_id, sheets(), audit_url)
 
     st.download_button(
         label,

@@ -119,8 +119,15 @@ def execute(conn: sa.Connection, rendered: RenderedQuery) -> pd.DataFrame:
         for k, v in rendered.params.items()
     }
     result = conn.execute(to_statement(rendered), params)
-    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    return _decimals_to_float(frame)
+    return _decimals_to_float(result_frame(result))
+
+
+def result_frame(result: sa.CursorResult) -> pd.DataFrame:
+    """Every row of a result as a frame with the result's column names."""
+    # Plain tuples: given SQLAlchemy Row objects, pandas probes each row for namedtuple and
+    # dict attributes, which Row answers by raising and catching an error per probe; that
+    # cost ~0.1 s per 10,000 rows, more than many of the queries themselves.
+    return pd.DataFrame([tuple(row) for row in result.fetchall()], columns=list(result.keys()))
 
 
 def _decimals_to_float(frame: pd.DataFrame) -> pd.DataFrame:
