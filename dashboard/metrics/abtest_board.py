@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard.metrics import abtest_power
@@ -65,20 +66,47 @@ def evaluate(
     variant_code, is_control, planned_share, units, conversions, value_sum, value_sq_sum,
     guardrail_units, guardrail_events; ``traffic`` is recent units per day per experiment.
     """
+    rows = evaluate_rows(records(experiments), records(variants), traffic, settings)
+    return board_frame(rows)
+
+
+def evaluate_rows(
+    experiments: list[dict],
+    variants: list[dict],
+    traffic: dict[int, float],
+    settings: BoardSettings | None = None,
+) -> list[dict]:
+    """``evaluate`` on rows as dicts, returning dicts (the report adds to them before framing)."""
     cfg = settings or BoardSettings()
     rows: list[dict] = []
     by_experiment: dict[int, list[dict]] = {}
-    for arm in variants.to_dict("records"):
+    for arm in variants:
         by_experiment.setdefault(int(arm["experiment_id"]), []).append(arm)
-    for exp in experiments.to_dict("records"):
+    for exp in experiments:
         exp_id = int(exp["experiment_id"])
         rows.extend(_experiment_rows(exp, by_experiment.get(exp_id, []), traffic.get(exp_id), cfg))
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    frame["p_adjusted"] = benjamini_hochberg(frame["p_value"].tolist())
-    verdicts = [_verdict(r, cfg) for r in frame.to_dict("records")]
-    frame["verdict"] = [v for v, _ in verdicts]
-    frame["reason"] = [r for _, r in verdicts]
-    return frame
+    adjusted = benjamini_hochberg([row.get("p_value") for row in rows])
+    for row, p_adjusted in zip(rows, adjusted, strict=True):
+        row["p_adjusted"] = p_adjusted
+        row["verdict"], row["reason"] = _verdict(row, cfg)
+    return rows
+
+
+def board_frame(rows: list[dict], extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The board's rows as a frame: ``BOARD_COLUMNS`` then ``extra`` (missing keys are NaN)."""
+    return pd.DataFrame(rows, columns=[*BOARD_COLUMNS, *extra])
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """A frame's rows as dicts of Python values.
+
+    One conversion of the whole frame: ``to_dict("records")`` indexes every cell separately,
+    and column-by-column access costs a Series per column, both slow on wide frames.
+    """
+    if frame.empty:
+        return []
+    names = list(frame.columns)
+    return [dict(zip(names, row, strict=True)) for row in frame.to_numpy(dtype=object)]
 
 
 COLUMNS = [
@@ -93,6 +121,7 @@ COLUMNS = [
     "too_early", "units_short", "conversions_short", "days_to_minimum",
     "mde_rel", "mde_abs", "needed_units", "remaining_units", "days_needed",
 ]  # fmt: skip
+BOARD_COLUMNS = [*COLUMNS, "p_adjusted", "verdict", "reason"]
 
 
 def _experiment_rows(exp: dict, arms: list[dict], per_day: float | None, cfg: BoardSettings):
@@ -260,17 +289,17 @@ def _power(metric, c, t, per_day, total_share, total_units, cfg: BoardSettings) 
 
 
 def _verdict(row: dict, cfg: BoardSettings) -> tuple[str, str | None]:
-    if _flag(row["no_control"]):
+    if _flag(row.get("no_control")):
         return "attention", "no_control"
-    if _flag(row["srm_failed"]):
+    if _flag(row.get("srm_failed")):
         return "attention", "srm"
-    if _flag(row["too_early"]):
+    if _flag(row.get("too_early")):
         return "too_early", None
-    if not _present(row["p_value"]):
-        return "inconclusive", row["test_reason"] or "undefined"
-    significant = _present(row["p_adjusted"]) and row["p_adjusted"] < cfg.alpha
+    if not _present(row.get("p_value")):
+        return "inconclusive", row.get("test_reason") or "undefined"
+    significant = _present(row.get("p_adjusted")) and row.get("p_adjusted") < cfg.alpha
     if significant and _above(row, "abs_lo") and _above(row, "rel_lo", missing=True):
-        if _flag(row["guard_worse"]):
+        if _flag(row.get("guard_worse")):
             return "attention", "guardrail"
         return "red", None
     if significant and _below(row, "abs_hi") and _below(row, "rel_hi", missing=True):
@@ -284,12 +313,14 @@ def _present(x) -> bool:
 
 def _above(row: dict, key: str, missing: bool = False) -> bool:
     """The interval bound lies above zero (``missing`` when the bound is undefined)."""
-    return row[key] > 0 if _present(row[key]) else missing
+    value = row.get(key)
+    return value > 0 if _present(value) else missing
 
 
 def _below(row: dict, key: str, missing: bool = False) -> bool:
     """The interval bound lies below zero (``missing`` when the bound is undefined)."""
-    return row[key] < 0 if _present(row[key]) else missing
+    value = row.get(key)
+    return value < 0 if _present(value) else missing
 
 
 def _nan(x) -> bool:
@@ -302,13 +333,51 @@ def _flag(x) -> bool:
 
 
 def ranked(board: pd.DataFrame, verdict: str) -> pd.DataFrame:
-    """The comparisons with ``verdict``, in list order (red: by interval's lower bound, best first;
-    black: by upper bound, worst first; others: by experiment and variant)."""
-    part = board[board["verdict"] == verdict].copy()
-    if verdict == "red":
-        key = part["rel_lo"].astype(float).fillna(part["abs_lo"].astype(float))
-        return part.assign(_k=key).sort_values("_k", ascending=False).drop(columns="_k")
-    if verdict == "black":
-        key = part["rel_hi"].astype(float).fillna(part["abs_hi"].astype(float))
-        return part.assign(_k=key).sort_values("_k", ascending=True).drop(columns="_k")
-    return part.sort_values(["experiment_id", "variant_code"], na_position="first")
+    """The comparisons with ``verdict``, in list order (see ``ranked_positions``)."""
+    columns = {name: board[name].tolist() for name in RANK_COLUMNS}
+    return board.iloc[ranked_positions(columns, verdict)]
+
+
+RANK_COLUMNS = ("verdict", "rel_lo", "abs_lo", "rel_hi", "abs_hi", "experiment_id", "variant_code")
+
+
+def ranked_positions(columns: dict[str, list], verdict: str) -> list[int]:
+    """Positions of the board rows with ``verdict``, in the list's order.
+
+    ``columns`` holds the board's ``RANK_COLUMNS`` as lists. Red: by the interval's lower bound,
+    best first; black: by the upper bound, worst first (the relative bound, or the absolute one
+    where it is missing; missing keys last, ties as pandas' ``sort_values`` leaves them);
+    others: by experiment, then variant (missing first).
+    """
+    rows = [i for i, v in enumerate(columns["verdict"]) if v == verdict]
+    if verdict in ("red", "black"):
+        bound = "lo" if verdict == "red" else "hi"
+        rel, absolute = columns[f"rel_{bound}"], columns[f"abs_{bound}"]
+        keys = [absolute[i] if _missing(rel[i]) else rel[i] for i in rows]
+        return _sorted(rows, keys, descending=verdict == "red")
+    exp_ids, codes = columns["experiment_id"], columns["variant_code"]
+    return sorted(rows, key=lambda i: (exp_ids[i], *_code_key(codes[i])))
+
+
+def _sorted(rows: list[int], keys: list, descending: bool) -> list[int]:
+    """``rows`` by ``keys``, missing keys last: pandas' ``nargsort`` step for step, so ties keep
+    the order ``sort_values`` gives them."""
+    key = np.asarray([np.nan if k is None else k for k in keys], dtype=float)
+    pos = np.asarray(rows, dtype=np.intp)
+    missing = np.isnan(key)
+    values, present = key[~missing], pos[~missing]
+    if descending:
+        values, present = values[::-1], present[::-1]
+    order = present[values.argsort(kind="quicksort")]
+    if descending:
+        order = order[::-1]
+    return [*order.tolist(), *pos[missing].tolist()]
+
+
+def _code_key(code) -> tuple[bool, str]:
+    """A variant code's sort key: missing codes first."""
+    return (False, "") if _missing(code) else (True, str(code))
+
+
+def _missing(x) -> bool:
+    return x is None or _nan(x)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.metrics.abtest import mean_arrays, proportion_arrays
+from dashboard.metrics.arithmetic import is_missing
 
 RECENT_DAYS = 7
 
@@ -27,29 +28,45 @@ def cumulative_lifts(running: pd.DataFrame, experiments: pd.DataFrame) -> pd.Dat
     """
     if running.empty:
         return pd.DataFrame(columns=TIMELINE_COLUMNS)
-    metric = dict(zip(experiments["experiment_id"], experiments["metric"], strict=True))
-    controls = running.groupby("experiment_id")["control_code"].nunique()
-    rows = running[running["experiment_id"].map(controls) == 1]
-    rows = rows[rows["experiment_id"].isin(metric)].reset_index(drop=True)
-    revenue = (rows["experiment_id"].map(metric) == "revenue").to_numpy()
-    conv = proportion_arrays(
-        rows["conversions_c"], rows["units_c"], rows["conversions_t"], rows["units_t"]
+    metric = dict(
+        zip(experiments["experiment_id"].tolist(), experiments["metric"].tolist(), strict=True)
     )
-    money = mean_arrays(
-        rows["units_c"], rows["value_sum_c"], rows["value_sq_sum_c"],
-        rows["units_t"], rows["value_sum_t"], rows["value_sq_sum_t"],
-    )  # fmt: skip
+    ids = running["experiment_id"].tolist()
+    controls: dict[int, set] = {}
+    for exp_id, code in zip(ids, running["control_code"].tolist(), strict=True):
+        codes = controls.setdefault(exp_id, set())
+        if not is_missing(code):
+            codes.add(code)
+    keep = [len(controls[i]) == 1 and i in metric for i in ids]
+    rows = running if all(keep) else running[keep].reset_index(drop=True)
+    revenue = np.array([metric[i] == "revenue" for i in rows["experiment_id"].tolist()], bool)
+    # Each row takes one metric's figures: evaluate only the metrics present.
+    conv = money = None
+    if not (revenue.size and revenue.all()):
+        conv = proportion_arrays(
+            rows["conversions_c"], rows["units_c"], rows["conversions_t"], rows["units_t"]
+        )
+    if revenue.any():
+        money = mean_arrays(
+            rows["units_c"], rows["value_sum_c"], rows["value_sq_sum_c"],
+            rows["units_t"], rows["value_sum_t"], rows["value_sq_sum_t"],
+        )  # fmt: skip
 
     def pick(key: str) -> np.ndarray:
+        if money is None:
+            return conv[key]
+        if conv is None:
+            return money[key]
         return np.where(revenue, money[key], conv[key])
 
+    # Arrays, not Series: the frame is built without aligning a dozen indexes.
     return pd.DataFrame(
         {
-            "experiment_id": rows["experiment_id"],
-            "variant_code": rows["variant_code"],
-            "day": pd.to_datetime(rows["day"]),
-            "units_c": rows["units_c"].astype(np.int64),
-            "units_t": rows["units_t"].astype(np.int64),
+            "experiment_id": rows["experiment_id"].array,
+            "variant_code": rows["variant_code"].array,
+            "day": pd.to_datetime(rows["day"]).array,
+            "units_c": rows["units_c"].to_numpy(dtype=np.int64),
+            "units_t": rows["units_t"].to_numpy(dtype=np.int64),
             "abs_lift": pick("abs"),
             "abs_lo": pick("abs_lo"),
             "abs_hi": pick("abs_hi"),
@@ -58,7 +75,7 @@ def cumulative_lifts(running: pd.DataFrame, experiments: pd.DataFrame) -> pd.Dat
             "rel_hi": pick("rel_hi"),
             "p_value": pick("p"),
         }  # fmt: skip
-    )[TIMELINE_COLUMNS]
+    )
 
 
 def recent_traffic(running: pd.DataFrame, days: int = RECENT_DAYS) -> dict[int, float]:
@@ -69,14 +86,21 @@ def recent_traffic(running: pd.DataFrame, days: int = RECENT_DAYS) -> dict[int, 
     """
     if running.empty:
         return {}
-    per_day = running[["experiment_id", "day", "day_units"]].drop_duplicates(
-        ["experiment_id", "day"]
-    )
-    per_day = per_day.assign(day=pd.to_datetime(per_day["day"]))
+    # Day numbers (days since the epoch) so the window is plain integer arithmetic.
+    day_numbers = pd.to_datetime(running["day"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
+    per_day: dict[int, dict[int, float]] = {}
+    for exp_id, day, units in zip(
+        running["experiment_id"].tolist(),
+        day_numbers.tolist(),
+        running["day_units"].tolist(),
+        strict=True,
+    ):
+        # Every treatment row of a day repeats the day's units across all variants: count once.
+        per_day.setdefault(int(exp_id), {}).setdefault(day, units)
     out: dict[int, float] = {}
-    for exp_id, exp in per_day.groupby("experiment_id"):
-        last, first = exp["day"].max(), exp["day"].min()
-        start = max(first, last - pd.Timedelta(days=days - 1))
-        width = (last - start).days + 1
-        out[int(exp_id)] = float(exp.loc[exp["day"] >= start, "day_units"].sum()) / width
+    for exp_id, by_day in per_day.items():
+        last = max(by_day)
+        start = max(min(by_day), last - (days - 1))
+        total = sum(units for day, units in by_day.items() if day >= start)
+        out[exp_id] = float(total) / (last - start + 1)
     return out

@@ -10,6 +10,7 @@ dashboard/metrics (abtest, abtest_board, abtest_timeline).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,7 +19,16 @@ from dashboard import data
 from dashboard.export.sheet import Sheet
 from dashboard.filters import Filters, Scope
 from dashboard.metrics.abtest import mean_interval, wilson_interval
-from dashboard.metrics.abtest_board import DEFAULT_TARGET_LIFT, BoardSettings, evaluate, ranked
+from dashboard.metrics.abtest_board import (
+    DEFAULT_TARGET_LIFT,
+    RANK_COLUMNS,
+    BoardSettings,
+    board_frame,
+    evaluate_rows,
+    ranked,
+    ranked_positions,
+    records,
+)
 from dashboard.metrics.abtest_timeline import cumulative_lifts, recent_traffic
 from dashboard.metrics.arithmetic import safe_div
 from dashboard.reports.experiments_sheets import export_sheets
@@ -39,15 +49,22 @@ class ExperimentsData:
     timeline: pd.DataFrame  # cumulative lift per treatment and day
     channel_ignored: bool  # a channel filter was set; it does not apply to exposures
     is_empty: bool
-    lists: dict[str, pd.DataFrame]  # verdict -> its comparisons in list order (built once)
+    # The board's rows list after list, each list in its order, and each list's (start, stop)
+    # in it: ranked once, and a list is a slice (a row take per list costs ~1 ms).
+    ordered: pd.DataFrame
+    bounds: dict[str, tuple[int, int]]
 
     def listed(self, verdict: str) -> pd.DataFrame:
         """The comparisons on one list, in the list's order."""
-        return self.lists[verdict] if verdict in self.lists else ranked(self.board, verdict)
+        if verdict not in self.bounds:
+            return ranked(self.board, verdict)
+        start, stop = self.bounds[verdict]
+        return self.ordered.iloc[start:stop]
 
     def counts(self) -> dict[str, int]:
         """How many comparisons each list holds, plus experiments and comparisons overall."""
-        out = {v: int((self.board["verdict"] == v).sum()) for v in LISTS}
+        verdicts = self.board["verdict"].tolist()
+        out = {v: verdicts.count(v) for v in LISTS}
         out["experiments"] = len(self.experiments)
         out["comparisons"] = int(self.board["variant_code"].notna().sum())
         return out
@@ -66,49 +83,85 @@ def _load(filters: Filters, scope: Scope, target_lift: float) -> ExperimentsData
     variants = data.run("experiments_variants", filters, scope)
     daily = data.run("experiments_daily", filters, scope)
     # An experiment with no exposures in the viewer's clinics is not on this viewer's board.
-    units = variants.groupby("experiment_id")["units"].sum()
-    live = set(units[units > 0].index)
-    experiments = experiments[experiments["experiment_id"].isin(live)].reset_index(drop=True)
-    variants = variants[variants["experiment_id"].isin(live)].reset_index(drop=True)
-    daily = daily[daily["experiment_id"].isin(live)].reset_index(drop=True)
+    units: dict[int, int] = {}  # units per experiment, over all its variants
+    for exp_id, n in zip(
+        variants["experiment_id"].tolist(), variants["units"].tolist(), strict=True
+    ):
+        units[exp_id] = units.get(exp_id, 0) + n
+    live = {exp_id for exp_id, n in units.items() if n > 0}
+    experiments, variants, daily = (_only(f, live) for f in (experiments, variants, daily))
+    # The query results are a handful of rows: the statistics run on plain dicts, and each
+    # table is framed once at the end (per-row pandas work would cost more than the SQL).
+    exp_rows, arm_rows = records(experiments), records(variants)
     settings = BoardSettings(target_lift=target_lift)
-    board = evaluate(experiments, variants, recent_traffic(daily), settings)
-    named = _with_names(board, experiments, variants)
+    rows = evaluate_rows(exp_rows, arm_rows, recent_traffic(daily), settings)
+    board = board_frame(_with_names(rows, exp_rows, arm_rows), NAME_COLUMNS)
+    order, bounds = _list_order(rows)
     return ExperimentsData(
         filters=filters,
         settings=settings,
-        experiments=_experiment_table(experiments, variants, board),
-        variants=_variant_table(experiments, variants),
-        board=named,
+        experiments=_experiment_table(experiments, units, rows),
+        variants=_variant_table(exp_rows, arm_rows, units),
+        board=board,
         timeline=cumulative_lifts(daily, experiments),
         channel_ignored=bool(filters.channels),
         is_empty=experiments.empty,
-        lists={v: ranked(named, v) for v in LISTS},
+        ordered=board if order == list(range(len(board))) else board.iloc[order],
+        bounds=bounds,
     )
 
 
-def _with_names(board: pd.DataFrame, experiments: pd.DataFrame, variants: pd.DataFrame):
-    meta = experiments[["experiment_id", "code", "name_zh", "name_en", "started_on", "ended_on"]]
-    names = variants[["experiment_id", "variant_code", "name_zh", "name_en"]]
-    out = board.merge(meta, on="experiment_id", how="left")
-    out = out.merge(
-        names.rename(columns={"name_zh": "variant_zh", "name_en": "variant_en"}),
-        on=["experiment_id", "variant_code"],
-        how="left",
-    )
-    control = names.rename(
-        columns={"variant_code": "control_code", "name_zh": "control_zh", "name_en": "control_en"}
-    )
-    return out.merge(control, on=["experiment_id", "control_code"], how="left")
+def _list_order(rows: list[dict]) -> tuple[list[int], dict[str, tuple[int, int]]]:
+    """Board positions list after list in each list's order, and each list's (start, stop)."""
+    rank = {c: [r.get(c) for r in rows] for c in RANK_COLUMNS}
+    order: list[int] = []
+    bounds: dict[str, tuple[int, int]] = {}
+    for verdict in LISTS:
+        start = len(order)
+        order.extend(ranked_positions(rank, verdict))
+        bounds[verdict] = (start, len(order))
+    return order, bounds
 
 
-def _variant_table(experiments: pd.DataFrame, variants: pd.DataFrame) -> pd.DataFrame:
+def _only(frame: pd.DataFrame, live: set[int]) -> pd.DataFrame:
+    """The frame's rows of live experiments (the frame itself when all are)."""
+    keep = [exp_id in live for exp_id in frame["experiment_id"].tolist()]
+    return frame if all(keep) else frame[keep].reset_index(drop=True)
+
+
+NAME_COLUMNS = ("code", "name_zh", "name_en", "started_on", "ended_on", "variant_zh",
+                "variant_en", "control_zh", "control_en")  # fmt: skip
+
+
+def _with_names(rows: list[dict], exp_rows: list[dict], arm_rows: list[dict]) -> list[dict]:
+    """The board rows with the experiment's code, names and dates and both variants' names."""
+    meta = {e["experiment_id"]: e for e in exp_rows}
+    arms = {(a["experiment_id"], a["variant_code"]): a for a in arm_rows}
+    for row in rows:
+        exp = meta.get(row["experiment_id"])
+        if exp is not None:
+            row.update(
+                {k: exp[k] for k in ("code", "name_zh", "name_en", "started_on", "ended_on")}
+            )
+        for role in ("variant", "control"):
+            arm = arms.get((row["experiment_id"], row.get(f"{role}_code")))
+            if arm is not None:
+                row[f"{role}_zh"], row[f"{role}_en"] = arm["name_zh"], arm["name_en"]
+    return rows
+
+
+def _variant_table(
+    exp_rows: list[dict], arm_rows: list[dict], totals: dict[int, int]
+) -> pd.DataFrame:
     """Per variant: observed against planned share, rate and mean with intervals, guardrail rate."""
+    shares: dict[int, list[float]] = {}
+    for a in arm_rows:
+        shares.setdefault(a["experiment_id"], []).append(a["planned_share"])
+    # Correctly rounded (a plain sum gives 0.1 + 0.2 + 0.3 = 0.6000000000000001).
+    share_sums = {exp_id: math.fsum(s) for exp_id, s in shares.items()}
+    metric = {e["experiment_id"]: e["metric"] for e in exp_rows}
     rows = []
-    totals = variants.groupby("experiment_id")["units"].sum()
-    shares = variants.groupby("experiment_id")["planned_share"].sum()
-    metric = dict(zip(experiments["experiment_id"], experiments["metric"], strict=True))
-    for v in variants.to_dict("records"):
+    for v in arm_rows:
         n, x = int(v["units"]), int(v["conversions"])
         rate = wilson_interval(x, n)
         mean = mean_interval(n, float(v["value_sum"]), float(v["value_sq_sum"]))
@@ -116,7 +169,7 @@ def _variant_table(experiments: pd.DataFrame, variants: pd.DataFrame) -> pd.Data
             {
                 **v,
                 "metric": metric.get(v["experiment_id"]),
-                "planned": safe_div(v["planned_share"], shares[v["experiment_id"]]),
+                "planned": safe_div(v["planned_share"], share_sums[v["experiment_id"]]),
                 "observed": safe_div(n, totals[v["experiment_id"]]),
                 "rate": rate.estimate,
                 "rate_lo": rate.low,
@@ -131,19 +184,37 @@ def _variant_table(experiments: pd.DataFrame, variants: pd.DataFrame) -> pd.Data
 
 
 def _experiment_table(
-    experiments: pd.DataFrame, variants: pd.DataFrame, board: pd.DataFrame
+    experiments: pd.DataFrame, units: dict[int, int], rows: list[dict]
 ) -> pd.DataFrame:
     """Per experiment: metadata, units, the SRM check and its place on the board."""
-    units = variants.groupby("experiment_id")["units"].sum().rename("units")
-    per_exp = board.groupby("experiment_id").agg(
-        srm_chi2=("srm_chi2", "first"),
-        srm_p=("srm_p", "first"),
-        srm_failed=("srm_failed", "first"),
-        outcome=("verdict", lambda s: _outcome(list(s))),
+    # Every comparison of an experiment carries the same SRM check: take the first row's.
+    first: dict[int, dict] = {}
+    verdicts: dict[int, list[str]] = {}
+    for row in rows:
+        first.setdefault(row["experiment_id"], row)
+        verdicts.setdefault(row["experiment_id"], []).append(row["verdict"])
+    ids = experiments["experiment_id"].tolist()
+    nan = float("nan")
+
+    def srm(key: str) -> list:
+        return [_or_nan(first[i].get(key)) if i in first else nan for i in ids]
+
+    added = pd.DataFrame(
+        {
+            "units": [units.get(i, nan) for i in ids],
+            "srm_chi2": srm("srm_chi2"),
+            "srm_p": srm("srm_p"),
+            "srm_failed": srm("srm_failed"),
+            "outcome": [_outcome(verdicts[i]) if i in verdicts else nan for i in ids],
+            "running": [bool(pd.isna(d)) for d in experiments["ended_on"].tolist()],
+        },
+        index=experiments.index,
     )
-    out = experiments.merge(units, left_on="experiment_id", right_index=True, how="left")
-    out = out.merge(per_exp, left_on="experiment_id", right_index=True, how="left")
-    return out.assign(running=out["ended_on"].isna())
+    return pd.concat([experiments, added], axis=1)
+
+
+def _or_nan(x):
+    return float("nan") if x is None else x
 
 
 def _outcome(verdicts: list[str]) -> str:

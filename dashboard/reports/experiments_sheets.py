@@ -12,6 +12,7 @@ import pandas as pd
 
 from dashboard.export.sheet import Column, Sheet
 from dashboard.i18n import t
+from dashboard.metrics.abtest_board import records
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.reports.experiments_tables import (
     LIST_COLUMNS,
@@ -28,36 +29,63 @@ if TYPE_CHECKING:
     from dashboard.reports.experiments import ExperimentsData
 
 
-def _by_metric(frame: pd.DataFrame, col: str, metric: str) -> pd.Series:
-    if col not in frame:
-        return pd.Series([None] * len(frame), index=frame.index, dtype="object")
-    return frame[col].where(frame["metric"].fillna("conversion") == metric)
+DEFAULT_METRIC = "conversion"  # a row without a metric is read as a conversion test
 
 
-def _expand(frame: pd.DataFrame, key: str, lang: str) -> list[tuple[str, str, str, pd.Series]]:
+class _Columns:
+    """A frame's columns as lists, and its rows as dicts, each built at most once per table."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._lists: dict[str, list] = {}
+        self._rows: list[dict] | None = None
+
+    def get(self, col: str) -> list | None:
+        """The column's values, or None when the frame has no such column."""
+        if col not in self.frame:
+            return None
+        if col not in self._lists:
+            self._lists[col] = self.frame[col].tolist()
+        return self._lists[col]
+
+    def rows(self) -> list[dict]:
+        """Every row as a dict (for the page's cell formatter)."""
+        if self._rows is None:
+            self._rows = records(self.frame)
+        return self._rows
+
+    def by_metric(self, col: str, metric: str) -> list:
+        """The column where the row's test is on ``metric``, None elsewhere."""
+        values = self.get(col)
+        if values is None:
+            return [None] * len(self.frame)
+        metrics = [DEFAULT_METRIC if is_missing(m) else m for m in self.get("metric")]
+        return [v if m == metric else None for v, m in zip(values, metrics, strict=True)]
+
+
+def _expand(cols: _Columns, key: str, lang: str) -> list[tuple[str, str, str, list | None]]:
     """(column key, header, unit, values) for one table key."""
     if key in PAIRS:
-        return [column for part in PAIRS[key] for column in _expand(frame, part, lang)]
+        return [column for part in PAIRS[key] for column in _expand(cols, part, lang)]
     header = t(f"abtest.xcol.{key}", lang) if key.endswith("_ci") else label(key, lang)
     rate, money = t("abtest.suffix.rate", lang), t("abtest.suffix.money", lang)
     low, high = t("abtest.suffix.low", lang), t("abtest.suffix.high", lang)
     if key in ("experiment", "variant", "control", "metric", "verdict", "role", "guardrail",
                "reason"):  # fmt: skip
+        texts = [cell(r, key, lang) for r in cols.rows()]
         if key == "experiment":
-            code = ("code", t("abtest.col.code", lang), "text", frame.get("code"))
-            texts = [cell(r, key, lang) for r in frame.to_dict("records")]
-            return [code, (key, header, "text", pd.Series(texts, index=frame.index))]
-        texts = [cell(r, key, lang) for r in frame.to_dict("records")]
-        out = [(key, header, "text", pd.Series(texts, index=frame.index))]
+            code = ("code", t("abtest.col.code", lang), "text", cols.get("code"))
+            return [code, (key, header, "text", texts)]
+        out = [(key, header, "text", texts)]
         if key == "guardrail":
             for col in ("guard_c", "guard_t", "guard_diff"):
-                out.append((col, label(col, lang), "rate", frame.get(col)))
-            out.append(("guard_p", label("guard_p", lang), "number", frame.get("guard_p")))
+                out.append((col, label(col, lang), "rate", cols.get(col)))
+            out.append(("guard_p", label("guard_p", lang), "number", cols.get("guard_p")))
         return out
     if key in ("control_value", "treatment_value"):
         return [
-            (f"{key}_rate", f"{header} ({rate})", "rate", _by_metric(frame, key, "conversion")),
-            (f"{key}_money", f"{header} ({money})", "money", _by_metric(frame, key, "revenue")),
+            (f"{key}_rate", f"{header} ({rate})", "rate", cols.by_metric(key, "conversion")),
+            (f"{key}_money", f"{header} ({money})", "money", cols.by_metric(key, "revenue")),
         ]
     if key == "abs_ci":
         out = []
@@ -67,7 +95,7 @@ def _expand(frame: pd.DataFrame, key: str, lang: str) -> list[tuple[str, str, st
                 ("abs_lo", f" ({suffix}, {low})"),
                 ("abs_hi", f" ({suffix}, {high})"),
             ):
-                values = _by_metric(frame, col, metric)
+                values = cols.by_metric(col, metric)
                 out.append((f"{col}_{unit}", f"{header}{extra}", unit, values))
         return out
     if key in ("rel_ci", "rate_ci", "mean_ci"):
@@ -76,21 +104,22 @@ def _expand(frame: pd.DataFrame, key: str, lang: str) -> list[tuple[str, str, st
         lo, hi = {"rel_ci": ("rel_lo", "rel_hi"), "rate_ci": ("rate_lo", "rate_hi"),
                   "mean_ci": ("mean_lo", "mean_hi")}[key]  # fmt: skip
         # A mean value per unit is only a result in a revenue test (the page shows "—" else).
-        pick = (lambda c: _by_metric(frame, c, "revenue")) if key == "mean_ci" else frame.get
+        pick = (lambda c: cols.by_metric(c, "revenue")) if key == "mean_ci" else cols.get
         return [
             (est, header, unit, pick(est)),
             (lo, f"{header} ({low})", unit, pick(lo)),
             (hi, f"{header} ({high})", unit, pick(hi)),
         ]
-    return [(key, header, PLAIN.get(key, "number"), frame.get(key))]
+    return [(key, header, PLAIN.get(key, "number"), cols.get(key))]
 
 
 def export(frame: pd.DataFrame, keys: list[str], lang: str) -> tuple[pd.DataFrame, tuple]:
     """The table for Excel: typed columns (unit per column) for the same rows and keys."""
     cols, data = [], {}
+    source = _Columns(frame)
     for key in keys:
-        for col, header, unit, values in _expand(frame, key, lang):
-            data[col] = _cells([] if values is None else values.tolist(), len(frame))
+        for col, header, unit, values in _expand(source, key, lang):
+            data[col] = _cells([] if values is None else values, len(frame))
             cols.append(Column(col, header, unit))
     return pd.DataFrame(data, columns=[c.key for c in cols]), tuple(cols)
 

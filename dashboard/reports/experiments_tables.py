@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from dashboard.formatting import DASH, fmt_date, fmt_delta, fmt_value
 from dashboard.i18n import t
+from dashboard.metrics.abtest_board import records
 from dashboard.metrics.arithmetic import is_missing
 
 if TYPE_CHECKING:
@@ -188,11 +190,16 @@ def cell(row: dict, key: str, lang: str) -> str:
 
 def display(frame: pd.DataFrame, keys: list[str], lang: str) -> pd.DataFrame:
     """The table as the page shows it: formatted text cells under translated headers."""
-    # One conversion of the whole frame: to_dict("records") slices a wide frame column by column.
-    names = list(frame.columns)
-    records = (dict(zip(names, row, strict=True)) for row in frame.to_numpy(dtype=object))
-    rows = [{label(k, lang): cell(r, k, lang) for k in keys} for r in records]
-    return pd.DataFrame(rows, columns=[label(k, lang) for k in keys])
+    return display_rows(records(frame), keys, lang)
+
+
+def display_rows(rows: list[dict], keys: list[str], lang: str) -> pd.DataFrame:
+    """``display`` on rows already turned into dicts."""
+    headers = [label(k, lang) for k in keys]
+    if not rows:
+        # The empty object-typed table, without pandas inferring a type per empty column.
+        return pd.DataFrame(np.empty((0, len(headers)), dtype=object), columns=headers)
+    return pd.DataFrame([[cell(r, k, lang) for k in keys] for r in rows], columns=headers)
 
 
 @dataclass(frozen=True)
@@ -209,7 +216,7 @@ class ExperimentDetail:
 
 def detail(report: ExperimentsData, experiment_id: int, lang: str) -> ExperimentDetail:
     """The hypothesis, owner, dates, metric, comparisons, variants and timeline of one experiment."""
-    exp = report.experiments[report.experiments["experiment_id"] == experiment_id].iloc[0]
+    exp = report.experiments.iloc[report.experiments["experiment_id"].tolist().index(experiment_id)]
     running = is_missing(exp["ended_on"]) or exp["ended_on"] is None
     meta = {
         "name": str(exp[f"name_{lang}"]),
@@ -230,32 +237,56 @@ def detail(report: ExperimentsData, experiment_id: int, lang: str) -> Experiment
             "abtest.guardrail_yes" if exp["has_guardrail"] else "abtest.guardrail_no", lang
         ),  # fmt: skip
     }
-    board = report.board[report.board["experiment_id"] == experiment_id]
-    variants = report.variants[report.variants["experiment_id"] == experiment_id]
-    timeline = report.timeline[report.timeline["experiment_id"] == experiment_id]
-    names = variants.set_index("variant_code")[f"name_{lang}"].to_dict()
-    timeline = timeline.assign(
-        label=[f"{c} · {names.get(c, c)}" for c in timeline["variant_code"]],
-        metric=exp["metric"],
-        **{f"variant_{lang}": [names.get(c) for c in timeline["variant_code"]]},
+    board = report.board.iloc[_rows_of(report.board, experiment_id)]
+    variants = report.variants.iloc[_rows_of(report.variants, experiment_id)]
+    variant_rows = [_variant_row(v) for v in records(variants)]
+    names = {v["variant_code"]: v[f"variant_{lang}"] for v in variant_rows}
+    timeline = report.timeline.iloc[_rows_of(report.timeline, experiment_id)]
+    codes = timeline["variant_code"].tolist()
+    added = pd.DataFrame(
+        {
+            "label": [f"{c} · {names.get(c, c)}" for c in codes],
+            "metric": exp["metric"],
+            f"variant_{lang}": [names.get(c) for c in codes],
+        },
+        index=timeline.index,
     )
+    timeline = pd.concat([timeline, added], axis=1)
     return ExperimentDetail(
         meta=meta,
         comparisons=display(board, LIST_COLUMNS["detail"], lang),
-        variants=display(variant_names(variants, lang), VARIANT_COLUMNS, lang),
+        variants=display_rows(variant_rows, VARIANT_COLUMNS, lang),
         timeline=timeline,
-        timeline_table=display(timeline.iloc[::-1], TIMELINE_COLUMNS, lang),
+        timeline_table=display_rows(records(timeline)[::-1], TIMELINE_COLUMNS, lang),
         metric=str(exp["metric"]),
     )
 
 
+def _rows_of(frame: pd.DataFrame, experiment_id: int) -> slice | list[int]:
+    """Positions of an experiment's rows: a slice when they are contiguous, as the report
+    builds them (a slice is a view; taking rows copies every string column)."""
+    pos = [i for i, e in enumerate(frame["experiment_id"].tolist()) if e == experiment_id]
+    if pos and pos == list(range(pos[0], pos[-1] + 1)):
+        return slice(pos[0], pos[-1] + 1)
+    return pos
+
+
+def _variant_row(row: dict) -> dict:
+    """A variant row with its names under the keys the cell formatter reads (as ``variant_names``)."""
+    return {VARIANT_NAMES.get(k, k): v for k, v in row.items()}
+
+
 def forest_frame(report: ExperimentsData, lang: str) -> pd.DataFrame:
     """The forest plot's rows: every comparison, labelled, grouped by list in board order."""
-    parts = [report.listed(v) for v in ("red", "black", "attention", "inconclusive", "too_early")]
-    rows = pd.concat(parts, ignore_index=True) if parts else report.board
-    rows = rows[rows["variant_code"].notna()]
-    labels = [f"{n} · {c}" for n, c in zip(rows[f"name_{lang}"], rows["variant_code"], strict=True)]
-    return rows.assign(label=labels)[["label", "verdict", "rel_lift", "rel_lo", "rel_hi"]]
+    # ``ordered`` holds the lists one after another, each in its order.
+    rows = report.ordered
+    names, codes = rows[f"name_{lang}"].tolist(), rows["variant_code"].tolist()
+    keep = [i for i, code in enumerate(codes) if not is_missing(code)]
+    out = {"label": [f"{names[i]} · {codes[i]}" for i in keep]}
+    for k in ("verdict", "rel_lift", "rel_lo", "rel_hi"):
+        values = rows[k].tolist()
+        out[k] = [values[i] for i in keep]
+    return pd.DataFrame(out, index=keep)
 
 
 def experiment_options(report: ExperimentsData, lang: str) -> dict[int, str]:
@@ -267,9 +298,12 @@ def experiment_options(report: ExperimentsData, lang: str) -> dict[int, str]:
     }
 
 
+VARIANT_NAMES = {"name_zh": "variant_zh", "name_en": "variant_en"}
+
+
 def variant_names(variants: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Variant rows with their names under the keys the cell formatter reads."""
-    return variants.rename(columns={"name_zh": "variant_zh", "name_en": "variant_en"})
+    return variants.rename(columns=VARIANT_NAMES)
 
 
 def as_date(value):

@@ -2,16 +2,18 @@
 guardrails, ranking, and the power figures against statsmodels."""
 
 import math
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import norm
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower, zt_ind_solve_power
 from statsmodels.stats.proportion import proportions_ztest
 
 from dashboard.metrics import abtest_power
-from dashboard.metrics.abtest_board import BoardSettings, evaluate, ranked
+from dashboard.metrics.abtest_board import BoardSettings, evaluate, ranked, records
 
 
 def _exp(exp_id, metric="conversion", guardrail=False):
@@ -169,3 +171,66 @@ def test_power_solver_agrees_with_statsmodels_equation():
         assert abtest_power.power(effect, n, ratio) == pytest.approx(
             NormalIndPower().power(effect, n, 0.05, ratio), rel=1e-12, abs=1e-15
         )
+
+
+def test_power_shift_is_solved_once_and_undefined_outside_alpha_to_one():
+    shift = abtest_power.critical_shift(0.05, 0.8)
+    crit = -norm.ppf(0.025)
+    assert norm.cdf(shift - crit) + norm.cdf(-shift - crit) == pytest.approx(0.8, abs=1e-15)
+    # Detectable effect and sample are the same shift read two ways.
+    d = abtest_power.detectable_effect(1_000, 2.0)
+    assert abtest_power.sample_size(d, 2.0) == pytest.approx(1_000, rel=1e-13)
+    for alpha, target in ((0.05, 0.05), (0.05, 0.02), (0.05, 1.0), (0.0, 0.8)):
+        assert abtest_power.critical_shift(alpha, target) is None
+        assert abtest_power.detectable_effect(1_000, 1.0, alpha, target) is None
+        assert abtest_power.sample_size(0.1, 1.0, alpha, target) is None
+
+
+def _pandas_ranked(board, verdict):
+    """The list order as pandas sorts it (the reference for ``ranked``)."""
+    part = board[board["verdict"] == verdict]
+    if verdict in ("red", "black"):
+        bound = "lo" if verdict == "red" else "hi"
+        key = part[f"rel_{bound}"].astype(float).fillna(part[f"abs_{bound}"].astype(float))
+        return part.assign(_k=key).sort_values("_k", ascending=verdict == "black").index
+    return part.sort_values(["experiment_id", "variant_code"], na_position="first").index
+
+
+def test_ranking_matches_pandas_sort_with_ties_and_missing_bounds():
+    rng = np.random.default_rng(5)
+    n = 60
+    rel_lo = rng.choice([0.01, 0.02, 0.05, np.nan], n)  # ties and missing relative bounds
+    board = pd.DataFrame(
+        {
+            "verdict": rng.choice(["red", "black", "inconclusive", "attention"], n),
+            "rel_lo": rel_lo,
+            "rel_hi": -rel_lo,
+            "abs_lo": rng.choice([0.001, 0.003, np.nan], n),
+            "abs_hi": rng.choice([-0.001, -0.003, np.nan], n),
+            "experiment_id": rng.integers(1, 6, n),
+            "variant_code": rng.choice(["B", "C", "D", None], n),
+        }
+    )
+    for verdict in ("red", "black", "inconclusive", "attention", "too_early"):
+        got = ranked(board, verdict)
+        assert got.index.tolist() == _pandas_ranked(board, verdict).tolist(), verdict
+
+
+def test_records_are_the_rows_as_python_values():
+    frame = pd.DataFrame(
+        {
+            "i": [1, 2],
+            "f": [0.5, np.nan],
+            "b": [True, False],
+            "s": ["A", None],
+            "d": [date(2026, 1, 2), None],
+        }
+    )
+    got = records(frame)
+    want = frame.to_dict("records")
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        assert g.keys() == w.keys()
+        for k in g:
+            assert type(g[k]) is type(w[k]) and (g[k] == w[k] or pd.isna(g[k]) and pd.isna(w[k]))
+    assert records(frame.iloc[:0]) == []

@@ -15,7 +15,8 @@ from statsmodels.stats.proportion import (
 )
 
 from dashboard.filters import Filters, Scope
-from dashboard.reports import experiments
+from dashboard.metrics.abtest_board import ranked
+from dashboard.reports import experiments, experiments_tables
 
 YEAR = Filters(date(2026, 1, 1), date(2026, 11, 15))
 
@@ -141,6 +142,18 @@ def test_designed_cases_land_where_they_should(warehouse, raw):
         listed = report.listed(verdict)
         assert not listed["srm_failed"].any()
         assert not listed["guard_worse"].fillna(False).astype(bool).any()
+
+
+def test_lists_are_the_board_ranked(warehouse):
+    """Each list is the board's rows with its verdict, in ``ranked`` order (built once)."""
+    report = experiments.load(YEAR, Scope.all())
+    for verdict in experiments.LISTS:
+        pd.testing.assert_frame_equal(report.listed(verdict), ranked(report.board, verdict))
+    forest = experiments_tables.forest_frame(report, "en")
+    want = [
+        v for v in experiments.LISTS for code in report.listed(v)["variant_code"] if pd.notna(code)
+    ]
+    assert forest["verdict"].tolist() == want
 
 
 def test_variant_rates_and_means_match_raw_rows(warehouse, raw):
