@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.metrics.abtest_board import MIN_CONVERSIONS, MIN_UNITS
+from dashboard.settings import LANGUAGES
+from dashboard.ui import urlbind
 from dashboard.ui.widgets import show_table
 
 LIFT_CHOICES = (5, 10, 15, 20, 30)  # percent
@@ -57,18 +61,25 @@ def board_list(verdict: str, table: pd.DataFrame, lang: str, lift: float) -> Non
         show_table(table)
 
 
-def experiment_picker(options: dict[int, str], lang: str) -> int:
-    """The experiment shown in detail, kept in the URL (most recent first by default)."""
-    ids = list(options)
-    picked = st.selectbox(
+def experiment_picker(names: Callable[[str], dict[int, str]], lang: str) -> int:
+    """The experiment shown in detail (most recent first by default), kept in the URL by id.
+
+    ``names(lang)`` maps each experiment id to its display name in that language; links that
+    carry a name in either language still pick the experiment.
+    """
+    by_lang = {g: names(g) for g in LANGUAGES}
+    ids = list(by_lang[lang])
+    picked = urlbind.choice(
+        st,
+        "selectbox",
         t("abtest.pick", lang),
-        options=ids,
-        index=0,
-        format_func=options.get,
+        ids,
+        ids[0],
+        lambda i, g: by_lang[g].get(i, str(i)),
+        lang,
         key="experiments_pick",
-        bind="query-params",
     )
-    return picked if picked in options else ids[0]
+    return picked if picked in by_lang[lang] else ids[0]
 
 
 def detail_card(meta: dict[str, str], lang: str) -> None:

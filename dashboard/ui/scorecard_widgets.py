@@ -55,14 +55,16 @@ def controls(opts: ScorecardOptions, lang: str) -> ScorecardControls:
         key="scorecard_period",
         bind="query-params",
     )
-    scopes = list(opts.scopes)
-    scope = c_scope.selectbox(
+    # Scope names differ by language: kept in the URL by code too (links with names still work).
+    scope = urlbind.choice(
+        c_scope,
+        "selectbox",
         t("scorecard.control.scope", lang),
-        options=scopes,
-        index=scopes.index(opts.default_scope) if opts.default_scope in scopes else 0,
-        format_func=lambda code: opts.scope_name(code, lang),
+        opts.scopes,
+        opts.default_scope,
+        opts.scope_name,
+        lang,
         key="scorecard_scope",
-        bind="query-params",
     )
     return ScorecardControls(kind=kind, period=period, scope=scope or opts.default_scope)
 

@@ -81,3 +81,22 @@ def test_default_period_and_channel_filter(duckdb_warehouse):
     assert not at.exception, [x.value for x in at.exception]
     text = all_text(at)
     assert t("abtest.definitions", "en") in text
+
+
+def test_picked_experiment_stays_in_the_url_by_id_through_the_language_switch(
+    duckdb_warehouse, raw
+):
+    """A link naming the experiment in English opens it on the Chinese page; the URL keeps its
+    id, and the pick survives the switch to English (the names differ by language)."""
+    e = raw["experiments"].set_index("code")
+    countdown = int(e.loc["offer_countdown_banner", "experiment_id"])
+    name_en = f"{e.loc['offer_countdown_banner', 'name_en']} (offer_countdown_banner)"
+    at = _open("zh", experiments_pick=name_en)
+    assert not at.exception, [x.value for x in at.exception]
+    assert at.selectbox(key="experiments_pick").value == countdown
+    assert at.query_params.get("experiments_pick") in (str(countdown), [str(countdown)])
+    assert e.loc["offer_countdown_banner", "hypothesis_zh"] in all_text(at)
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception, [x.value for x in at.exception]
+    assert at.selectbox(key="experiments_pick").value == countdown
+    assert e.loc["offer_countdown_banner", "hypothesis_en"] in all_text(at)

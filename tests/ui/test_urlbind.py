@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.i18n import t
+from dashboard.metrics.target_scope import TargetScope
 from tests.pages.apptest import open_page
 
 
@@ -99,3 +100,18 @@ def test_page_controls_keep_codes_in_the_url(duckdb_warehouse, page, key, code, 
     )
     assert widget.value == code
     assert _url(at, key) == [code]
+
+
+def test_scorecard_scope_keeps_its_code_through_the_language_switch(duckdb_warehouse, raw):
+    """Scope names differ by language: a link with the Chinese name is read, the URL keeps the
+    scope's code, and the picked scope survives the switch to English."""
+    code = TargetScope("city", _ids(raw, "Zhengzhou")).code
+    at = open_page("scorecard", "zh", scorecard_scope="郑州")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="scorecard_scope").value == code
+    assert _url(at, "scorecard_scope") == [code]
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception, [e.value for e in at.exception]
+    scope = at.selectbox(key="scorecard_scope")
+    assert scope.value == code and scope.format_func(code) == "Zhengzhou"
+    assert _url(at, "scorecard_scope") == [code]
