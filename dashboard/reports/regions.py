@@ -122,7 +122,20 @@ def load(
     table_metric: str | None = DEFAULT_TABLE_METRIC,
     layer: str | None = DEFAULT_LAYER,
 ) -> RegionsData:
-    """Every figure of the regions page for ``filters`` within ``scope``."""
+    """Every figure of the regions page for ``filters`` within ``scope`` (a cached report)."""
+    return data.report(
+        _load, filters, scope, map_metric=map_metric, table_metric=table_metric, layer=layer
+    )
+
+
+def _load(
+    filters: Filters,
+    scope: Scope,
+    map_metric: str | None,
+    table_metric: str | None,
+    layer: str | None,
+) -> RegionsData:
+    """The report itself (``load`` caches it: a rerun skips assembling the eight results)."""
     map_metric = _pick(map_metric, rm.MAP_METRICS, DEFAULT_MAP_METRIC)
     table_metric = _pick(table_metric, rm.TABLE_METRICS, DEFAULT_TABLE_METRIC)
     layer = _pick(layer, LAYER_KINDS, DEFAULT_LAYER)
