@@ -122,139 +122,214 @@ def stage_of(exists: int, new: int, window: int, returned: int, recent: int) -> 
 
 
 ORIGINS: tuple[str, ...] = (NO_PURCHASE, *STAGES)  # stage codes: the position in this tuple
+# The code of every combination of the five bits (exists + 2·new + 4·window + 8·return
+# + 16·recent), from ``stage_of`` itself so the precedence is stated once.
+_BIT_CODES = np.array(
+    [ORIGINS.index(stage_of(*((b >> k) & 1 for k in range(5)))) for b in range(32)],
+    dtype=np.int64,
+)
+# (from, to) code pairs of a flow (never *to* "no purchase") in the order of their names.
+_PAIRS = sorted(
+    ((f, t) for f in range(len(ORIGINS)) for t in range(1, len(ORIGINS))),
+    key=lambda p: (ORIGINS[p[0]], ORIGINS[p[1]]),
+)
 
 
-def stage_codes(
-    exists: np.ndarray,
-    new: np.ndarray,
-    window: np.ndarray,
-    returned: np.ndarray,
-    recent: np.ndarray,
-) -> np.ndarray:
-    """``stage_of`` over arrays of bits at once (same precedence), as codes into ORIGINS."""
-    conditions = [exists == 0, new != 0, returned != 0, window != 0, recent != 0]
-    choices = [ORIGINS.index(s) for s in (NO_PURCHASE, "new", "won_back", "active", "dormant")]
-    return np.select(conditions, choices, default=ORIGINS.index("lapsed")).astype(np.int64)
+@dataclass(frozen=True)
+class Paths:
+    """Each bit combination's stage code (into ORIGINS) at every snapshot, and its customers."""
+
+    customers: np.ndarray  # one per combination
+    codes: np.ndarray  # snapshots × combinations
+
+    def frame(self) -> pd.DataFrame:
+        """One column per snapshot (s0 … s{n-1}) holding the stage name, plus customers."""
+        columns: dict[str, object] = {"customers": self.customers}
+        for j, codes in enumerate(self.codes):
+            columns[f"s{j}"] = pd.Categorical.from_codes(codes, categories=list(ORIGINS))
+        return pd.DataFrame(columns)
 
 
-def decode_paths(paths: pd.DataFrame, snapshots: int) -> pd.DataFrame:
-    """One column per snapshot (s0 … s{n-1}) holding the stage, plus customers, per bit combination."""
-    columns = {"customers": paths["customers"].astype("int64").to_numpy()}
-    masks = [paths[c].astype("int64").to_numpy() for c in BIT_COLUMNS]
-    for j in range(snapshots):
-        codes = stage_codes(*[(m >> j) & 1 for m in masks])
-        columns[f"s{j}"] = pd.Categorical.from_codes(codes, categories=list(ORIGINS))
-    return pd.DataFrame(columns)
+def decode_paths(paths: pd.DataFrame, snapshots: int) -> Paths:
+    """The stage of every bit combination at each snapshot (bit j of a mask = snapshot j)."""
+    # Bits 0 … 14 survive narrowing a mask to int16 (the low 16 bits are kept): a quarter of
+    # the memory traffic for the usual 13 snapshots.
+    kind = np.int16 if snapshots <= 15 else np.int64
+    shifts = np.arange(snapshots, dtype=kind)[:, None]
+    index = np.zeros((snapshots, len(paths)), dtype=kind)
+    for k, column in enumerate(BIT_COLUMNS):
+        mask = _int64(paths[column]).astype(kind)
+        index |= ((mask[None, :] >> shifts) & 1) << k
+    return Paths(_int64(paths["customers"]), np.take(_BIT_CODES, index))
 
 
-def _codes(decoded: pd.DataFrame, j: int) -> np.ndarray:
-    return np.asarray(decoded[f"s{j}"].cat.codes, dtype=np.int64)
+def _int64(column: pd.Series) -> np.ndarray:
+    """``column.astype("int64")`` as an array; whole finite floats and ints skip pandas' checks."""
+    values = column.to_numpy()
+    if values.dtype.kind in "iu" or (values.dtype.kind == "f" and np.isfinite(values).all()):
+        return values.astype(np.int64)
+    return column.astype("int64").to_numpy()  # refuses NaN and odd values as it always did
 
 
-def stage_counts(decoded: pd.DataFrame, snapshots: list[date]) -> pd.DataFrame:
-    """Customers per stage at every snapshot (snapshot, stage, customers), all stages listed."""
-    customers = decoded["customers"].to_numpy()
-    rows = []
-    for j, day in enumerate(snapshots):
-        counts = np.bincount(_codes(decoded, j), weights=customers, minlength=len(ORIGINS))
-        rows.extend(
-            {"snapshot": day, "stage": s, "customers": int(counts[ORIGINS.index(s)])}
-            for s in STAGES
-        )
-    return pd.DataFrame(rows, columns=["snapshot", "stage", "customers"])
+def stage_counts(decoded: Paths, snapshots: list[date], since: int = 0) -> pd.DataFrame:
+    """Customers per stage at every snapshot from ``since`` on (snapshot, stage, customers)."""
+    n = len(ORIGINS)
+    kept = decoded.codes[since:]
+    offsets = (np.arange(len(kept), dtype=np.int64) * n)[:, None]
+    weights = np.broadcast_to(decoded.customers, kept.shape).ravel()
+    counts = np.bincount((kept + offsets).ravel(), weights=weights, minlength=len(kept) * n)
+    totals = counts.reshape(len(kept), n)[:, 1:].astype(np.int64)  # drop "no purchase"
+    days = [day for day in snapshots[since:] for _ in STAGES]
+    return pd.DataFrame(
+        {
+            "snapshot": pd.Series(days, dtype=object),
+            "stage": list(STAGES) * len(kept),
+            "customers": totals.ravel(),
+        },
+        columns=["snapshot", "stage", "customers"],
+    )
 
 
-def flows(decoded: pd.DataFrame, snapshots: list[date], months: int) -> pd.DataFrame:
+def flows(decoded: Paths, snapshots: list[date], months: int) -> pd.DataFrame:
     """Customers moving from each stage to each stage between consecutive snapshots (last ``months``)."""
     columns = ["start", "end", "from_stage", "to_stage", "customers"]
-    customers = decoded["customers"].to_numpy()
     n = len(ORIGINS)
-    rows = []
-    for j in range(max(1, len(snapshots) - months), len(snapshots)):
-        pairs = _codes(decoded, j - 1) * n + _codes(decoded, j)
-        totals = np.bincount(pairs, weights=customers, minlength=n * n)
-        seen = np.flatnonzero(np.bincount(pairs, minlength=n * n))
-        step = [(ORIGINS[p // n], ORIGINS[p % n], int(totals[p])) for p in seen if p % n != 0]
-        rows.extend(
-            {"start": snapshots[j - 1], "end": snapshots[j], "from_stage": f, "to_stage": t,
-             "customers": c}
-            for f, t, c in sorted(step)
-        )  # fmt: skip
-    return pd.DataFrame(rows, columns=columns)
+    first = max(1, len(snapshots) - months)
+    steps = len(snapshots) - first
+    if steps <= 0 or decoded.customers.size == 0:
+        return pd.DataFrame([], columns=columns)
+    codes = decoded.codes
+    pairs = codes[first - 1 : -1] * n + codes[first:]
+    pairs += (np.arange(steps, dtype=np.int64) * n * n)[:, None]
+    weights = np.broadcast_to(decoded.customers, pairs.shape).ravel()
+    totals = np.bincount(pairs.ravel(), weights=weights, minlength=steps * n * n).tolist()
+    seen = np.bincount(pairs.ravel(), minlength=steps * n * n).tolist()
+    out: dict[str, list] = {c: [] for c in columns}
+    for step in range(steps):
+        base = step * n * n
+        for f, t in _PAIRS:
+            if seen[base + f * n + t]:
+                out["start"].append(snapshots[first + step - 1])
+                out["end"].append(snapshots[first + step])
+                out["from_stage"].append(ORIGINS[f])
+                out["to_stage"].append(ORIGINS[t])
+                out["customers"].append(int(totals[base + f * n + t]))
+    if not out["customers"]:
+        return pd.DataFrame([], columns=columns)
+    # Dates stay date objects (object column), as in the rows the page has always shown.
+    out["start"] = pd.Series(out["start"], dtype=object)
+    out["end"] = pd.Series(out["end"], dtype=object)
+    return pd.DataFrame(out, columns=columns)
+
+
+def _present(value: object) -> bool:
+    """True unless the cell is missing (None, NaN, NA): pandas' ``notna`` for one value."""
+    return not (value is None or value is pd.NA or (isinstance(value, float) and value != value))
+
+
+def _bit(value: object) -> int:
+    """A bit cell as ``fillna(0).astype(int64)`` reads it."""
+    return int(value) if _present(value) else 0
+
+
+def _ltv_sums(keys: list, kept: list[bool], ltv: pd.Series, wanted: tuple) -> list[float]:
+    """Lifetime value per ``wanted`` key, added up by pandas' groupby over the kept rows.
+
+    pandas adds floats in an order that depends on the rows grouped (sorted keys take another
+    path than unsorted ones), so the same rows go in as before and every total is the same
+    to the last bit; absent keys are 0.0 as the reindex gave.
+    """
+    rows = np.flatnonzero(np.asarray(kept, dtype=bool))
+    if rows.size == 0:
+        return [0.0] * len(wanted)
+    by = np.array([keys[i] for i in rows], dtype=object)
+    sums = ltv.iloc[rows].groupby(by).sum()
+    found = dict(zip(sums.index.tolist(), sums.tolist(), strict=True))
+    return [float(found.get(k, 0.0)) for k in wanted]
+
+
+def _int_sums(keys: list, values: list, wanted: tuple) -> list[int]:
+    sums = dict.fromkeys(wanted, 0)
+    for key, value in zip(keys, values, strict=True):
+        if key in sums and _present(value):
+            sums[key] += value
+    return [int(sums[k]) for k in wanted]
 
 
 def transition_table(moves: pd.DataFrame) -> pd.DataFrame:
     """One step's flows as a matrix: rows = stage at the start (incl. none), columns = at the end."""
     origins = (NO_PURCHASE, *STAGES)
-    matrix = moves.pivot_table(
-        index="from_stage", columns="to_stage", values="customers", aggfunc="sum", fill_value=0
-    )
-    matrix = matrix.reindex(index=list(origins), columns=list(STAGES), fill_value=0).astype(int)
-    matrix["total"] = matrix.sum(axis=1)
-    return matrix.reset_index().rename(columns={"from_stage": "stage"})
+    cells = list(zip(moves["from_stage"].tolist(), moves["to_stage"].tolist(), strict=True))
+    return _matrix(cells, moves["customers"].tolist(), origins, STAGES, "stage", "to_stage")
+
+
+def _matrix(
+    cells: list[tuple], values: list, rows: tuple, columns: tuple, key: str, name: str
+) -> pd.DataFrame:
+    """``pivot_table(aggfunc="sum", fill_value=0)`` reindexed to rows × columns, plus a total."""
+    sums = _int_sums(cells, values, tuple((r, c) for r in rows for c in columns))
+    grid = np.array(sums, dtype=np.int64).reshape(len(rows), len(columns))
+    out = {key: list(rows), **{c: grid[:, i] for i, c in enumerate(columns)}}
+    table = pd.DataFrame({**out, "total": grid.sum(axis=1)})
+    table.columns.name = name
+    return table
+
+
+def _end_names(mix: pd.DataFrame) -> list[str]:
+    bits = [[_bit(v) for v in mix[c].tolist()] for c in END_COLUMNS]
+    return [stage_of(*row) for row in zip(*bits, strict=True)]
 
 
 def end_stages(mix: pd.DataFrame) -> pd.Series:
     """The stage at the period end of each row of the 'mix' section."""
-    bits = [mix[c].fillna(0).astype("int64").to_numpy() for c in END_COLUMNS]
-    stages = np.array(ORIGINS, dtype=object)[stage_codes(*bits)]
-    return pd.Series(stages, index=mix.index, dtype=object)
+    return pd.Series(_end_names(mix), index=mix.index, dtype=object)
+
+
+def _summary(
+    key: str, keys: list, kept: list[bool], mix: pd.DataFrame, wanted: tuple
+) -> dict[str, object]:
+    """Customers, their share, lifetime value and value per customer of each ``wanted`` key."""
+    customers = _int_sums(keys, mix["customers"].tolist(), wanted)
+    ltv = _ltv_sums(keys, kept, mix["ltv"], wanted)
+    total = sum(customers)
+    return {
+        key: list(wanted),
+        "customers": np.array(customers, dtype=np.int64),
+        "share": _optional([safe_div(v, total) for v in customers]),
+        "ltv": np.array(ltv, dtype=np.float64),
+        "ltv_per_customer": _optional(
+            [safe_div(v, n) for v, n in zip(ltv, customers, strict=True)]
+        ),
+    }
 
 
 def stage_summary(mix: pd.DataFrame) -> pd.DataFrame:
     """Per stage at the period end: customers, share of purchasing customers, lifetime value."""
-    frame = mix.assign(stage=end_stages(mix))
-    frame = frame[frame["stage"] != NO_PURCHASE]
-    grouped = frame.groupby("stage")[["customers", "ltv"]].sum()
-    grouped = grouped.reindex(list(STAGES), fill_value=0)
-    total = grouped["customers"].sum()
-    return pd.DataFrame(
-        {
-            "stage": list(STAGES),
-            "customers": grouped["customers"].astype(int).to_numpy(),
-            "share": _optional([safe_div(v, total) for v in grouped["customers"]]),
-            "ltv": grouped["ltv"].astype(float).to_numpy(),
-            "ltv_per_customer": _optional(
-                [safe_div(v, n) for v, n in zip(grouped["ltv"], grouped["customers"], strict=True)]
-            ),
-        }
-    )
+    stages = _end_names(mix)
+    kept = [s != NO_PURCHASE for s in stages]
+    return pd.DataFrame(_summary("stage", stages, kept, mix, STAGES))
 
 
 def prospects(mix: pd.DataFrame) -> int:
     """Registered customers without a purchase by the period end."""
-    return int(mix.loc[end_stages(mix) == NO_PURCHASE, "customers"].sum())
+    return _int_sums(_end_names(mix), mix["customers"].tolist(), (NO_PURCHASE,))[0]
 
 
 def tier_summary(mix: pd.DataFrame) -> pd.DataFrame:
     """Per value tier: customers, their share, lifetime value, its share, value per customer."""
-    buyers = mix[mix["tier"].notna()]
-    grouped = buyers.groupby("tier")[["customers", "ltv"]].sum().reindex(list(TIERS), fill_value=0)
-    customers, value = grouped["customers"].sum(), grouped["ltv"].sum()
-    return pd.DataFrame(
-        {
-            "tier": list(TIERS),
-            "customers": grouped["customers"].astype(int).to_numpy(),
-            "share": _optional([safe_div(v, customers) for v in grouped["customers"]]),
-            "ltv": grouped["ltv"].astype(float).to_numpy(),
-            "ltv_share": _optional([safe_div(v, value) for v in grouped["ltv"]]),
-            "ltv_per_customer": _optional(
-                [safe_div(v, n) for v, n in zip(grouped["ltv"], grouped["customers"], strict=True)]
-            ),
-        }
-    )
+    tiers = mix["tier"].tolist()
+    columns = _summary("tier", tiers, [_present(x) for x in tiers], mix, TIERS)
+    # The total is added as pandas adds a column (numpy's sum), to keep the shares' last bit.
+    value = columns["ltv"].sum()
+    columns["ltv_share"] = _optional([safe_div(v, value) for v in columns["ltv"].tolist()])
+    order = ["tier", "customers", "share", "ltv", "ltv_share", "ltv_per_customer"]
+    return pd.DataFrame({c: columns[c] for c in order})
 
 
 def stage_tier_table(mix: pd.DataFrame) -> pd.DataFrame:
     """Customers per stage at the period end (rows) × value tier (columns)."""
-    frame = mix.assign(stage=end_stages(mix))
-    frame = frame[(frame["stage"] != NO_PURCHASE) & frame["tier"].notna()]
-    table = frame.pivot_table(
-        index="stage", columns="tier", values="customers", aggfunc="sum", fill_value=0
-    )
-    table = table.reindex(index=list(STAGES), columns=list(TIERS), fill_value=0).astype(int)
-    table["total"] = table.sum(axis=1)
-    return table.reset_index()
+    cells = list(zip(_end_names(mix), mix["tier"].tolist(), strict=True))
+    return _matrix(cells, mix["customers"].tolist(), STAGES, TIERS, "stage", "tier")
 
 
 def cohort_window(end: date) -> tuple[int, int]:
@@ -277,19 +352,29 @@ def retention_table(cohorts: pd.DataFrame, end: date) -> pd.DataFrame:
     """
     first, last = cohort_window(end)
     complete = last_complete_month(end)
-    rows = []
-    for cohort in range(first, last + 1):
-        part = cohorts[cohorts["first_month"] == cohort]
-        size = int(part["cohort_customers"].max()) if not part.empty else 0
-        row: dict[str, object] = {"cohort": month_start(cohort), "customers": size}
-        returned = dict(zip(part["months_since"].astype(int), part["returned"], strict=True))
+    sizes: dict[object, int] = {}
+    returned: dict[tuple[object, int], object] = {}
+    for month, since, size, back in zip(
+        cohorts["first_month"].tolist(),
+        cohorts["months_since"].tolist(),
+        cohorts["cohort_customers"].tolist(),
+        cohorts["returned"].tolist(),
+        strict=True,
+    ):
+        sizes[month] = max(sizes.get(month, size), size)
+        returned[(month, int(since))] = back  # a repeated month: the last row wins
+    months = range(first, last + 1)
+    cohort_sizes = [int(sizes.get(c, 0)) for c in months]
+    # One object block (dates, sizes, shares or None), then the sizes as the int column.
+    cells = np.empty((len(months), 2 + RETENTION_MONTHS), dtype=object)
+    for row, (c, size) in enumerate(zip(months, cohort_sizes, strict=True)):
+        cells[row, 0] = month_start(c)
+        cells[row, 1] = size
         for k in range(1, RETENTION_MONTHS + 1):
-            over = cohort + k <= complete
-            row[f"m{k}"] = safe_div(returned.get(k, 0), size) if over else None
-        rows.append(row)
-    table = pd.DataFrame(rows, columns=["cohort", "customers", *retention_columns()])
-    for col in retention_columns():
-        table[col] = _optional(table[col].tolist()).where(table[col].notna(), None)
+            over = c + k <= complete
+            cells[row, 1 + k] = safe_div(returned.get((c, k), 0), size) if over else None
+    table = pd.DataFrame(cells, columns=["cohort", "customers", *retention_columns()], dtype=object)
+    table["customers"] = np.array(cohort_sizes, dtype=np.int64)
     return table
 
 

@@ -112,9 +112,10 @@ def index_targets(frame: pd.DataFrame | None) -> dict[tuple[str, str, int], floa
     if frame is None or frame.empty:
         return {}
     out: dict[tuple[str, str, int], float] = {}
-    for row in frame.itertuples(index=False):
-        if not is_missing(row.target):
-            out[(str(row.kpi_id), str(row.scope_kind), int(row.scope_id))] = float(row.target)
+    columns = (frame[c].tolist() for c in ("kpi_id", "scope_kind", "scope_id", "target"))
+    for kpi_id, kind, scope_id, target in zip(*columns, strict=True):
+        if not is_missing(target):
+            out[(str(kpi_id), str(kind), int(scope_id))] = float(target)
     return out
 
 

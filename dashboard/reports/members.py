@@ -128,14 +128,18 @@ def _load(
         first_cohort=first_cohort,
         last_cohort=last_cohort,
     )
-    paths = frame[frame["section"] == "path"]
-    mix = frame[frame["section"] == "mix"]
-    cohorts = frame[frame["section"] == "cohort"].rename(columns={"customers": "cohort_customers"})
+    # Nearly every row is a path: split those off once, then the few others.
+    is_path = (frame["section"] == "path").to_numpy()
+    paths = frame[is_path]
+    rest = frame[~is_path]
+    mix = rest[(rest["section"] == "mix").to_numpy()]
+    cohorts = rest[(rest["section"] == "cohort").to_numpy()].rename(
+        columns={"customers": "cohort_customers"}
+    )
     decoded = lc.decode_paths(paths, len(snapshots))
     shown = snapshots[-(months + 1) :]
-    counts = lc.stage_counts(decoded, snapshots)
     flows = lc.flows(decoded, snapshots, months)
-    last = flows[flows["end"] == snapshots[-1]]
+    last = flows[(flows["end"] == snapshots[-1]).to_numpy()]
     stages = lc.stage_summary(mix)
     return MembersData(
         filters=filters,
@@ -147,7 +151,7 @@ def _load(
         snapshots=tuple(shown),
         stages=stages,
         prospects=lc.prospects(mix),
-        counts=counts[counts["snapshot"].isin(shown)].reset_index(drop=True),
+        counts=lc.stage_counts(decoded, snapshots, since=len(snapshots) - len(shown)),
         flows=flows,
         transitions=lc.transition_table(last),
         cohorts=lc.retention_table(cohorts, filters.end),

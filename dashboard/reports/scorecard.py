@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from dashboard import data
@@ -86,30 +87,43 @@ class ScorecardData:
 
 def options(filters: Filters, scope: Scope, data_end: date) -> ScorecardOptions:
     """Periods of each kind up to the data's end, and the scopes the viewer may pick."""
+    cities = data.run("filter_cities", None, scope)
+    clinics = data.run("filter_clinics", None, scope)
+    return _options(filters, scope, data_end, cities, clinics)
+
+
+def _options(
+    filters: Filters, scope: Scope, data_end: date, cities: pd.DataFrame, clinics: pd.DataFrame
+) -> ScorecardOptions:
+    """``options`` from city and clinic lists already read."""
     periods = {
         kind: tuple(p.code for p in recent_periods(kind, date(1900, 1, 1), data_end, limit))
         for kind, limit in PERIOD_LIMITS.items()
     }
-    cities = data.run("filter_cities", None, scope)
-    clinics = data.run("filter_clinics", None, scope)
     # Out-of-scope picks never widen (or empty) the choices: the cities the data covers.
     in_view = cities_in_view(filters, scope)
-    if in_view:
-        cities = cities[cities["city_id"].isin(in_view)]
-        clinics = clinics[clinics["city_id"].isin(in_view)]
-    if filters.specialties:
-        clinics = clinics[clinics["specialty"].isin(filters.specialties)]
-    if filters.clinics:
-        clinics = clinics[clinics["clinic_id"].isin(filters.clinics)]
     names: dict[str, tuple[str, str]] = {}
     if not scope.is_restricted:
         names["chain"] = ("全连锁", "Whole chain")
-    for row in cities.itertuples(index=False):
-        names[TargetScope("city", int(row.city_id)).code] = (row.name_zh, row.name_en)
-    for row in clinics.itertuples(index=False):
-        names[TargetScope("clinic", int(row.clinic_id)).code] = (row.name_zh, row.name_en)
+    for city, zh, en in _columns(cities, "city_id", "name_zh", "name_en"):
+        if not in_view or city in in_view:
+            names[TargetScope("city", int(city)).code] = (zh, en)
+    for clinic, city, specialty, zh, en in _columns(
+        clinics, "clinic_id", "city_id", "specialty", "name_zh", "name_en"
+    ):
+        if (
+            (not in_view or city in in_view)
+            and (not filters.specialties or specialty in filters.specialties)
+            and (not filters.clinics or clinic in filters.clinics)
+        ):
+            names[TargetScope("clinic", int(clinic)).code] = (zh, en)
     codes = tuple(names)
     return ScorecardOptions(periods, codes, names, _default_scope(filters, in_view, codes))
+
+
+def _columns(frame: pd.DataFrame, *names: str) -> list[tuple]:
+    """The rows of some columns as tuples of Python values (no per-row pandas)."""
+    return list(zip(*(frame[n].tolist() for n in names), strict=True))
 
 
 def _default_scope(filters: Filters, in_view: tuple[int, ...], codes: tuple[str, ...]) -> str:
@@ -144,11 +158,14 @@ def load(
     """Actual, target, attainment, status, trend and sparkline of every scorecard KPI."""
     data_end = data_end or _data_end()
     period = resolve_period(kind, period_code, data_end)
-    choices = options(filters, scope, data_end)
+    # The city and clinic lists are read once here and shared by the steps below.
+    cities = data.run("filter_cities", None, scope)
+    clinics = data.run("filter_clinics", None, scope)
+    choices = _options(filters, scope, data_end, cities, clinics)
     if scope_code not in choices.scopes:
         scope_code = choices.default_scope
     target_scope = TargetScope.parse(scope_code) or TargetScope("chain")
-    clinic_city = _clinic_cities(scope)
+    clinic_city = _clinic_cities(clinics)
     actual_filters = scoped_filters(filters, target_scope, clinic_city)
     elapsed = period.elapsed_days(data_end)
     to_date = period.first_days(elapsed) if elapsed else period
@@ -178,7 +195,9 @@ def load(
             j = _judge(kpi_id, current[kpi_id], target, period, elapsed, blocked)
             d = compare(current[kpi_id], before[kpi_id], k.higher_is_better)
             rows.append(_row(perspective, kpi_id, j, d, spark.get(kpi_id, [])))
-    league, league_kpis, league_blocked = _league(filters, scope, period, to_date, elapsed, targets)
+    league, league_kpis, league_blocked = _league(
+        filters, scope, period, to_date, elapsed, targets, cities
+    )
     empty = elapsed == 0 or all(current[k] in (None, 0.0) for k in ("revenue", "arrival_rate"))
     return ScorecardData(
         period=period,
@@ -187,7 +206,7 @@ def load(
         elapsed_days=elapsed,
         comparison=comparison,
         narrowing=blocked,
-        rows=pd.DataFrame(rows, dtype=object),  # object keeps None as None (no NaN)
+        rows=_frame(rows),
         weeks=weeks,
         league=league,
         league_kpis=league_kpis,
@@ -196,13 +215,24 @@ def load(
     )
 
 
+def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """The KPI rows as one object block: object keeps None as None (no NaN)."""
+    if not rows:
+        return pd.DataFrame(rows, dtype=object)
+    columns = list(rows[0])
+    cells = np.empty((len(rows), len(columns)), dtype=object)
+    for i, row in enumerate(rows):
+        for j, c in enumerate(columns):
+            cells[i, j] = row[c]  # one by one: a list (the sparkline) stays one cell
+    return pd.DataFrame(cells, columns=columns, dtype=object)
+
+
 def _data_end() -> date:
     as_of = data.data_as_of()
     return as_of.date() if as_of else date.today()
 
 
-def _clinic_cities(scope: Scope) -> dict[int, int]:
-    clinics = data.run("filter_clinics", None, scope)
+def _clinic_cities(clinics: pd.DataFrame) -> dict[int, int]:
     return dict(zip(clinics["clinic_id"].astype(int), clinics["city_id"].astype(int), strict=True))
 
 
@@ -261,8 +291,13 @@ def _sparklines(
     first = last.start - timedelta(weeks=SPARK_WEEKS - 1)
     weekly = kpis.by_grain(ALL_KPIS, filters.with_period(first, last.end), scope, "week")
     weeks = tuple(first + timedelta(weeks=i) for i in range(SPARK_WEEKS))
-    by_week = {row["bucket_start"]: row for row in weekly.to_dict("records")}
-    spark = {k: [by_week.get(w, {}).get(k) for w in weeks] for k in ALL_KPIS}
+    # The last row of a week wins, as it did when the rows were keyed by week.
+    row_of = {start: i for i, start in enumerate(weekly["bucket_start"].tolist())}
+    rows = [row_of.get(w) for w in weeks]
+    spark = {}
+    for k in ALL_KPIS:
+        values = weekly[k].tolist() if k in weekly.columns else [None] * len(weekly)
+        spark[k] = [None if i is None else values[i] for i in rows]
     return weeks, spark
 
 
@@ -273,6 +308,7 @@ def _league(
     to_date: Period,
     elapsed: int,
     targets: dict[tuple[str, str, int], float],
+    cities: pd.DataFrame,
 ) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
     """Cities × KPIs with a city target this period: actual, target to date, attainment, status."""
     with_city_targets = {kpi_id for (kpi_id, kind, _) in targets if kind == "city"}
@@ -298,27 +334,25 @@ def _league(
     values = kpis.by_grain(
         league_kpis, filters.with_period(to_date.start, to_date.end), scope, "city"
     )
-    names = data.run("filter_cities", None, scope).set_index("city_id")
+    names = {city: (zh, en) for city, zh, en in _columns(cities, "city_id", "name_zh", "name_en")}
+    actuals = {k: values[k].tolist() for k in league_kpis}
     rows = []
-    for rec in values.to_dict("records"):
-        city = int(rec["city_id"])
-        if city not in names.index:
+    for i, city in enumerate(values["city_id"].tolist()):
+        city = int(city)
+        if city not in names:
             continue
         for kpi_id in league_kpis:
             target = targets.get((kpi_id, "city", city))
-            j = _judge(kpi_id, rec[kpi_id], target, period, elapsed, blocked)
+            j = _judge(kpi_id, actuals[kpi_id][i], target, period, elapsed, blocked)
+            zh, en = names[city]
             rows.append(
-                {
-                    "city_id": city,
-                    "name_zh": names.at[city, "name_zh"],
-                    "name_en": names.at[city, "name_en"],
-                    "kpi_id": kpi_id,
-                    "actual": j.actual,
-                    "target": j.target,
-                    "target_to_date": j.target_to_date,
-                    "attainment": j.attainment,
-                    "status": j.status,
-                    "reason": j.reason,
-                }
+                [city, zh, en, kpi_id, j.actual, j.target, j.target_to_date]
+                + [j.attainment, j.status, j.reason]
             )
-    return pd.DataFrame(rows, columns=columns, dtype=object), league_kpis, blocked
+    if not rows:
+        return pd.DataFrame([], columns=columns, dtype=object), league_kpis, blocked
+    # One object block built at once: object dtype keeps None as None (no NaN).
+    cells = np.empty((len(rows), len(columns)), dtype=object)
+    for i, row in enumerate(rows):
+        cells[i] = row
+    return pd.DataFrame(cells, columns=columns, dtype=object), league_kpis, blocked

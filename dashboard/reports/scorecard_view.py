@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from dashboard.export.sheet import Column, Sheet
@@ -67,30 +68,44 @@ def kpi_table(report: ScorecardData, perspective: str, lang: str) -> pd.DataFram
     A complete period shows actual and target; a period in progress shows the actual and the
     target to date, and for cumulative KPIs the projection against the whole period's target.
     """
-    rows = report.rows[report.rows["perspective"] == perspective]
-    out = []
-    for r in rows.to_dict("records"):
-        unit = kpi(r["kpi_id"]).unit
-        row = {
-            "kpi": kpi(r["kpi_id"]).name(lang),
-            "actual": fmt_short(r["actual"], unit, lang),
-            "target": fmt_short(r["target"], unit, lang),
-        }
-        if report.in_progress:
-            row["target"] = fmt_short(r["target_to_date"], unit, lang)
-            row["outlook"] = (
-                f"{fmt_short(r['projection'], unit, lang)} / {fmt_short(r['target'], unit, lang)}"
-                if r["pacing"]
-                else DASH
-            )
-        row |= {
-            "attainment": fmt_attainment(r["attainment"]),
-            "status": status_text(r["status"], r["reason"], bool(r["pacing"]), lang, short=True),
-            "trend": trend_text(r["change_pct"], r["verdict"], lang),
-            "spark": [None if is_missing(v) else float(v) for v in r["spark"]],
-        }
-        out.append(row)
+    r = _records(report.rows, "perspective", perspective)
+    if not r["kpi_id"]:
+        return pd.DataFrame([])
+    units = [kpi(k).unit for k in r["kpi_id"]]
+    out: dict[str, object] = {
+        "kpi": [kpi(k).name(lang) for k in r["kpi_id"]],
+        "actual": [fmt_short(v, u, lang) for v, u in zip(r["actual"], units, strict=True)],
+        "target": [fmt_short(v, u, lang) for v, u in zip(r["target"], units, strict=True)],
+    }
+    if report.in_progress:
+        out["target"] = [
+            fmt_short(v, u, lang) for v, u in zip(r["target_to_date"], units, strict=True)
+        ]
+        out["outlook"] = [
+            f"{fmt_short(p, u, lang)} / {fmt_short(g, u, lang)}" if paced else DASH
+            for p, g, u, paced in zip(r["projection"], r["target"], units, r["pacing"], strict=True)
+        ]
+    out["attainment"] = [fmt_attainment(v) for v in r["attainment"]]
+    out["status"] = [
+        status_text(s, why, bool(p), lang, short=True)
+        for s, why, p in zip(r["status"], r["reason"], r["pacing"], strict=True)
+    ]
+    out["trend"] = [
+        trend_text(c, v, lang) for c, v in zip(r["change_pct"], r["verdict"], strict=True)
+    ]
+    spark = np.empty(len(r["spark"]), dtype=object)  # a list per cell, never a 2-D array
+    for i, values in enumerate(r["spark"]):
+        spark[i] = [None if is_missing(v) else float(v) for v in values]
+    out["spark"] = pd.Series(spark, dtype=object)
     return pd.DataFrame(out)
+
+
+def _records(frame: pd.DataFrame, column: str, value: object) -> dict[str, list]:
+    """The rows whose ``column`` equals ``value``, as one list of Python values per column."""
+    names = frame.columns.tolist()
+    at = names.index(column)
+    rows = [row for row in frame.to_numpy(dtype=object).tolist() if row[at] == value]
+    return {name: [row[i] for row in rows] for i, name in enumerate(names)}
 
 
 def table_labels(report: ScorecardData, lang: str) -> dict[str, tuple[str, str]]:
@@ -137,20 +152,20 @@ def league_table(report: ScorecardData, lang: str) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     name_col = "name_zh" if lang == "zh" else "name_en"
     attainments = pd.to_numeric(league["attainment"], errors="coerce")
+    # The ranking stays pandas' own mean and sort: ties and float sums come out as before.
     means = attainments.groupby(league["city_id"]).mean().sort_values(ascending=False)
     order = {city: i + 1 for i, city in enumerate(means.index)}
-    out = league.assign(
-        rank=league["city_id"].map(order),
-        city=league[name_col],
-        kpi=[kpi(k).name(lang) for k in league["kpi_id"]],
-        label=[
-            _cell(a, s, r, lang)
-            for a, s, r in zip(
-                league["attainment"], league["status"], league["reason"], strict=True
-            )
-        ],
-    )
-    out["hover"] = [
+    names = league.columns.tolist()
+    table = league.to_numpy(dtype=object).tolist()
+    cells = {c: [row[i] for row in table] for i, c in enumerate(names)}
+    cells["rank"] = [order[c] for c in cells["city_id"]]
+    cells["city"] = cells[name_col]
+    cells["kpi"] = [kpi(k).name(lang) for k in cells["kpi_id"]]
+    cells["label"] = [
+        _cell(a, s, r, lang)
+        for a, s, r in zip(cells["attainment"], cells["status"], cells["reason"], strict=True)
+    ]
+    cells["hover"] = [
         t(
             "scorecard.league_hover",
             lang,
@@ -161,17 +176,35 @@ def league_table(report: ScorecardData, lang: str) -> pd.DataFrame:
             attainment=fmt_attainment(p),
         )
         for c, k, i, a, g, p in zip(
-            out["city"],
-            out["kpi"],
-            out["kpi_id"],
-            out["actual"],
-            out["target_to_date"],
-            out["attainment"],
+            cells["city"],
+            cells["kpi"],
+            cells["kpi_id"],
+            cells["actual"],
+            cells["target_to_date"],
+            cells["attainment"],
             strict=True,
         )
     ]
-    out = out.sort_values(["rank", "kpi_id"]).reset_index(drop=True)
-    return out[columns]
+    # sort_values(["rank", "kpi_id"]) is a stable sort: so is sorted() on the same keys.
+    rows = sorted(range(len(league)), key=lambda i: (cells["rank"][i], cells["kpi_id"][i]))
+    # One object block in the sorted order, then the columns pandas typed: the rank (int64)
+    # and the texts built from strings (str), as assign() and the sort left them.
+    cells_out = np.empty((len(rows), len(columns)), dtype=object)
+    for j, c in enumerate(columns):
+        cells_out[:, j] = _objects([cells[c][i] for i in rows])
+    out = pd.DataFrame(cells_out, columns=columns, dtype=object)
+    out["rank"] = np.array([cells["rank"][i] for i in rows], dtype=np.int64)
+    for c in ("kpi", "label", "hover"):
+        out[c] = [cells[c][i] for i in rows]
+    return out
+
+
+def _objects(values: list) -> np.ndarray:
+    """A 1-D object array of the values (never broadcast into more dimensions)."""
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = v
+    return out
 
 
 def _cell(attainment: float | None, status: object, reason: object, lang: str) -> str:

@@ -32,9 +32,35 @@ def fmt_cell(value: object, unit: str, lang: str) -> str:
     return fmt_value(float(value), unit, lang)
 
 
+def _fmt_column(values: list, unit: str, lang: str) -> list[str]:
+    """``fmt_cell`` down a column; the common plain cells take a shortcut to the same text."""
+    if unit == "text":
+        return [v if type(v) is str else fmt_cell(v, unit, lang) for v in values]
+    if unit == "date":
+        # An in-range plain date prints as pd.Timestamp(...).strftime("%Y-%m-%d") does.
+        return [
+            v.isoformat() if type(v) is date and 1678 <= v.year <= 2261 else fmt_cell(v, unit, lang)
+            for v in values
+        ]
+    if unit == "datetime":
+        return [fmt_cell(v, unit, lang) for v in values]
+    if unit == "number":
+        return [f"{float(v):,.1f}" if _plain_number(v) else fmt_cell(v, unit, lang) for v in values]
+    return [fmt_value(float(v), unit, lang) if _plain_number(v) else fmt_cell(v, unit, lang)
+            for v in values]  # fmt: skip
+
+
+def _plain_number(value: object) -> bool:
+    """A Python int or a non-NaN float: ``fmt_cell`` formats it as a number straight away."""
+    return type(value) is int or (type(value) is float and value == value)
+
+
 def display(sheet: Sheet, lang: str) -> pd.DataFrame:
     """The sheet's table as text: one column per declared column, headers in ``lang``."""
-    out = pd.DataFrame(index=range(len(sheet.frame)))
-    for c in sheet.columns:
-        out[c.label] = [fmt_cell(v, c.unit, lang) for v in sheet.frame[c.key].tolist()]
-    return out
+    rows = len(sheet.frame)
+    if not sheet.columns:
+        return pd.DataFrame(index=range(rows))
+    # One frame built at the end; a repeated label keeps its first place and its last values,
+    # as assigning the columns one by one did.
+    out = {c.label: _fmt_column(sheet.frame[c.key].tolist(), c.unit, lang) for c in sheet.columns}
+    return pd.DataFrame(out)  # equal-length lists: the default index is range(rows)

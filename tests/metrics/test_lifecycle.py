@@ -60,7 +60,7 @@ def test_decode_flows_and_counts():
     )
     snaps = [date(2026, 9, 30), date(2026, 10, 31)]
     decoded = lc.decode_paths(paths, 2)
-    assert decoded[["s0", "s1"]].values.tolist() == [
+    assert decoded.frame()[["s0", "s1"]].values.tolist() == [
         ["new", "active"],
         ["dormant", "won_back"],
         ["none", "new"],
@@ -69,6 +69,8 @@ def test_decode_flows_and_counts():
     counts = lc.stage_counts(decoded, snaps)
     end = counts[counts["snapshot"] == snaps[1]].set_index("stage")["customers"]
     assert end.to_dict() == {"new": 3, "active": 5, "won_back": 2, "dormant": 0, "lapsed": 0}
+    last = lc.stage_counts(decoded, snaps, since=1)
+    assert last.equals(counts[counts["snapshot"] == snaps[1]].reset_index(drop=True))
     moves = lc.flows(decoded, snaps, months=1)
     assert set(zip(moves["from_stage"], moves["to_stage"], moves["customers"], strict=True)) == {
         ("new", "active", 5),
@@ -127,3 +129,84 @@ def test_tier_summary_shares_and_no_division_by_zero():
     assert lc.prospects(mix) == 5
     empty = lc.tier_summary(mix.iloc[0:0])
     assert all(v is None for v in empty["share"])
+
+
+def _mix(rows):
+    """A 'mix' section from (end bits as flags, tier, customers, ltv) per row; "" = no purchase."""
+    flags = {"end_new": "n", "end_window": "w", "end_return": "r", "end_recent": "s"}
+    bits = {"end_exists": [float(r[0] != "") for r in rows]}
+    bits |= {c: [float(f in r[0]) for r in rows] for c, f in flags.items()}
+    return pd.DataFrame(
+        {
+            **bits,
+            "tier": [r[1] for r in rows],
+            "customers": [r[2] for r in rows],
+            "ltv": [r[3] for r in rows],
+        }
+    )
+
+
+# Totals that depend on the order of float additions, with the rows of each group apart, or
+# together (pandas adds a sorted group another way), and a missing value in the column or not.
+AWKWARD = [
+    ("w", "high", 3, -206418188.8415),
+    ("n", "mid", 2, 458673841.4384),
+    ("w", "high", 4, -403246491.711),
+    ("w", "high", 1, -0.0056),
+    ("", None, 7, 0.0),
+    ("s", "low", 6, 0.2),
+]
+STAGE_OF_FLAGS = {"w": "active", "n": "new", "s": "dormant", "": "none"}
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        AWKWARD,
+        sorted(AWKWARD, key=lambda r: r[1] or ""),
+        sorted(AWKWARD, key=lambda r: STAGE_OF_FLAGS[r[0]]),
+        [*AWKWARD, ("r", None, 1, float("nan"))],
+    ],
+)
+def test_mix_tables_match_pandas_groupby_and_pivot(rows):
+    mix = _mix(rows)
+    stages = [lc.stage_of(*bits) for bits in mix[list(lc.END_COLUMNS)].astype(int).to_numpy()]
+    frame = mix.assign(stage=stages)
+    buyers = frame[frame["stage"] != lc.NO_PURCHASE]
+    by_stage = buyers.groupby("stage")[["customers", "ltv"]].sum().reindex(lc.STAGES, fill_value=0)
+    summary = lc.stage_summary(mix).set_index("stage")
+    assert summary["customers"].tolist() == by_stage["customers"].tolist()
+    assert summary["ltv"].tolist() == by_stage["ltv"].astype(float).tolist()  # to the bit
+    by_tier = frame[frame["tier"].notna()].groupby("tier")[["customers", "ltv"]].sum()
+    by_tier = by_tier.reindex(lc.TIERS, fill_value=0)
+    tiers = lc.tier_summary(mix).set_index("tier")
+    assert tiers["ltv"].tolist() == by_tier["ltv"].astype(float).tolist()
+    assert tiers["ltv_share"].tolist() == [v / by_tier["ltv"].sum() for v in by_tier["ltv"]]
+    assert lc.prospects(mix) == int(frame.loc[frame["stage"] == lc.NO_PURCHASE, "customers"].sum())
+    pivot = (
+        buyers[buyers["tier"].notna()]
+        .pivot_table(index="stage", columns="tier", values="customers", aggfunc="sum")
+        .reindex(index=list(lc.STAGES), columns=list(lc.TIERS))
+        .fillna(0)
+        .astype(int)
+    )
+    table = lc.stage_tier_table(mix).set_index("stage")
+    assert table[list(lc.TIERS)].equals(pivot.rename_axis(index="stage", columns="tier"))
+    assert table["total"].tolist() == pivot.sum(axis=1).tolist()
+
+
+def test_transition_table_matches_pandas_pivot():
+    moves = pd.DataFrame(
+        {
+            "from_stage": ["none", "new", "new", "dormant", "new"],
+            "to_stage": ["new", "active", "dormant", "won_back", "active"],
+            "customers": [4, 5, 1, 2, 3],
+        }
+    )
+    want = moves.pivot_table(
+        index="from_stage", columns="to_stage", values="customers", aggfunc="sum", fill_value=0
+    ).reindex(index=[lc.NO_PURCHASE, *lc.STAGES], columns=list(lc.STAGES), fill_value=0)
+    got = lc.transition_table(moves).set_index("stage")
+    assert got[list(lc.STAGES)].to_numpy().tolist() == want.to_numpy().tolist()
+    assert got["total"].tolist() == want.sum(axis=1).tolist()
+    assert got.columns.name == "to_stage"
