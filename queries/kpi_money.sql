@@ -55,7 +55,7 @@ bucket_orders as (
            sum(o.amount) as amount
     from order_facts o
     join clinic_keys ck on ck.clinic_id = o.clinic_id
-    join days d on d.date = cast(o.ordered_at as date)
+    join days d on d.date = o.ordered_on
     where o.ordered_at >= :start_ts and o.ordered_at < :end_ts
       and {{ filters city=ck.city_id specialty=ck.specialty clinic=o.clinic_id channel=o.acquisition_channel_id }}
     group by d.bucket_start, ck.city_key, o.customer_id, o.first_ordered_at

@@ -15,7 +15,8 @@ _checked: set[str] = set()  # DuckDB file identities known to have the derived t
 def ensure_warehouse(settings: Settings) -> bool:
     """Seed the embedded warehouse when its file does not exist yet; True if it seeded.
 
-    A warehouse written before a derived table existed gets its derived tables built once.
+    A warehouse written before a derived table existed, or with an older version of one, gets
+    its derived tables built once.
     """
     if settings.is_duckdb and settings.duckdb_path.exists():
         _ensure_derived(settings)
@@ -33,7 +34,7 @@ def ensure_warehouse(settings: Settings) -> bool:
 
 
 def _ensure_derived(settings: Settings) -> None:
-    """Build the derived tables of an existing DuckDB warehouse that lacks them (older files)."""
+    """Build the derived tables of an existing DuckDB warehouse that lacks them or has old ones."""
     import sqlalchemy as sa
 
     from dashboard import schema
@@ -44,15 +45,21 @@ def _ensure_derived(settings: Settings) -> None:
         return
     try:
         with wh.get_engine(settings).connect() as conn:
-            present = {
-                r[0]
-                for r in conn.exec_driver_sql(
-                    "select table_name from information_schema.tables where table_schema = 'main'"
-                )
-            }
+            present: dict[str, list[str]] = {}
+            for table, column in conn.exec_driver_sql(
+                "select table_name, column_name from information_schema.columns "
+                "where table_schema = 'main' order by table_name, ordinal_position"
+            ):
+                present.setdefault(table, []).append(column)
     except sa.exc.SQLAlchemyError:
         return  # the page's own queries report an unreadable warehouse
-    if "leads" in present and not set(schema.DERIVED_TABLES) <= present:
+    # Missing, or written by an older version with other columns: the loader rebuilds them.
+    stale = [
+        name
+        for name in schema.DERIVED_TABLES
+        if present.get(name) != [c.name for c in schema.table(name).c]
+    ]
+    if "leads" in present and stale:
         with _lock:
             from dashboard.warehouse.writer import replace_tables
 

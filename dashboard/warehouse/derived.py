@@ -115,9 +115,9 @@ order by d.customer_id, d.date
 # and PostgreSQL's covering index read a period's orders without a lookup per order.
 _ORDER_FACTS = """
 insert into order_facts
-    (order_id, ordered_at, customer_id, clinic_id, amount, acquisition_channel_id,
+    (order_id, ordered_at, ordered_on, customer_id, clinic_id, amount, acquisition_channel_id,
      first_ordered_at)
-select o.order_id, o.ordered_at, o.customer_id, o.clinic_id, o.amount,
+select o.order_id, o.ordered_at, cast(o.ordered_at as date), o.customer_id, o.clinic_id, o.amount,
        f.acquisition_channel_id, f.first_ordered_at
 from orders o
 join customer_first_orders f on f.customer_id = o.customer_id

@@ -55,6 +55,7 @@ SERVER_INDEXES: tuple[tuple, ...] = (
         ("ordered_at",),
         (
             "order_id",
+            "ordered_on",
             "customer_id",
             "clinic_id",
             "amount",

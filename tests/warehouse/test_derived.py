@@ -85,6 +85,7 @@ def test_order_facts(warehouse, raw):
         assert _int(got[column]).tolist() == _int(expected[column]).tolist(), column
     for column in ("ordered_at", "first_ordered_at"):
         assert _ts(got[column]).tolist() == _ts(expected[column]).tolist(), column
+    assert _day(got["ordered_on"]).tolist() == _day(expected["ordered_at"]).tolist()
     assert _money(got["amount"]).tolist() == _money(expected["amount"]).tolist()
     # An order is never before its customer's first.
     assert (_ts(got["ordered_at"]) >= _ts(got["first_ordered_at"])).all()
