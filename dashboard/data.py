@@ -51,7 +51,19 @@ def _freeze(params: dict[str, object]) -> tuple[tuple[str, object], ...]:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def _scope_key(scope: Scope) -> str:
+    return "all" if scope.cities is None else ",".join(map(str, sorted(scope.cities)))
+
+
+# Cache keys from the filters' and scope's text: Streamlit's generic hashing walks a dataclass
+# field by field (about 1 ms per call, paid on every hit). A frozen dataclass's repr names every
+# field in order, so equal filters give equal text and different ones different text.
+_KEYS = {Filters: repr, Scope: _scope_key}
+
+
+@st.cache_data(
+    ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False, hash_funcs=_KEYS
+)
 def _cached(
     url: str,
     version: str,
@@ -76,7 +88,9 @@ def report(fn: Callable[..., T], filters: Filters, scope: Scope, **params: objec
     return _cached_report(cfg.warehouse_url, version, key, filters, scope, _freeze(params), fn)
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+@st.cache_data(
+    ttl=CACHE_TTL_SECONDS, max_entries=CACHE_MAX_ENTRIES, show_spinner=False, hash_funcs=_KEYS
+)
 def _cached_report(
     url: str,
     version: str,
