@@ -50,7 +50,9 @@ rewards as (
 bucket_orders as (
     -- One row per bucket and paying customer: what they paid there, and when they first paid
     -- (order_facts, rebuilt by the writer at every load, carries each order's customer's first
-    -- paid order time and acquisition channel, so no lookup per order is needed).
+    -- paid order time and acquisition channel, so no lookup per order is needed). The calendar
+    -- is joined on the plain ordered_on column: on cast(ordered_at as date) DuckDB misjudged
+    -- the join's size and hashed the orders instead of the clinics.
     select d.bucket_start, ck.city_key, o.customer_id, o.first_ordered_at,
            sum(o.amount) as amount
     from order_facts o
