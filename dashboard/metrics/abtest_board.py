@@ -34,6 +34,7 @@ from dashboard.metrics.abtest import (
     srm_check,
 )
 from dashboard.metrics.multiple_testing import benjamini_hochberg
+from dashboard.metrics.rows import records
 
 ALPHA = 0.05
 GUARDRAIL_ALPHA = 0.05  # raw, not BH-adjusted: see the module docstring
@@ -95,18 +96,6 @@ def evaluate_rows(
 def board_frame(rows: list[dict], extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """The board's rows as a frame: ``BOARD_COLUMNS`` then ``extra`` (missing keys are NaN)."""
     return pd.DataFrame(rows, columns=[*BOARD_COLUMNS, *extra])
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    """A frame's rows as dicts of Python values.
-
-    One conversion of the whole frame: ``to_dict("records")`` indexes every cell separately,
-    and column-by-column access costs a Series per column, both slow on wide frames.
-    """
-    if frame.empty:
-        return []
-    names = list(frame.columns)
-    return [dict(zip(names, row, strict=True)) for row in frame.to_numpy(dtype=object)]
 
 
 COLUMNS = [

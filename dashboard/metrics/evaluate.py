@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import numpy as np
 import pandas as pd
 
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.metrics.registry import kpi
+from dashboard.metrics.rows import object_frame, records
 
 KEYS = ("bucket_start", "city_id")
 
@@ -44,16 +44,14 @@ def frame_values(measures: pd.DataFrame, kpi_ids: Iterable[str]) -> pd.DataFrame
     keys = [k for k in KEYS if k in measures.columns]
     if measures.empty:
         return pd.DataFrame([], columns=keys + ids, dtype=object)
-    # The cells as Python values once (what to_dict("records") gives), rows rebuilt from them.
-    names = list(measures.columns)
-    cells = np.empty((len(measures), len(keys) + len(ids)), dtype=object)
-    for i, values in enumerate(measures.to_numpy(dtype=object).tolist()):
-        record = dict(zip(names, values, strict=True))
-        cells[i] = [record[k] for k in keys] + list(row_values(record, ids).values())
+    rows = [
+        [record[k] for k in keys] + list(row_values(record, ids).values())
+        for record in records(measures)
+    ]
     # object dtype keeps None as None (a float column would turn it into NaN).
-    out = pd.DataFrame(cells, columns=keys + ids, dtype=object)
+    out = object_frame(rows, keys + ids)
     if "city_id" in keys:
-        out["city_id"] = cells[:, keys.index("city_id")].astype(int)  # as astype({"city_id": int})
+        out["city_id"] = out["city_id"].to_numpy().astype(int)  # as astype({"city_id": int})
     return out
 
 

@@ -12,8 +12,8 @@ import pandas as pd
 
 from dashboard.export.sheet import Column, Sheet
 from dashboard.i18n import t
-from dashboard.metrics.abtest_board import records
 from dashboard.metrics.arithmetic import is_missing
+from dashboard.metrics.rows import records
 from dashboard.reports.experiments_tables import (
     LIST_COLUMNS,
     PAIRS,

@@ -15,8 +15,8 @@ import pandas as pd
 
 from dashboard.formatting import DASH, fmt_date, fmt_delta, fmt_value
 from dashboard.i18n import t
-from dashboard.metrics.abtest_board import records
 from dashboard.metrics.arithmetic import is_missing
+from dashboard.metrics.rows import records
 
 if TYPE_CHECKING:
     from dashboard.reports.experiments import ExperimentsData

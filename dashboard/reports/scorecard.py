@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 
 from dashboard import data
@@ -25,6 +24,7 @@ from dashboard.metrics.periods import (
     recent_periods,
 )
 from dashboard.metrics.registry import SCORECARD_KPIS, kpi
+from dashboard.metrics.rows import column_tuples, object_frame
 from dashboard.metrics.target_scope import TargetScope, narrowing, scoped_filters
 from dashboard.metrics.targets import Judgement, index_targets, judge
 from dashboard.reports import kpis
@@ -105,10 +105,10 @@ def _options(
     names: dict[str, tuple[str, str]] = {}
     if not scope.is_restricted:
         names["chain"] = ("全连锁", "Whole chain")
-    for city, zh, en in _columns(cities, "city_id", "name_zh", "name_en"):
+    for city, zh, en in column_tuples(cities, "city_id", "name_zh", "name_en"):
         if not in_view or city in in_view:
             names[TargetScope("city", int(city)).code] = (zh, en)
-    for clinic, city, specialty, zh, en in _columns(
+    for clinic, city, specialty, zh, en in column_tuples(
         clinics, "clinic_id", "city_id", "specialty", "name_zh", "name_en"
     ):
         if (
@@ -119,11 +119,6 @@ def _options(
             names[TargetScope("clinic", int(clinic)).code] = (zh, en)
     codes = tuple(names)
     return ScorecardOptions(periods, codes, names, _default_scope(filters, in_view, codes))
-
-
-def _columns(frame: pd.DataFrame, *names: str) -> list[tuple]:
-    """The rows of some columns as tuples of Python values (no per-row pandas)."""
-    return list(zip(*(frame[n].tolist() for n in names), strict=True))
 
 
 def _default_scope(filters: Filters, in_view: tuple[int, ...], codes: tuple[str, ...]) -> str:
@@ -219,12 +214,8 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """The KPI rows as one object block: object keeps None as None (no NaN)."""
     if not rows:
         return pd.DataFrame(rows, dtype=object)
-    columns = list(rows[0])
-    cells = np.empty((len(rows), len(columns)), dtype=object)
-    for i, row in enumerate(rows):
-        for j, c in enumerate(columns):
-            cells[i, j] = row[c]  # one by one: a list (the sparkline) stays one cell
-    return pd.DataFrame(cells, columns=columns, dtype=object)
+    names = list(rows[0])
+    return object_frame([[row[c] for c in names] for row in rows], names)
 
 
 def _data_end() -> date:
@@ -334,7 +325,9 @@ def _league(
     values = kpis.by_grain(
         league_kpis, filters.with_period(to_date.start, to_date.end), scope, "city"
     )
-    names = {city: (zh, en) for city, zh, en in _columns(cities, "city_id", "name_zh", "name_en")}
+    names = {
+        city: (zh, en) for city, zh, en in column_tuples(cities, "city_id", "name_zh", "name_en")
+    }
     actuals = {k: values[k].tolist() for k in league_kpis}
     rows = []
     for i, city in enumerate(values["city_id"].tolist()):
@@ -352,7 +345,4 @@ def _league(
     if not rows:
         return pd.DataFrame([], columns=columns, dtype=object), league_kpis, blocked
     # One object block built at once: object dtype keeps None as None (no NaN).
-    cells = np.empty((len(rows), len(columns)), dtype=object)
-    for i, row in enumerate(rows):
-        cells[i] = row
-    return pd.DataFrame(cells, columns=columns, dtype=object), league_kpis, blocked
+    return object_frame(rows, columns), league_kpis, blocked

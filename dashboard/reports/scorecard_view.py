@@ -12,6 +12,7 @@ from dashboard.formatting import DASH, fmt_change, fmt_value
 from dashboard.i18n import t
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.metrics.registry import kpi
+from dashboard.metrics.rows import object_frame, records
 from dashboard.metrics.targets import STATUSES
 
 if TYPE_CHECKING:
@@ -68,9 +69,10 @@ def kpi_table(report: ScorecardData, perspective: str, lang: str) -> pd.DataFram
     A complete period shows actual and target; a period in progress shows the actual and the
     target to date, and for cumulative KPIs the projection against the whole period's target.
     """
-    r = _records(report.rows, "perspective", perspective)
-    if not r["kpi_id"]:
+    chosen = [row for row in records(report.rows) if row["perspective"] == perspective]
+    if not chosen:
         return pd.DataFrame([])
+    r = {name: [row[name] for row in chosen] for name in report.rows.columns}
     units = [kpi(k).unit for k in r["kpi_id"]]
     out: dict[str, object] = {
         "kpi": [kpi(k).name(lang) for k in r["kpi_id"]],
@@ -98,14 +100,6 @@ def kpi_table(report: ScorecardData, perspective: str, lang: str) -> pd.DataFram
         spark[i] = [None if is_missing(v) else float(v) for v in values]
     out["spark"] = pd.Series(spark, dtype=object)
     return pd.DataFrame(out)
-
-
-def _records(frame: pd.DataFrame, column: str, value: object) -> dict[str, list]:
-    """The rows whose ``column`` equals ``value``, as one list of Python values per column."""
-    names = frame.columns.tolist()
-    at = names.index(column)
-    rows = [row for row in frame.to_numpy(dtype=object).tolist() if row[at] == value]
-    return {name: [row[i] for row in rows] for i, name in enumerate(names)}
 
 
 def table_labels(report: ScorecardData, lang: str) -> dict[str, tuple[str, str]]:
@@ -189,21 +183,10 @@ def league_table(report: ScorecardData, lang: str) -> pd.DataFrame:
     rows = sorted(range(len(league)), key=lambda i: (cells["rank"][i], cells["kpi_id"][i]))
     # One object block in the sorted order, then the columns pandas typed: the rank (int64)
     # and the texts built from strings (str), as assign() and the sort left them.
-    cells_out = np.empty((len(rows), len(columns)), dtype=object)
-    for j, c in enumerate(columns):
-        cells_out[:, j] = _objects([cells[c][i] for i in rows])
-    out = pd.DataFrame(cells_out, columns=columns, dtype=object)
+    out = object_frame([[cells[c][i] for c in columns] for i in rows], columns)
     out["rank"] = np.array([cells["rank"][i] for i in rows], dtype=np.int64)
     for c in ("kpi", "label", "hover"):
         out[c] = [cells[c][i] for i in rows]
-    return out
-
-
-def _objects(values: list) -> np.ndarray:
-    """A 1-D object array of the values (never broadcast into more dimensions)."""
-    out = np.empty(len(values), dtype=object)
-    for i, v in enumerate(values):
-        out[i] = v
     return out
 
 

@@ -17,6 +17,14 @@ from dashboard.metrics.arithmetic import is_missing
 
 def fmt_cell(value: object, unit: str, lang: str) -> str:
     """One cell as text in its unit; None, NaN and NaT as "—"."""
+    kind = type(value)
+    # The common plain cells first, without pandas' checks (the same text as below).
+    if kind is str and unit == "text":
+        return value
+    if kind is date and unit == "date" and 1678 <= value.year <= 2261:
+        return value.isoformat()  # as pd.Timestamp(value).strftime("%Y-%m-%d") prints it
+    if (kind is int or (kind is float and value == value)) and unit not in _NOT_NUMBERS:
+        return _fmt_number(float(value), unit, lang)
     if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
         return DASH
     if unit == "text":
@@ -27,32 +35,14 @@ def fmt_cell(value: object, unit: str, lang: str) -> str:
         return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date | datetime) or is_missing(value):
         return DASH
-    if unit == "number":
-        return f"{float(value):,.1f}"
-    return fmt_value(float(value), unit, lang)
+    return _fmt_number(float(value), unit, lang)
 
 
-def _fmt_column(values: list, unit: str, lang: str) -> list[str]:
-    """``fmt_cell`` down a column; the common plain cells take a shortcut to the same text."""
-    if unit == "text":
-        return [v if type(v) is str else fmt_cell(v, unit, lang) for v in values]
-    if unit == "date":
-        # An in-range plain date prints as pd.Timestamp(...).strftime("%Y-%m-%d") does.
-        return [
-            v.isoformat() if type(v) is date and 1678 <= v.year <= 2261 else fmt_cell(v, unit, lang)
-            for v in values
-        ]
-    if unit == "datetime":
-        return [fmt_cell(v, unit, lang) for v in values]
-    if unit == "number":
-        return [f"{float(v):,.1f}" if _plain_number(v) else fmt_cell(v, unit, lang) for v in values]
-    return [fmt_value(float(v), unit, lang) if _plain_number(v) else fmt_cell(v, unit, lang)
-            for v in values]  # fmt: skip
+_NOT_NUMBERS = ("text", "date", "datetime")
 
 
-def _plain_number(value: object) -> bool:
-    """A Python int or a non-NaN float: ``fmt_cell`` formats it as a number straight away."""
-    return type(value) is int or (type(value) is float and value == value)
+def _fmt_number(value: float, unit: str, lang: str) -> str:
+    return f"{value:,.1f}" if unit == "number" else fmt_value(value, unit, lang)
 
 
 def display(sheet: Sheet, lang: str) -> pd.DataFrame:
@@ -62,5 +52,8 @@ def display(sheet: Sheet, lang: str) -> pd.DataFrame:
         return pd.DataFrame(index=range(rows))
     # One frame built at the end; a repeated label keeps its first place and its last values,
     # as assigning the columns one by one did.
-    out = {c.label: _fmt_column(sheet.frame[c.key].tolist(), c.unit, lang) for c in sheet.columns}
+    out = {
+        c.label: [fmt_cell(v, c.unit, lang) for v in sheet.frame[c.key].tolist()]
+        for c in sheet.columns
+    }
     return pd.DataFrame(out)  # equal-length lists: the default index is range(rows)

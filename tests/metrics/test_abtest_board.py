@@ -2,7 +2,6 @@
 guardrails, ranking, and the power figures against statsmodels."""
 
 import math
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -13,7 +12,7 @@ from statsmodels.stats.power import NormalIndPower, zt_ind_solve_power
 from statsmodels.stats.proportion import proportions_ztest
 
 from dashboard.metrics import abtest_power
-from dashboard.metrics.abtest_board import BoardSettings, evaluate, ranked, records
+from dashboard.metrics.abtest_board import BoardSettings, evaluate, ranked
 
 
 def _exp(exp_id, metric="conversion", guardrail=False):
@@ -214,23 +213,3 @@ def test_ranking_matches_pandas_sort_with_ties_and_missing_bounds():
     for verdict in ("red", "black", "inconclusive", "attention", "too_early"):
         got = ranked(board, verdict)
         assert got.index.tolist() == _pandas_ranked(board, verdict).tolist(), verdict
-
-
-def test_records_are_the_rows_as_python_values():
-    frame = pd.DataFrame(
-        {
-            "i": [1, 2],
-            "f": [0.5, np.nan],
-            "b": [True, False],
-            "s": ["A", None],
-            "d": [date(2026, 1, 2), None],
-        }
-    )
-    got = records(frame)
-    want = frame.to_dict("records")
-    assert len(got) == len(want)
-    for g, w in zip(got, want, strict=True):
-        assert g.keys() == w.keys()
-        for k in g:
-            assert type(g[k]) is type(w[k]) and (g[k] == w[k] or pd.isna(g[k]) and pd.isna(w[k]))
-    assert records(frame.iloc[:0]) == []
