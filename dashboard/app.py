@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import audit, data
 from dashboard.i18n import t
 from dashboard.navigation import pages_by_section
+from dashboard.reports import frame as frame_data
 from dashboard.settings import ROOT
 from dashboard.ui import context, filterbar
 from dashboard.ui.access import account_box, resolve_viewer
@@ -50,9 +51,9 @@ page = st.navigation(pages)
 account_box(viewer, lang)
 
 with guard(lang):
-    as_of = data.data_as_of()
-    data_end = as_of.date() if as_of else None
-    filters = filterbar.filter_bar(lang, viewer.scope, data_end)
+    framed = frame_data.load(viewer.scope)
+    data_end = framed.as_of.date() if framed.as_of else None
+    filters = filterbar.filter_bar(lang, framed, data_end)
 
 ctx = context.PageContext(
     lang=lang, filters=filters, scope=viewer.scope, data_end=data_end, viewer=viewer

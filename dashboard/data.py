@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -85,7 +88,17 @@ def report(fn: Callable[..., T], filters: Filters, scope: Scope, **params: objec
     cfg = settings()
     version = wh.data_version(cfg)
     key = f"{fn.__module__}.{fn.__qualname__}"
-    return _cached_report(cfg.warehouse_url, version, key, filters, scope, _freeze(params), fn)
+    # Keywords: for a positional argument Streamlit looks the parameter's name up with
+    # inspect.signature, once per argument on every call.
+    return _cached_report(
+        url=cfg.warehouse_url,
+        version=version,
+        key=key,
+        filters=filters,
+        scope=scope,
+        frozen=_freeze(params),
+        _fn=fn,
+    )
 
 
 @st.cache_data(
@@ -108,7 +121,7 @@ def run_uncached(
 ) -> pd.DataFrame:
     """Run a named query now, without the cache (the benchmark's floor uses this)."""
     cfg = settings()
-    rendered = sqlfiles.render(name, filters, scope, params, dialect=_dialect(cfg))
+    rendered = render(name, filters, scope, params)
     engine = wh.get_engine(cfg)
     try:
         with engine.connect() as conn:
@@ -121,6 +134,13 @@ def run_uncached(
     except sa.exc.SQLAlchemyError as exc:
         log.exception("query %s failed", name)
         raise QueryFailed(name, str(getattr(exc, "orig", exc))) from exc
+
+
+def render(
+    name: str, filters: Filters | None, scope: Scope, params: dict[str, object]
+) -> sqlfiles.RenderedQuery:
+    """The statement ``run_uncached`` executes for these arguments (text and bound values)."""
+    return sqlfiles.render(name, filters, scope, params, dialect=_dialect(settings()))
 
 
 def _is_connection_error(exc: sa.exc.OperationalError) -> bool:
@@ -141,12 +161,66 @@ def run(
     """Run the named query with the filters and scope applied in the warehouse (cached)."""
     cfg = settings()
     version = wh.data_version(cfg)
-    return _cached(cfg.warehouse_url, version, name, filters, scope or Scope.all(), _freeze(params))
+    return _cached(
+        url=cfg.warehouse_url,
+        version=version,
+        name=name,
+        filters=filters,
+        scope=scope or Scope.all(),
+        frozen=_freeze(params),
+    )
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named query with its filters, scope and parameters, to be run by ``run_all``."""
+
+    name: str
+    filters: Filters | None = None
+    scope: Scope | None = None
+    params: tuple[tuple[str, object], ...] = ()
+
+
+def query(
+    name: str, filters: Filters | None = None, scope: Scope | None = None, **params: object
+) -> Query:
+    """A ``Query`` for ``run_all``, with ``run``'s arguments."""
+    return Query(name, filters, scope, _freeze(params))
+
+
+# A page's independent queries run at once: DuckDB and psycopg release the GIL while the
+# warehouse works, so one query's execution overlaps another's Python (checkout, frame, cache).
+# One small pool for the whole process, so a busy server queues queries instead of opening
+# ever more warehouse connections (engine pools hold sessions + this many).
+QUERY_WORKERS = 3
+_WORKER_PREFIX = "opsdash-query"
+_POOL = ThreadPoolExecutor(max_workers=QUERY_WORKERS, thread_name_prefix=_WORKER_PREFIX)
+
+
+def _run_query(q: Query) -> pd.DataFrame:
+    return run(q.name, q.filters, q.scope, **dict(q.params))
+
+
+def run_all(*queries: Query) -> list[pd.DataFrame]:
+    """Run independent named queries at once, each cached like ``run``; frames in order.
+
+    The first query runs in the calling thread, the others on the shared pool; the first
+    failure (in order) is raised, as ``run`` would raise it.
+    """
+    if len(queries) < 2 or threading.current_thread().name.startswith(_WORKER_PREFIX):
+        return [_run_query(q) for q in queries]
+    futures = [_POOL.submit(_run_query, q) for q in queries[1:]]
+    first = _run_query(queries[0])
+    return [first, *(f.result() for f in futures)]
 
 
 def data_as_of() -> datetime | None:
     """The latest fact timestamp (the 'data as of' of every page)."""
-    frame = run("data_as_of")
+    return as_of_time(run("data_as_of"))
+
+
+def as_of_time(frame: pd.DataFrame) -> datetime | None:
+    """The timestamp in the ``data_as_of`` query's result (None for an empty warehouse)."""
     value = frame.iloc[0, 0] if not frame.empty else None
     return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
 

@@ -1,13 +1,15 @@
 """Record the SQL a page runs: every query rendered and executed during one cold run.
 
-``data.run_uncached`` and ``sqlfiles.render`` are wrapped for the duration of a ``with``
-block, so the floor replays exactly the statements the app executed (same text, same bound
-parameters), and each query's own time inside the app is known for profiling.
+``data.run_uncached`` is wrapped for the duration of a ``with`` block, so the floor replays
+exactly the statements the app executed (same text, same bound parameters), and each query's
+own time inside the app is known for profiling. Queries a page runs at once (``data.run_all``)
+are recorded in the order they finish; the floor runs them one after another.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,26 +38,22 @@ class Capture:
 def capturing() -> Iterator[Capture]:
     """Record every query the data layer executes (cache misses) inside the block."""
     capture = Capture()
-    original_render = sqlfiles.render
     original_run = data.run_uncached
-    rendered: list[sqlfiles.RenderedQuery] = []
+    lock = threading.Lock()
 
-    def render(*args, **kwargs):
-        result = original_render(*args, **kwargs)
-        rendered.append(result)
-        return result
-
-    def run_uncached(*args, **kwargs):
+    def run_uncached(name, filters, scope, params):
+        # Rendered again here (it is deterministic), so queries that pages run at once on
+        # the data layer's pool are each paired with their own statement.
+        rendered = data.render(name, filters, scope, params)
         start = time.perf_counter()
-        frame = original_run(*args, **kwargs)
+        frame = original_run(name, filters, scope, params)
         seconds = time.perf_counter() - start
-        capture.queries.append(CapturedQuery(rendered[-1], seconds, len(frame)))
+        with lock:
+            capture.queries.append(CapturedQuery(rendered, seconds, len(frame)))
         return frame
 
-    sqlfiles.render = render
     data.run_uncached = run_uncached
     try:
         yield capture
     finally:
-        sqlfiles.render = original_render
         data.run_uncached = original_run

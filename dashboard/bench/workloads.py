@@ -17,6 +17,7 @@ from datetime import date
 from dashboard import data
 from dashboard.filters import Filters, Scope, preset_range
 from dashboard.navigation import PAGES, PageSpec
+from dashboard.reports import frame as frame_data
 
 DEFAULT_PRESET = "last_4_weeks"  # dashboard.ui.filterbar.DEFAULT_PRESET (not imported: st-free)
 
@@ -73,9 +74,7 @@ def pages() -> list[tuple[PageSpec, Workload | None]]:
 
 def frame(ctx: BenchContext) -> None:
     """The entry script's data on every page view: data as of and the filter bar's options."""
-    data.data_as_of()
-    for name in ("filter_cities", "filter_clinics", "filter_channels"):
-        data.run(name, None, ctx.scope)
+    frame_data.load(ctx.scope)
 
 
 def run_page(fn: Workload, ctx: BenchContext) -> object:

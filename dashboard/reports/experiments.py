@@ -79,9 +79,11 @@ def load(
 
 def _load(filters: Filters, scope: Scope, target_lift: float) -> ExperimentsData:
     """The report itself (``load`` caches it)."""
-    experiments = data.run("experiments_list", filters, scope)
-    variants = data.run("experiments_variants", filters, scope)
-    daily = data.run("experiments_daily", filters, scope)
+    experiments, variants, daily = data.run_all(
+        data.query("experiments_list", filters, scope),
+        data.query("experiments_variants", filters, scope),
+        data.query("experiments_daily", filters, scope),
+    )
     # An experiment with no exposures in the viewer's clinics is not on this viewer's board.
     units: dict[int, int] = {}  # units per experiment, over all its variants
     for exp_id, n in zip(

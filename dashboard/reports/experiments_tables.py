@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from dashboard.formatting import DASH, fmt_date, fmt_delta, fmt_value
 from dashboard.i18n import t
 from dashboard.metrics.arithmetic import is_missing
-from dashboard.metrics.rows import records
+from dashboard.metrics.rows import object_frame, records
 
 if TYPE_CHECKING:
     from dashboard.reports.experiments import ExperimentsData
@@ -196,10 +195,9 @@ def display(frame: pd.DataFrame, keys: list[str], lang: str) -> pd.DataFrame:
 def display_rows(rows: list[dict], keys: list[str], lang: str) -> pd.DataFrame:
     """``display`` on rows already turned into dicts."""
     headers = [label(k, lang) for k in keys]
-    if not rows:
-        # The empty object-typed table, without pandas inferring a type per empty column.
-        return pd.DataFrame(np.empty((0, len(headers)), dtype=object), columns=headers)
-    return pd.DataFrame([[cell(r, k, lang) for k in keys] for r in rows], columns=headers)
+    # One object block of text cells: pandas would otherwise infer a string type per column
+    # (an Arrow array each), which cost more than formatting the cells.
+    return object_frame([[cell(r, k, lang) for k in keys] for r in rows], headers)
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,10 @@ def measures(
     if grain not in GRAINS:
         raise ValueError(f"unknown grain {grain!r}")
     names = sorted({kpi(k).query for k in kpi_ids})
-    frames = []
-    for name in names:
-        frame = data.run(name, filters, scope, grain=grain)
+    frames = data.run_all(*(data.query(n, filters, scope, grain=grain) for n in names))
+    for frame in frames:
         frame["bucket_start"] = pd.to_datetime(frame["bucket_start"]).dt.date
         frame["city_id"] = frame["city_id"].astype(int)
-        frames.append(frame)
     return merge_measures(frames)
 
 

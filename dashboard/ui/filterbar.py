@@ -14,9 +14,9 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
-from dashboard.filters import PRESETS, Filters, Scope, preset_range
+from dashboard.filters import PRESETS, Filters, preset_range
 from dashboard.i18n import t
+from dashboard.reports.frame import FrameData
 from dashboard.settings import LANGUAGES
 from dashboard.ui import urlbind
 
@@ -75,7 +75,7 @@ def _multiselect(
     return picked
 
 
-def filter_bar(lang: str, scope: Scope, data_end: date | None) -> Filters:
+def filter_bar(lang: str, options: FrameData, data_end: date | None) -> Filters:
     """Draw the filter bar in the sidebar and return the selected filters."""
     anchor = data_end or date.today()
     side = st.sidebar
@@ -108,7 +108,7 @@ def filter_bar(lang: str, scope: Scope, data_end: date | None) -> Filters:
         )
         if isinstance(picked, tuple | list) and len(picked) == 2:
             start, end = picked
-    cities = data.run("filter_cities", None, scope)
+    cities, all_clinics, channels = options.cities, options.clinics, options.channels
     picked_cities = _multiselect(
         side,
         lang,
@@ -128,7 +128,6 @@ def filter_bar(lang: str, scope: Scope, data_end: date | None) -> Filters:
         _labels("specialty", specialty_codes),
         relabel,
     )
-    all_clinics = data.run("filter_clinics", None, scope)
     clinics = all_clinics
     if picked_cities:
         clinics = clinics[clinics["city_id"].isin(picked_cities)]
@@ -143,7 +142,6 @@ def filter_bar(lang: str, scope: Scope, data_end: date | None) -> Filters:
         _aliases(all_clinics, "clinic_id", "name_zh", "name_en"),
         relabel,
     )
-    channels = data.run("filter_channels", None, scope)
     picked_channels = _multiselect(
         side,
         lang,
