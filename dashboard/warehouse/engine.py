@@ -52,12 +52,14 @@ def _create(settings: Settings) -> sa.Engine:
     if settings.is_duckdb:
         if not settings.duckdb_path.exists():
             raise WarehouseEmpty(str(settings.duckdb_path))
-        # Pooled read-only connections share DuckDB's buffer cache within the process.
+        # Pooled read-only connections share DuckDB's buffer cache within the process (and
+        # cost little), so the pool allows a dozen sessions plus data.run_all's three workers
+        # at once before a checkout has to wait.
         return sa.create_engine(
             settings.warehouse_url,
             connect_args={"read_only": True},
             pool_size=4,
-            max_overflow=8,
+            max_overflow=12,
         )
     return sa.create_engine(
         settings.warehouse_url,
