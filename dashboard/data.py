@@ -4,7 +4,7 @@ Queries are cached with ``st.cache_data`` keyed by query name, filters, scope, e
 parameters and the warehouse's data version, so a load invalidates the cache at once.
 Cached frames are returned as copies by Streamlit, so callers may not mutate shared state.
 ``report`` caches a page report's finished result the same way (same key parts), so a rerun
-skips the report's pandas work too.
+skips the report's pandas work too. ``run_all`` runs a page's independent queries at once.
 """
 
 from __future__ import annotations
