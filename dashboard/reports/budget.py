@@ -54,26 +54,26 @@ def _month(day: date) -> date:
     return day.replace(day=1)
 
 
-def _plan(filters: Filters, scope: Scope, first: date, last: date) -> pd.DataFrame:
-    return data.run("budget_plan", filters, scope, from_month=_month(first), to_month=_month(last))
+def _plan(filters: Filters, scope: Scope, first: date, last: date) -> data.Query:
+    return data.query(
+        "budget_plan", filters, scope, from_month=_month(first), to_month=_month(last)
+    )
 
 
 def load(filters: Filters, scope: Scope, data_end: date) -> BudgetData:
     """The budget section for the period, and pacing through the month containing ``data_end``."""
     # Only the city pick reaches these queries: a smaller cache key, the same numbers.
     period = Filters(filters.start, filters.end, cities=filters.cities)
-    lines = bm.lines(
-        bm.prorate(_plan(period, scope, period.start, period.end), period.start, period.end),
-        data.run("budget_actual", period, scope),
-    )
     month_start = _month(data_end)
     month = Filters(month_start, data_end, cities=filters.cities)
-    pacing = bm.pacing(
+    plan, actual, month_plan, month_actual = data.run_all(
+        _plan(period, scope, period.start, period.end),
+        data.query("budget_actual", period, scope),
         _plan(month, scope, month_start, month_start),
-        data.run("budget_actual", month, scope),
-        month_start,
-        data_end,
+        data.query("budget_actual", month, scope),
     )
+    lines = bm.lines(bm.prorate(plan, period.start, period.end), actual)
+    pacing = bm.pacing(month_plan, month_actual, month_start, data_end)
     return BudgetData(
         start=filters.start,
         end=filters.end,

@@ -84,13 +84,6 @@ def _channels(scope: Scope, filters: Filters) -> pd.DataFrame:
     return channels
 
 
-def _cohorts(filters: Filters, scope: Scope, data_end: date) -> pd.DataFrame:
-    # The cohort does not depend on the page's period: running it over the cohort's own
-    # window keeps one cache entry while the period changes.
-    first, last = ltv_window(data_end)
-    return cm.cohort_wide(data.run("channels_ltv", filters.with_period(first, last), scope))
-
-
 def rank(rows: pd.DataFrame, rank_by: str) -> pd.DataFrame:
     """Rows ordered best first by ``rank_by`` (direction from the registry); low-sample and "—" last."""
     # Volumes (spend, new customers) rank biggest first; ratios follow their KPI's direction.
@@ -180,14 +173,19 @@ def _load(
         as_of = data.data_as_of()
         data_end = as_of.date() if as_of else filters.end
     end_ts = datetime.combine(data_end + timedelta(days=1), time.min)
-    weekly = data.run("channels_weekly", filters, scope, horizon_days=horizon, data_end_ts=end_ts)
+    ltv_from, ltv_to = ltv_window(data_end)
+    weekly, ltv = data.run_all(
+        data.query("channels_weekly", filters, scope, horizon_days=horizon, data_end_ts=end_ts),
+        # The cohort does not depend on the page's period: running it over the cohort's own
+        # window keeps one cache entry while the period changes.
+        data.query("channels_ltv", filters.with_period(ltv_from, ltv_to), scope),
+    )
     shown = _channels(scope, filters)
     summary = cm.summarise(weekly, shown)
-    channels = cm.combine(summary, _cohorts(filters, scope, data_end))
+    channels = cm.combine(summary, cm.cohort_wide(ltv))
     rows = rank(cm.derive(cm.group(channels, grouping)), rank_by)
     sums = cm.total(channels)
     totals = {**sums, **cm.derive_row(sums)}
-    ltv_from, ltv_to = ltv_window(data_end)
     is_empty = not any(sums[c] for c in ("spend", "leads", "new_customers", "impressions"))
     return ChannelsData(
         filters=filters,

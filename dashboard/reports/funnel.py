@@ -69,17 +69,21 @@ def load(
     cutoff = fm.maturing_after(data_end, window)
     params = {"window_days": window, "mature_after": cutoff}
 
-    row = data.run("funnel_stages", filters, scope, **params).iloc[0].to_dict()
+    cmp_filters = fm.comparison_filters(filters, comparison)
+    stage_row, breakdown, weekly, cmp_weekly, traffic = data.run_all(
+        data.query("funnel_stages", filters, scope, **params),
+        data.query("funnel_breakdown", filters, scope, window_days=window, dimension=dimension),
+        data.query("funnel_weekly", filters, scope, **params),
+        data.query("funnel_weekly", cmp_filters, scope, **params),
+        data.query("funnel_traffic", filters, scope),
+    )
+    row = stage_row.iloc[0].to_dict()
     stages = fm.stage_table(row)
     cohort = int(row.get("leads") or 0)
     maturing = int(row.get("maturing_leads") or 0)
-
-    breakdown = _breakdown(filters, scope, window, dimension, top_n)
-    cmp_filters = fm.comparison_filters(filters, comparison)
-    weekly = fm.align_comparison(
-        _weekly(filters, scope, params), _weekly(cmp_filters, scope, params)
-    )
-    clinics = _clinics(filters, scope)
+    breakdown = _breakdown(breakdown, scope, dimension, top_n)
+    weekly = fm.align_comparison(_weekly(weekly), _weekly(cmp_weekly))
+    clinics = _clinics(traffic, filters, scope)
     return FunnelData(
         filters=filters,
         comparison_filters=cmp_filters,
@@ -100,8 +104,8 @@ def load(
     )
 
 
-def _weekly(filters: Filters, scope: Scope, params: dict[str, object]) -> pd.DataFrame:
-    weekly = data.run("funnel_weekly", filters, scope, **params)
+def _weekly(weekly: pd.DataFrame) -> pd.DataFrame:
+    """``funnel_weekly``'s rows with rates and the maturing weeks marked."""
     weekly["week_start"] = pd.to_datetime(weekly["week_start"])
     return fm.mark_maturing(fm.with_rates(weekly))
 
@@ -119,11 +123,8 @@ def _names(dimension: str, scope: Scope) -> dict[object, dict[str, str]]:
     }
 
 
-def _breakdown(
-    filters: Filters, scope: Scope, window: int, dimension: str, top_n: int
-) -> pd.DataFrame:
+def _breakdown(raw: pd.DataFrame, scope: Scope, dimension: str, top_n: int) -> pd.DataFrame:
     """The top N members of the dimension plus "other", with names and rates."""
-    raw = data.run("funnel_breakdown", filters, scope, window_days=window, dimension=dimension)
     key = raw["key_code"] if dimension == "specialty" else raw["key_id"]
     frame = raw.drop(columns=["key_id", "key_code"]).assign(key=key.tolist(), members=1)
     if dimension != "specialty":
@@ -138,9 +139,8 @@ def _breakdown(
     return frame
 
 
-def _clinics(filters: Filters, scope: Scope) -> pd.DataFrame:
-    """Traffic or retention per clinic with clinic and city names."""
-    raw = data.run("funnel_traffic", filters, scope)
+def _clinics(raw: pd.DataFrame, filters: Filters, scope: Scope) -> pd.DataFrame:
+    """Traffic or retention per clinic (``funnel_traffic``) with clinic and city names."""
     clinics = tr.classify(raw, filters.start, filters.end)
     clinic_names = _names("clinic", scope)
     city_names = _names("city", scope)

@@ -164,6 +164,9 @@ def _load(
 
 def _repeat(filters: Filters, scope: Scope) -> dict[str, Delta]:
     """The registry's repeat-purchase rate now and in the previous period of equal length."""
-    now = kpis.totals(REPEAT_KPIS, filters, scope)
-    before = kpis.totals(REPEAT_KPIS, filters.previous(), scope)
+    measured_now, measured_before = kpis.measures_many(
+        [kpis.Read(REPEAT_KPIS, filters), kpis.Read(REPEAT_KPIS, filters.previous())], scope
+    )
+    now = kpis.totals_of(measured_now, REPEAT_KPIS)
+    before = kpis.totals_of(measured_before, REPEAT_KPIS)
     return {k: compare(now[k], before[k], kpi(k).higher_is_better) for k in REPEAT_KPIS}

@@ -14,7 +14,7 @@ from dashboard.export.sheet import Column, Sheet
 from dashboard.filters import Filters, Scope
 from dashboard.i18n import t
 from dashboard.metrics.compare import Delta, compare
-from dashboard.metrics.evaluate import row_values
+from dashboard.metrics.evaluate import frame_values, row_values
 from dashboard.metrics.registry import OVERVIEW_KPIS, kpi
 from dashboard.reports import kpis
 
@@ -38,21 +38,24 @@ class OverviewData:
     is_empty: bool
 
 
-def _period(filters: Filters, scope: Scope) -> tuple[dict, dict[str, float | None]]:
-    frame = kpis.measures(OVERVIEW_KPIS, filters, scope, "total")
-    row = frame.iloc[0].to_dict() if not frame.empty else {}
-    return row, row_values(row, OVERVIEW_KPIS)
-
-
 def load(filters: Filters, scope: Scope) -> OverviewData:
     """Headline KPIs now and in the previous period of equal length, plus weekly trends."""
-    now, current = _period(filters, scope)
-    _, previous = _period(filters.previous(), scope)
+    measured_now, measured_before, measured_weeks = kpis.measures_many(
+        [
+            kpis.Read(OVERVIEW_KPIS, filters),
+            kpis.Read(OVERVIEW_KPIS, filters.previous()),
+            kpis.Read(TREND_KPIS, filters, "week"),
+        ],
+        scope,
+    )
+    now = measured_now.iloc[0].to_dict() if not measured_now.empty else {}
+    current = row_values(now, OVERVIEW_KPIS)
+    previous = kpis.totals_of(measured_before, OVERVIEW_KPIS)
     deltas = {
         kpi_id: compare(current[kpi_id], previous[kpi_id], kpi(kpi_id).higher_is_better)
         for kpi_id in OVERVIEW_KPIS
     }
-    weekly = kpis.by_grain(TREND_KPIS, filters, scope, "week")
+    weekly = frame_values(measured_weeks, TREND_KPIS)
     weekly = weekly.rename(columns={"bucket_start": "week_start"}).drop(columns="city_id")
     # Label each week by its Monday (ISO week), even when the period starts mid-week.
     starts = pd.to_datetime(weekly["week_start"])

@@ -77,13 +77,11 @@ def _grain(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def _breakdown(
-    filters: Filters, scope: Scope, spans: tuple[tuple[date, date], ...]
-) -> pd.DataFrame:
+def _breakdown(filters: Filters, scope: Scope, spans: tuple[tuple[date, date], ...]) -> data.Query:
     """Counts by city, week, channel and clinic, and the two week-on-week spans, in one run."""
     (this_start, _), (last_start, last_end) = spans
     first_day = min(filters.start, last_start)
-    return data.run(
+    return data.query(
         "regions_breakdown",
         filters,
         scope,
@@ -140,17 +138,19 @@ def _load(
     table_metric = _pick(table_metric, rm.TABLE_METRICS, DEFAULT_TABLE_METRIC)
     layer = _pick(layer, LAYER_KINDS, DEFAULT_LAYER)
     cities = rm.order_cities(data.run("regions_cities", filters, scope))
-    clinics = data.run("regions_clinics", filters, scope)
+    step = rm.grid_step(len(cities))  # the map's grid follows the cities shown
     spans = rm.week_spans(filters.end)
-    breakdown = _breakdown(filters, scope, spans)
+    breakdown, clinics, grid, channels = data.run_all(
+        _breakdown(filters, scope, spans),
+        data.query("regions_clinics", filters, scope),
+        data.query(f"regions_grid_{map_metric}", filters, scope, step=step),
+        data.query("filter_channels", None, scope),
+    )
     totals = _grain(breakdown, "city")
-
-    step = rm.grid_step(len(cities))
-    grid = rm.cell_centres(data.run(f"regions_grid_{map_metric}", filters, scope, step=step), step)
+    grid = rm.cell_centres(grid, step)
     view_points = pd.concat([clinics[["lat", "lon"]], cities[["lat", "lon"]]])
     view = fit_view(view_points["lat"], view_points["lon"])
     weeks = period_weeks(filters.start, filters.end)
-    channels = data.run("filter_channels", None, scope)
     if filters.channels:
         channels = channels[channels["channel_id"].isin(filters.channels)]
     channels = channels.reset_index(drop=True)

@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard import data
 from dashboard.filters import Filters, Scope, cities_in_view
 from dashboard.metrics.compare import compare
+from dashboard.metrics.evaluate import frame_values
 from dashboard.metrics.periods import (
     KINDS,
     Period,
@@ -166,10 +167,6 @@ def load(
     to_date = period.first_days(elapsed) if elapsed else period
     comparison = period.previous().first_days(max(elapsed, 1))
 
-    current = kpis.totals(ALL_KPIS, actual_filters.with_period(to_date.start, to_date.end), scope)
-    before = kpis.totals(
-        ALL_KPIS, actual_filters.with_period(comparison.start, comparison.end), scope
-    )
     targets = index_targets(
         data.run(
             "kpi_targets",
@@ -180,8 +177,25 @@ def load(
             period_end=period.end,
         )
     )
+    league_kpis = _league_kpis(targets)
+    weeks = _spark_weeks(period, data_end)
+    # Every KPI read of the page at once: the period to date, its comparison, the sparkline
+    # weeks and (when cities have targets) the city league.
+    reads = [
+        kpis.Read(ALL_KPIS, actual_filters.with_period(to_date.start, to_date.end)),
+        kpis.Read(ALL_KPIS, actual_filters.with_period(comparison.start, comparison.end)),
+        kpis.Read(
+            ALL_KPIS, actual_filters.with_period(weeks[0], weeks[-1] + timedelta(days=6)), "week"
+        ),
+    ]
+    if league_kpis and elapsed:
+        league_filters = filters.with_period(to_date.start, to_date.end)
+        reads.append(kpis.Read(league_kpis, league_filters, "city"))
+    measured = kpis.measures_many(reads, scope)
+    current = kpis.totals_of(measured[0], ALL_KPIS)
+    before = kpis.totals_of(measured[1], ALL_KPIS)
     blocked = narrowing(filters, target_scope.kind)
-    weeks, spark = _sparklines(actual_filters, scope, period, data_end)
+    spark = _sparklines(frame_values(measured[2], ALL_KPIS), weeks)
     rows = []
     for perspective, ids in SCORECARD_KPIS.items():
         for kpi_id in ids:
@@ -190,8 +204,9 @@ def load(
             j = _judge(kpi_id, current[kpi_id], target, period, elapsed, blocked)
             d = compare(current[kpi_id], before[kpi_id], k.higher_is_better)
             rows.append(_row(perspective, kpi_id, j, d, spark.get(kpi_id, [])))
-    league, league_kpis, league_blocked = _league(
-        filters, scope, period, to_date, elapsed, targets, cities
+    league_values = frame_values(measured[3], league_kpis) if len(measured) > 3 else None
+    league, league_blocked = _league(
+        filters, period, elapsed, targets, cities, league_kpis, league_values
     )
     empty = elapsed == 0 or all(current[k] in (None, 0.0) for k in ("revenue", "arrival_rate"))
     return ScorecardData(
@@ -274,14 +289,15 @@ def _row(perspective: str, kpi_id: str, j: Judgement, d, spark: list) -> dict[st
     }
 
 
-def _sparklines(
-    filters: Filters, scope: Scope, period: Period, data_end: date
-) -> tuple[tuple[date, ...], dict[str, list[float | None]]]:
-    """The 12 complete ISO weeks up to the period's last day with data: each KPI's values."""
+def _spark_weeks(period: Period, data_end: date) -> tuple[date, ...]:
+    """The Mondays of the 12 complete ISO weeks up to the period's last day with data."""
     last = last_complete_week(min(period.to_date(data_end), data_end))
     first = last.start - timedelta(weeks=SPARK_WEEKS - 1)
-    weekly = kpis.by_grain(ALL_KPIS, filters.with_period(first, last.end), scope, "week")
-    weeks = tuple(first + timedelta(weeks=i) for i in range(SPARK_WEEKS))
+    return tuple(first + timedelta(weeks=i) for i in range(SPARK_WEEKS))
+
+
+def _sparklines(weekly: pd.DataFrame, weeks: tuple[date, ...]) -> dict[str, list[float | None]]:
+    """Each KPI's value in each of the sparkline's weeks (None for a week without a row)."""
     # The last row of a week wins, as it did when the rows were keyed by week.
     row_of = {start: i for i, start in enumerate(weekly["bucket_start"].tolist())}
     rows = [row_of.get(w) for w in weeks]
@@ -289,24 +305,32 @@ def _sparklines(
     for k in ALL_KPIS:
         values = weekly[k].tolist() if k in weekly.columns else [None] * len(weekly)
         spark[k] = [None if i is None else values[i] for i in rows]
-    return weeks, spark
+    return spark
 
 
-def _league(
-    filters: Filters,
-    scope: Scope,
-    period: Period,
-    to_date: Period,
-    elapsed: int,
-    targets: dict[tuple[str, str, int], float],
-    cities: pd.DataFrame,
-) -> tuple[pd.DataFrame, tuple[str, ...], tuple[str, ...]]:
-    """Cities × KPIs with a city target this period: actual, target to date, attainment, status."""
+def _league_kpis(targets: dict[tuple[str, str, int], float]) -> tuple[str, ...]:
+    """The KPIs some city has a target for this period, in the registry's order."""
     with_city_targets = {kpi_id for (kpi_id, kind, _) in targets if kind == "city"}
     league_kpis = tuple(
         k for k in (*ALL_KPIS, *sorted(with_city_targets)) if k in with_city_targets
     )
-    league_kpis = tuple(dict.fromkeys(league_kpis))
+    return tuple(dict.fromkeys(league_kpis))
+
+
+def _league(
+    filters: Filters,
+    period: Period,
+    elapsed: int,
+    targets: dict[tuple[str, str, int], float],
+    cities: pd.DataFrame,
+    league_kpis: tuple[str, ...],
+    values: pd.DataFrame | None,
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Cities × KPIs with a city target this period: actual, target to date, attainment, status.
+
+    ``values`` are the league KPIs per city over the period to date (None when no city has a
+    target or the period has not started).
+    """
     blocked = tuple(n for n in narrowing(filters, "city") if n != "city")
     columns = [
         "city_id",
@@ -320,11 +344,8 @@ def _league(
         "status",
         "reason",
     ]
-    if not league_kpis or elapsed == 0:
-        return pd.DataFrame(columns=columns), league_kpis, blocked
-    values = kpis.by_grain(
-        league_kpis, filters.with_period(to_date.start, to_date.end), scope, "city"
-    )
+    if values is None:
+        return pd.DataFrame(columns=columns), blocked
     names = {
         city: (zh, en) for city, zh, en in column_tuples(cities, "city_id", "name_zh", "name_en")
     }
@@ -343,6 +364,6 @@ def _league(
                 + [j.attainment, j.status, j.reason]
             )
     if not rows:
-        return pd.DataFrame([], columns=columns, dtype=object), league_kpis, blocked
+        return pd.DataFrame([], columns=columns, dtype=object), blocked
     # One object block built at once: object dtype keeps None as None (no NaN).
-    return object_frame(rows, columns), league_kpis, blocked
+    return object_frame(rows, columns), blocked

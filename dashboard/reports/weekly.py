@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard import data
 from dashboard.filters import Filters, Scope
 from dashboard.metrics import weekly as wm
+from dashboard.metrics.evaluate import frame_values
 from dashboard.metrics.periods import Period, last_complete_week, parse_period
 from dashboard.metrics.registry import WEEKLY_KPIS, kpi
 from dashboard.metrics.target_scope import TargetScope, implied_scope, narrowing, scoped_filters
@@ -112,11 +113,18 @@ def load(
     last = week.previous()
     prior_start = week.start - timedelta(weeks=wm.AVERAGE_WEEKS)
 
-    weekly = kpis.by_grain(WEEKLY_KPIS, filters.with_period(prior_start, week.end), scope, "week")
+    measured_weeks, measured_four = kpis.measures_many(
+        [
+            kpis.Read(WEEKLY_KPIS, filters.with_period(prior_start, week.end), "week"),
+            kpis.Read(WEEKLY_KPIS, filters.with_period(prior_start, last.end)),
+        ],
+        scope,
+    )
+    weekly = frame_values(measured_weeks, WEEKLY_KPIS)
     by_week = {r["bucket_start"]: r for r in weekly.to_dict("records")}
     this_values = {k: by_week.get(week.start, {}).get(k) for k in WEEKLY_KPIS}
     last_values = {k: by_week.get(last.start, {}).get(k) for k in WEEKLY_KPIS}
-    four = kpis.totals(WEEKLY_KPIS, filters.with_period(prior_start, last.end), scope)
+    four = kpis.totals_of(measured_four, WEEKLY_KPIS)
 
     clinic_city = _clinic_cities(scope)
     target_scope = implied_scope(filters, scope, clinic_city)
