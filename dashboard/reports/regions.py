@@ -77,7 +77,9 @@ def _grain(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def _breakdown(filters: Filters, scope: Scope, spans: tuple[tuple[date, date], ...]) -> data.Query:
+def _breakdown_query(
+    filters: Filters, scope: Scope, spans: tuple[tuple[date, date], ...]
+) -> data.Query:
     """Counts by city, week, channel and clinic, and the two week-on-week spans, in one run."""
     (this_start, _), (last_start, last_end) = spans
     first_day = min(filters.start, last_start)
@@ -141,7 +143,7 @@ def _load(
     step = rm.grid_step(len(cities))  # the map's grid follows the cities shown
     spans = rm.week_spans(filters.end)
     breakdown, clinics, grid, channels = data.run_all(
-        _breakdown(filters, scope, spans),
+        _breakdown_query(filters, scope, spans),
         data.query("regions_clinics", filters, scope),
         data.query(f"regions_grid_{map_metric}", filters, scope, step=step),
         data.query("filter_channels", None, scope),
