@@ -8,6 +8,7 @@ definition of every KPI. ``measures_many`` reads several periods or grains at on
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
@@ -28,23 +29,46 @@ class Read(NamedTuple):
     grain: str = "total"
 
 
-def measures_many(reads: Sequence[Read], scope: Scope) -> list[pd.DataFrame]:
-    """``measures`` of every read, in order; all their queries run at once."""
-    groups: list[list[data.Query]] = []
+@dataclass(frozen=True)
+class Plan:
+    """The queries some reads need, and how to turn their frames back into measures.
+
+    For a report that runs other queries beside its KPI reads, all in one ``data.run_all``.
+    """
+
+    queries: tuple[data.Query, ...]
+    sizes: tuple[int, ...]  # how many of the queries each read takes, in order
+
+    def measures(self, frames: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
+        """Each read's measures (one row per bucket) from the frames of ``queries``."""
+        out, start = [], 0
+        for size in self.sizes:
+            mine = list(frames[start : start + size])
+            start += size
+            for frame in mine:
+                frame["bucket_start"] = pd.to_datetime(frame["bucket_start"]).dt.date
+                frame["city_id"] = frame["city_id"].astype(int)
+            out.append(merge_measures(mine))
+        return out
+
+
+def plan(reads: Sequence[Read], scope: Scope) -> Plan:
+    """The queries of every read (each KPI query once per read)."""
+    queries: list[data.Query] = []
+    sizes = []
     for ids, filters, grain in reads:
         if grain not in GRAINS:
             raise ValueError(f"unknown grain {grain!r}")
         names = sorted({kpi(k).query for k in ids})
-        groups.append([data.query(n, filters, scope, grain=grain) for n in names])
-    frames = iter(data.run_all(*(q for group in groups for q in group)))
-    out = []
-    for group in groups:
-        mine = [next(frames) for _ in group]
-        for frame in mine:
-            frame["bucket_start"] = pd.to_datetime(frame["bucket_start"]).dt.date
-            frame["city_id"] = frame["city_id"].astype(int)
-        out.append(merge_measures(mine))
-    return out
+        queries.extend(data.query(n, filters, scope, grain=grain) for n in names)
+        sizes.append(len(names))
+    return Plan(tuple(queries), tuple(sizes))
+
+
+def measures_many(reads: Sequence[Read], scope: Scope) -> list[pd.DataFrame]:
+    """``measures`` of every read, in order; all their queries run at once."""
+    planned = plan(reads, scope)
+    return planned.measures(data.run_all(*planned.queries))
 
 
 def measures(

@@ -114,19 +114,26 @@ def _load(
     months = months if months in lc.MONTH_CHOICES else lc.DEFAULT_MONTHS
     snapshots = lc.snapshot_dates(filters.end, lc.MAX_MONTHS)
     first_cohort, last_cohort = lc.cohort_window(filters.end)
-    frame = data.run(
-        "members_lifecycle",
-        filters,
-        scope,
-        snapshots=snapshots,
-        first_snapshot_month=lc.month_index(snapshots[0]),
-        last_bit=len(snapshots) - 1,
-        active_days=thresholds.active_days,
-        lapse_days=thresholds.lapse_days,
-        tier_mid=tiers.mid,
-        tier_high=tiers.high,
-        first_cohort=first_cohort,
-        last_cohort=last_cohort,
+    # The lifecycle and the repeat-rate reads at once (the KPI reads overlap the big group-by).
+    repeat = kpis.plan(
+        [kpis.Read(REPEAT_KPIS, filters), kpis.Read(REPEAT_KPIS, filters.previous())], scope
+    )
+    frame, *repeat_frames = data.run_all(
+        data.query(
+            "members_lifecycle",
+            filters,
+            scope,
+            snapshots=snapshots,
+            first_snapshot_month=lc.month_index(snapshots[0]),
+            last_bit=len(snapshots) - 1,
+            active_days=thresholds.active_days,
+            lapse_days=thresholds.lapse_days,
+            tier_mid=tiers.mid,
+            tier_high=tiers.high,
+            first_cohort=first_cohort,
+            last_cohort=last_cohort,
+        ),
+        *repeat.queries,
     )
     # Nearly every row is a path: split those off once, then the few others.
     is_path = (frame["section"] == "path").to_numpy()
@@ -157,16 +164,13 @@ def _load(
         cohorts=lc.retention_table(cohorts, filters.end),
         tier_table=lc.tier_summary(mix),
         stage_tier=lc.stage_tier_table(mix),
-        repeat=_repeat(filters, scope),
+        repeat=_repeat(*repeat.measures(repeat_frames)),
         is_empty=int(stages["customers"].sum()) == 0,
     )
 
 
-def _repeat(filters: Filters, scope: Scope) -> dict[str, Delta]:
-    """The registry's repeat-purchase rate now and in the previous period of equal length."""
-    measured_now, measured_before = kpis.measures_many(
-        [kpis.Read(REPEAT_KPIS, filters), kpis.Read(REPEAT_KPIS, filters.previous())], scope
-    )
+def _repeat(measured_now: pd.DataFrame, measured_before: pd.DataFrame) -> dict[str, Delta]:
+    """The registry's repeat-purchase rate now against the previous period of equal length."""
     now = kpis.totals_of(measured_now, REPEAT_KPIS)
     before = kpis.totals_of(measured_before, REPEAT_KPIS)
     return {k: compare(now[k], before[k], kpi(k).higher_is_better) for k in REPEAT_KPIS}

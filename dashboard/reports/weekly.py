@@ -113,13 +113,22 @@ def load(
     last = week.previous()
     prior_start = week.start - timedelta(weeks=wm.AVERAGE_WEEKS)
 
-    measured_weeks, measured_four = kpis.measures_many(
+    # The week's KPI reads and the movers at once.
+    reads = kpis.plan(
         [
             kpis.Read(WEEKLY_KPIS, filters.with_period(prior_start, week.end), "week"),
             kpis.Read(WEEKLY_KPIS, filters.with_period(prior_start, last.end)),
         ],
         scope,
     )
+    split = datetime.combine(week.start, time.min)
+    frame, *kpi_frames = data.run_all(
+        data.query(
+            "weekly_movers", filters.with_period(last.start, week.end), scope, split_ts=split
+        ),
+        *reads.queries,
+    )
+    measured_weeks, measured_four = reads.measures(kpi_frames)
     weekly = frame_values(measured_weeks, WEEKLY_KPIS)
     by_week = {r["bucket_start"]: r for r in weekly.to_dict("records")}
     this_values = {k: by_week.get(week.start, {}).get(k) for k in WEEKLY_KPIS}
@@ -130,11 +139,6 @@ def load(
     target_scope = implied_scope(filters, scope, clinic_city)
     targets = _week_targets(week, scope, target_scope)
     heads = wm.headlines(WEEKLY_KPIS, this_values, last_values, four, targets)
-
-    split = datetime.combine(week.start, time.min)
-    frame = data.run(
-        "weekly_movers", filters.with_period(last.start, week.end), scope, split_ts=split
-    )
     movers = {m: wm.movers(frame, m) for m in wm.MOVER_METRICS}
 
     campaigns = campaign_options(filters, scope)

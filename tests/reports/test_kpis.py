@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from dashboard import data
 from dashboard.filters import Filters, Scope
 from dashboard.metrics.registry import KPIS, SCORECARD_KPIS, WEEKLY_KPIS
 from dashboard.reports import kpis
@@ -83,3 +84,39 @@ def test_empty_period_gives_no_values(warehouse):
     got = kpis.totals(ALL, Filters(date(2019, 1, 7), date(2019, 1, 13)), Scope.all())
     assert got["cac"] is None and got["repeat_rate"] is None and got["lead_to_arrival_days"] is None
     assert got["arrivals"] in (0.0, None)
+
+
+def test_several_reads_at_once_match_pandas_each(warehouse, r):
+    # Three periods and two grains in one run: each read gets its own figures back, in order.
+    reads = [kpis.Read(ALL, f) for f in CASES]
+    week = Filters(date(2026, 10, 12), date(2026, 10, 18))
+    reads.append(kpis.Read(["arrivals", "revenue"], week, "week"))
+    measured = kpis.measures_many(reads, Scope.all())
+    assert len(measured) == len(reads)
+    for f, frame in zip(CASES, measured, strict=False):
+        got, want = kpis.totals_of(frame, ALL), expected_kpis(r, f)
+        for kpi_id in ALL:
+            assert approx_equal(got[kpi_id], want[kpi_id]), (f, kpi_id)
+    weekly = measured[-1]
+    assert list(weekly["bucket_start"]) == [week.start]
+    want = expected_kpis(r, week)
+    got = kpis.totals_of(weekly, ["arrivals", "revenue"])
+    assert got["arrivals"] == want["arrivals"]
+    assert got["revenue"] == pytest.approx(want["revenue"])
+
+
+def test_a_plan_runs_beside_other_queries(warehouse, raw, r):
+    f = CASES[0]
+    planned = kpis.plan([kpis.Read(ALL, f), kpis.Read(ALL, f.previous())], Scope.all())
+    other, *frames = data.run_all(data.query("filter_cities", None, Scope.all()), *planned.queries)
+    assert other["city_id"].tolist() == sorted(raw["cities"]["city_id"])
+    now, before = planned.measures(frames)
+    for frame, period in ((now, f), (before, f.previous())):
+        got, want = kpis.totals_of(frame, ALL), expected_kpis(r, period)
+        for kpi_id in ALL:
+            assert approx_equal(got[kpi_id], want[kpi_id]), (period, kpi_id)
+
+
+def test_unknown_grain_is_refused(warehouse):
+    with pytest.raises(ValueError, match="grain"):
+        kpis.plan([kpis.Read(ALL, CASES[0], "fortnight")], Scope.all())
