@@ -159,15 +159,20 @@ def run(
     **params: object,
 ) -> pd.DataFrame:
     """Run the named query with the filters and scope applied in the warehouse (cached)."""
+    return _run_frozen(name, filters, scope, _freeze(params))
+
+
+def _run_frozen(
+    name: str, filters: Filters | None, scope: Scope | None, frozen: tuple[tuple[str, object], ...]
+) -> pd.DataFrame:
     cfg = settings()
-    version = wh.data_version(cfg)
     return _cached(
         url=cfg.warehouse_url,
-        version=version,
+        version=wh.data_version(cfg),
         name=name,
         filters=filters,
         scope=scope or Scope.all(),
-        frozen=_freeze(params),
+        frozen=frozen,
     )
 
 
@@ -198,7 +203,7 @@ _POOL = ThreadPoolExecutor(max_workers=QUERY_WORKERS, thread_name_prefix=_WORKER
 
 
 def _run_query(q: Query) -> pd.DataFrame:
-    return run(q.name, q.filters, q.scope, **dict(q.params))
+    return _run_frozen(q.name, q.filters, q.scope, q.params)  # params frozen by ``query``
 
 
 def run_all(*queries: Query) -> list[pd.DataFrame]:
