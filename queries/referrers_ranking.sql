@@ -9,9 +9,8 @@
 -- are ranked; a row is returned when any of its three ranks is within top_n, with the
 -- count of ranked referrers and their valid referrals overall, in its region and city.
 with referrers as (
-    select rc.customer_id, rc.name, rc.phone, rc.home_city_id, rc.home_clinic_id,
-           ci.name_zh as city_zh, ci.name_en as city_en, ci.region_zh, ci.region_en,
-           hk.name_zh as clinic_zh, hk.name_en as clinic_en
+    -- Only what ranking needs: names and phones are read for the listed referrers alone.
+    select rc.customer_id, rc.home_city_id, rc.home_clinic_id, ci.region_en
     from customers rc
     join clinics hk on hk.clinic_id = rc.home_clinic_id
     join cities ci on ci.city_id = rc.home_city_id
@@ -25,38 +24,32 @@ referred as (
     join referrers rr on rr.customer_id = c.referrer_id
     where c.created_at < :end_ts and c.customer_id <> c.referrer_id
 ),
-people as (
-    -- Everyone whose orders the ranking needs: the referred customers and the referrers.
-    select customer_id from referred
-    union
-    select customer_id from referrers
-),
 period_orders as (
     select o.customer_id, sum(cast(o.amount as double precision)) as revenue
     from orders o
-    join people p on p.customer_id = o.customer_id
+    join referred r on r.customer_id = o.customer_id
     where o.ordered_at >= :start_ts and o.ordered_at < :end_ts
     group by o.customer_id
 ),
 later_orders as (
     select o.customer_id, sum(o.amount) as amount
     from orders o
-    join people p on p.customer_id = o.customer_id
+    join referred r on r.customer_id = o.customer_id
     where o.ordered_at >= :end_ts
     group by o.customer_id
 ),
 spend as (
-    -- Lifetime totals (customer_order_totals, rebuilt by the writer at every load) minus the
-    -- orders after the period end, plus the period's orders: no pass over every order of all
-    -- time. A customer's first paid order is their first payment (as for new customers
-    -- everywhere); the referrer's own spend is their revenue_all.
+    -- The referred customers' spend: lifetime totals (customer_order_totals, rebuilt by the
+    -- writer at every load) minus the orders after the period end, plus the period's orders:
+    -- no pass over every order of all time. A customer's first paid order is their first
+    -- payment (as for new customers everywhere).
     select
         t.customer_id,
         t.first_ordered_at as first_paid_at,
         po.revenue,
         cast(t.revenue - coalesce(lo.amount, 0) as double precision) as revenue_all
     from customer_order_totals t
-    join people p on p.customer_id = t.customer_id
+    join referred r on r.customer_id = t.customer_id
     left join period_orders po on po.customer_id = t.customer_id
     left join later_orders lo on lo.customer_id = t.customer_id
     where t.first_ordered_at < :end_ts
@@ -99,8 +92,7 @@ scored as (
 ranked as (
     select
         s.*,
-        rr.name, rr.phone, rr.home_city_id, rr.home_clinic_id, rr.city_zh, rr.city_en,
-        rr.region_zh, rr.region_en, rr.clinic_zh, rr.clinic_en,
+        rr.home_city_id, rr.home_clinic_id, rr.region_en,
         row_number() over (
             order by s.valid desc, s.revenue desc, s.first_referral_at, s.referrer_id
         ) as rank_all,
@@ -125,19 +117,30 @@ ranked as (
 top as (
     select * from ranked
     where rank_all <= :top_n or rank_region <= :top_n or rank_city <= :top_n
+),
+own_spend as (
+    -- The listed referrers' own spend up to the period end, the same way as ``spend``.
+    select
+        t.customer_id,
+        cast(t.revenue - coalesce(sum(o.amount), 0) as double precision) as revenue_all
+    from customer_order_totals t
+    join top on top.referrer_id = t.customer_id
+    left join orders o on o.customer_id = t.customer_id and o.ordered_at >= :end_ts
+    where t.first_ordered_at < :end_ts
+    group by t.customer_id, t.revenue
 )
 select
     t.referrer_id,
-    t.name,
-    t.phone,
+    c.name,
+    c.phone,
     t.home_city_id,
-    t.city_zh,
-    t.city_en,
-    t.region_zh,
+    ci.name_zh as city_zh,
+    ci.name_en as city_en,
+    ci.region_zh,
     t.region_en,
     t.home_clinic_id,
-    t.clinic_zh,
-    t.clinic_en,
+    hk.name_zh as clinic_zh,
+    hk.name_en as clinic_en,
     t.valid,
     t.referred,
     t.referred_all,
@@ -165,5 +168,8 @@ select
     t.valid_region,
     t.valid_city
 from top t
-left join spend w on w.customer_id = t.referrer_id
+join customers c on c.customer_id = t.referrer_id
+join cities ci on ci.city_id = t.home_city_id
+join clinics hk on hk.clinic_id = t.home_clinic_id
+left join own_spend w on w.customer_id = t.referrer_id
 order by t.rank_all

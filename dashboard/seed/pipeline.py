@@ -26,6 +26,13 @@ from dashboard.seed.targets import scorecard_targets
 
 
 def generate(end_date: date, leads: int = 300_000, seed: int = 42) -> dict[str, pd.DataFrame]:
+    """Every table of a deterministic sample chain (see ``_generate``)."""
+    # Millions of generated rows: Arrow-backed strings, whatever the dashboard's pages use.
+    with pd.option_context("mode.string_storage", "pyarrow"):
+        return _generate(end_date, leads, seed)
+
+
+def _generate(end_date: date, leads: int, seed: int) -> dict[str, pd.DataFrame]:
     """Generate every table in ``schema.TABLE_ORDER`` for a chain whose data ends at ``end_date``."""
     if leads < 1:
         raise ValueError("leads must be positive")

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from datetime import date
 
+import numpy as np
 import pytest
 
 from dashboard import data
@@ -59,9 +60,15 @@ MACHINE_FIELDS = {"cpu", "cores", "ram_bytes", "os", "python", "warehouse", "loa
 
 
 @pytest.fixture(scope="module")
-def bench_run(tmp_path_factory):
+def bench_dir(tmp_path_factory):
+    """The folder of this module's benchmark runs (warehouse, audit file, outputs)."""
+    return tmp_path_factory.mktemp("bench")
+
+
+@pytest.fixture(scope="module")
+def bench_run(bench_dir):
     """One small benchmark run in a child process (it points its own data layer elsewhere)."""
-    tmp = tmp_path_factory.mktemp("bench")
+    tmp = bench_dir
     url = duckdb_url(tmp / "w.duckdb")
     env = {
         **os.environ,
@@ -163,3 +170,64 @@ def test_floor_replays_the_apps_statements(duckdb_warehouse, raw):
             assert con.execute(statement) == q.rows, q.rendered.name
     finally:
         con.close()
+
+
+@pytest.fixture(scope="module")
+def load_run(bench_dir, bench_run):
+    """The load test at a small N: two browser sessions on the warehouse ``bench_run`` seeded."""
+    from dashboard.bench import load_test
+
+    if not os.path.exists(load_test.CHROMIUM):
+        pytest.fail(f"{load_test.CHROMIUM} is missing: run scripts/test (installs chromium)")
+    env = {
+        **os.environ,
+        "OPSDASH_SECRETS": "/nonexistent/secrets.toml",
+        "OPSDASH_AUDIT_URL": f"sqlite:///{bench_dir / 'audit.sqlite'}",
+    }
+    out = bench_dir / "load"
+    args = ["--leads", str(BENCH_LEADS), "--url", duckdb_url(bench_dir / "w.duckdb")]
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "bench", *args, "--reuse", "--concurrency", "2"]
+        + ["--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads((out / "load-test.json").read_text(encoding="utf-8"))
+    return results, (out / "load-test.md").read_text(encoding="utf-8")
+
+
+def test_load_test_opens_every_page_in_every_session(load_run):
+    results, markdown = load_run
+    visits = results["visit_log"]
+    assert results["sessions"] == 2 and results["leads"] == BENCH_LEADS
+    assert sorted((v["session"], v["page"]) for v in visits) == sorted(
+        (s, p.id) for s in range(2) for p in PAGES
+    )
+    assert results["errors"] == 0, results["error_samples"]
+    for v in visits:
+        # Rendered = the DOM's last change, which comes after the script has finished.
+        assert 0 < v["script_seconds"] <= v["seconds"], v
+    for p in PAGES:
+        assert f"| {p.id} |" in markdown
+
+
+def test_load_test_percentiles_match_numpy(load_run):
+    results, _ = load_run
+    visits = results["visit_log"]
+    rendered = [v["seconds"] for v in visits]
+    script = [v["script_seconds"] for v in visits]
+    assert results["p50_seconds"] == pytest.approx(np.percentile(rendered, 50))
+    assert results["p95_seconds"] == pytest.approx(np.percentile(rendered, 95))
+    assert results["max_seconds"] == pytest.approx(max(rendered))
+    assert results["script_p95_seconds"] == pytest.approx(np.percentile(script, 95))
+    for p in PAGES:
+        mine = [v["seconds"] for v in visits if v["page"] == p.id]
+        assert results["per_page"][p.id]["p95"] == pytest.approx(np.percentile(mine, 95))
+    checks = {c["figure"]: c for c in results["checks"]}
+    assert checks["p95 render time"]["pass"] == (
+        results["p95_seconds"] <= results["budgets"]["load_p95_seconds"]
+    )
