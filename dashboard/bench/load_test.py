@@ -10,6 +10,9 @@ Two times per page load, both from the start of the navigation:
   finished and the DOM has then stayed still for ``SETTLE_SECONDS``. Charts are drawn after
   the script finishes (Plotly lays out and redraws once the element arrives), so this is when
   the manager sees the whole page. Canvas painting (the map) changes no DOM and is not seen.
+  Waiting for it also keeps the load honest: a session that moves on as soon as the script
+  finishes cancels the drawing of the page it leaves, and so costs the machine less than a
+  manager who looks at each page.
 Reports errors (exceptions, error boxes, page errors, timeouts) and the percentiles.
 """
 
