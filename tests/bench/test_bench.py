@@ -208,9 +208,10 @@ def test_load_test_opens_every_page_in_every_session(load_run):
         (s, p.id) for s in range(2) for p in PAGES
     )
     assert results["errors"] == 0, results["error_samples"]
-    for v in visits:
-        # Rendered = the DOM's last change, which comes after the script has finished.
-        assert 0 < v["script_seconds"] <= v["seconds"], v
+    assert all(v["script_seconds"] > 0 for v in visits)
+    # Charts are drawn after the script has finished: the rendered time must see that drawing
+    # (were the wait for the DOM to settle lost, every rendered time would equal its script's).
+    assert any(v["seconds"] > v["script_seconds"] + 0.05 for v in visits)
     for p in PAGES:
         assert f"| {p.id} |" in markdown
 
