@@ -65,19 +65,16 @@ def bench_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("bench")
 
 
-@pytest.fixture(scope="module")
-def bench_run(bench_dir):
-    """One small benchmark run in a child process (it points its own data layer elsewhere)."""
-    tmp = bench_dir
-    url = duckdb_url(tmp / "w.duckdb")
+def _opsdash_bench(bench_dir, *args: str) -> subprocess.CompletedProcess:
+    """``opsdash bench`` on this module's warehouse in a child process (its own data layer)."""
     env = {
         **os.environ,
         "OPSDASH_SECRETS": "/nonexistent/secrets.toml",
-        "OPSDASH_AUDIT_URL": f"sqlite:///{tmp / 'audit.sqlite'}",
+        "OPSDASH_AUDIT_URL": f"sqlite:///{bench_dir / 'audit.sqlite'}",
     }
-    args = ["--leads", str(BENCH_LEADS), "--url", url, "--runs", "1", "--out", str(tmp / "out")]
+    warehouse = ["--leads", str(BENCH_LEADS), "--url", duckdb_url(bench_dir / "w.duckdb")]
     done = subprocess.run(
-        [sys.executable, "-m", "dashboard.cli", "bench", *args, "--export-rows", "2000"],
+        [sys.executable, "-m", "dashboard.cli", "bench", *warehouse, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -85,8 +82,16 @@ def bench_run(bench_dir):
         timeout=900,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    results = json.loads((tmp / "out" / "bench.json").read_text(encoding="utf-8"))
-    markdown = (tmp / "out" / "bench.md").read_text(encoding="utf-8")
+    return done
+
+
+@pytest.fixture(scope="module")
+def bench_run(bench_dir):
+    """One small benchmark run (it seeds the module's warehouse)."""
+    out = bench_dir / "out"
+    done = _opsdash_bench(bench_dir, "--runs", "1", "--out", str(out), "--export-rows", "2000")
+    results = json.loads((out / "bench.json").read_text(encoding="utf-8"))
+    markdown = (out / "bench.md").read_text(encoding="utf-8")
     return results, markdown, done.stdout
 
 
@@ -179,23 +184,8 @@ def load_run(bench_dir, bench_run):
 
     if not os.path.exists(load_test.CHROMIUM):
         pytest.fail(f"{load_test.CHROMIUM} is missing: run scripts/test (installs chromium)")
-    env = {
-        **os.environ,
-        "OPSDASH_SECRETS": "/nonexistent/secrets.toml",
-        "OPSDASH_AUDIT_URL": f"sqlite:///{bench_dir / 'audit.sqlite'}",
-    }
     out = bench_dir / "load"
-    args = ["--leads", str(BENCH_LEADS), "--url", duckdb_url(bench_dir / "w.duckdb")]
-    done = subprocess.run(
-        [sys.executable, "-m", "dashboard.cli", "bench", *args, "--reuse", "--concurrency", "2"]
-        + ["--out", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    _opsdash_bench(bench_dir, "--reuse", "--concurrency", "2", "--out", str(out))
     results = json.loads((out / "load-test.json").read_text(encoding="utf-8"))
     return results, (out / "load-test.md").read_text(encoding="utf-8")
 
