@@ -56,6 +56,13 @@ def add_arguments(p: argparse.ArgumentParser, positive_int: Callable[[str], int]
         metavar="SESSIONS",
         help="run the load test instead: every page in SESSIONS concurrent headless browsers",
     )
+    p.add_argument(
+        "--navigate",
+        choices=["sidebar", "url"],
+        default="sidebar",
+        help="load test: after its first page a session uses the sidebar (default), or loads "
+        "every page by URL",
+    )
 
 
 @contextlib.contextmanager

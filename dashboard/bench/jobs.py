@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
 from dashboard.settings import ROOT
 
 
@@ -53,6 +55,60 @@ def vm_hwm_bytes(pid: int | str = "self") -> int | None:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) * 1024
     return None
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system) a running process has used so far."""
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
+class DescendantsCpu:
+    """The CPU time this process's descendants use inside a ``with`` block, sampled.
+
+    Sampled rather than read from ``RUSAGE_CHILDREN``: a browser's renderers are not waited
+    for by us (their parents may be killed first), so their time never reaches our rusage.
+    A process that exits is counted up to its last sample (``interval`` apart).
+    """
+
+    def __init__(self, exclude: set[int], interval: float = 0.25) -> None:
+        self._exclude, self._interval = exclude, interval
+        self._start: dict[int, float] = {}
+        self._last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _sample(self) -> dict[int, float]:
+        seen = {}
+        for child in psutil.Process().children(recursive=True):
+            if child.pid in self._exclude:
+                continue
+            try:
+                times = child.cpu_times()
+            except psutil.Error:  # exited between listing and reading
+                continue
+            seen[child.pid] = times.user + times.system
+        return seen
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._interval):
+            self._last.update(self._sample())
+
+    def __enter__(self) -> DescendantsCpu:
+        self._start = self._sample()
+        self._last = dict(self._start)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._last.update(self._sample())
+
+    @property
+    def seconds(self) -> float:
+        """CPU seconds used since the block started."""
+        return sum(v - self._start.get(pid, 0.0) for pid, v in self._last.items())
 
 
 def peak_rss_bytes() -> int:

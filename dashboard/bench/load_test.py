@@ -2,7 +2,9 @@
 
 ``opsdash bench --concurrency 10`` starts ``opsdash run`` on a free loopback port over a
 1,000,000-lead warehouse, then N browser sessions (contexts of one headless Chromium) each open
-every page by its link, starting at different pages so that they hit the server together.
+every page, starting at different pages so that they hit the server together. A session opens
+its first page by URL and moves on through the sidebar, as a manager does
+(``--navigate url`` opens every page by URL instead: a full load of the app each time).
 Two times per page load, both from the start of the navigation:
 - script finished: Streamlit's script is no longer running, its status widget and every
   placeholder are gone and the page's h1 title shows;
@@ -13,7 +15,9 @@ Two times per page load, both from the start of the navigation:
   Waiting for it also keeps the load honest: a session that moves on as soon as the script
   finishes cancels the drawing of the page it leaves, and so costs the machine less than a
   manager who looks at each page.
-Reports errors (exceptions, error boxes, page errors, timeouts) and the percentiles.
+Reports errors (exceptions, error boxes, page errors, timeouts), the percentiles, and where the
+machine's CPU went (the server's and the browsers' CPU seconds per page view) with the
+server's peak memory: on a small machine the browsers share the server's cores.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ import argparse
 import asyncio
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,7 +37,8 @@ from pathlib import Path
 
 from dashboard.bench import budgets as bd
 from dashboard.bench import machine, seeding
-from dashboard.bench.report import machine_line, verdict
+from dashboard.bench.jobs import DescendantsCpu, cpu_seconds, vm_hwm_bytes
+from dashboard.bench.load_report import markdown, summarise
 from dashboard.navigation import PAGES
 from dashboard.settings import ROOT, Settings
 
@@ -45,6 +49,7 @@ PAGE_TIMEOUT_SECONDS = 120
 # next animation frame is not taken for a finished page.
 SETTLE_SECONDS = 1.0
 LANG = "zh"
+_NAV_LINK = 'a[data-testid="stSidebarNavLink"]'
 
 # Installed in every document before its scripts run: the time of the latest DOM change.
 _WATCH_MUTATIONS = """(() => {
@@ -78,6 +83,7 @@ class Visit:
     seconds: float | None  # until rendered (the DOM's last change)
     error: str = ""
     script_seconds: float | None = None  # until the script finished and the title showed
+    how: str = "url"  # opened by its URL or through the sidebar
 
 
 def _free_port() -> int:
@@ -130,13 +136,30 @@ def stop_server(proc: subprocess.Popen) -> None:
             proc.wait(timeout=15)
 
 
-def _page_url(base: str, page_id: str) -> str:
+def _path(page_id: str) -> str:
     # The default page is served at "/" (Streamlit has no /overview route).
-    path = "" if page_id == "overview" else page_id
-    return f"{base}/{path}?lang={LANG}"
+    return "" if page_id == "overview" else page_id
 
 
-async def _session(browser, base: str, index: int, page_ids: list[str]) -> list[Visit]:
+def _page_url(base: str, page_id: str) -> str:
+    return f"{base}/{_path(page_id)}?lang={LANG}"
+
+
+async def _open(tab, base: str, page_id: str, by_sidebar: bool) -> None:
+    """Start opening a page: click its sidebar link, or load its URL."""
+    if by_sidebar:
+        # The link's text carries its icon's name; its address ends with the page's path.
+        link = tab.locator(f'{_NAV_LINK}[href$="/{_path(page_id)}"]')
+        await link.click(timeout=PAGE_TIMEOUT_SECONDS * 1000)
+    else:
+        await tab.goto(
+            _page_url(base, page_id), wait_until="commit", timeout=PAGE_TIMEOUT_SECONDS * 1000
+        )
+
+
+async def _session(
+    browser, base: str, index: int, page_ids: list[str], navigate: str
+) -> list[Visit]:
     from dashboard.i18n import t
 
     context = await browser.new_context(viewport={"width": 1280, "height": 720})
@@ -146,20 +169,16 @@ async def _session(browser, base: str, index: int, page_ids: list[str]) -> list[
     tab.on("pageerror", lambda exc: page_errors.append(str(exc)[:300]))
     order = page_ids[index % len(page_ids) :] + page_ids[: index % len(page_ids)]
     visits = []
+    app_shown = False  # whether the tab shows the app (so its sidebar can be used)
     for page_id in order:
         page_errors.clear()
+        title = t(f"page.{page_id}", LANG)
+        by_sidebar = navigate == "sidebar" and app_shown
         started = time.perf_counter()
         try:
-            await tab.goto(
-                _page_url(base, page_id),
-                wait_until="commit",
-                timeout=PAGE_TIMEOUT_SECONDS * 1000,
-            )
+            await _open(tab, base, page_id, by_sidebar)
             await tab.wait_for_function(
-                _DONE,
-                arg=t(f"page.{page_id}", LANG),
-                polling=50,
-                timeout=PAGE_TIMEOUT_SECONDS * 1000,
+                _DONE, arg=title, polling=50, timeout=PAGE_TIMEOUT_SECONDS * 1000
             )
             script_seconds = time.perf_counter() - started
             await tab.wait_for_function(
@@ -172,6 +191,7 @@ async def _session(browser, base: str, index: int, page_ids: list[str]) -> list[
             seconds = max(time.perf_counter() - started - quiet, script_seconds)
             shown = await tab.evaluate(_ERRORS)
             error = "; ".join(shown + page_errors)
+            app_shown = True
         except Exception as exc:  # a timeout or a broken page counts as an error
             seconds, script_seconds = None, None
             error = f"{type(exc).__name__}: {str(exc)[:300]}"
@@ -179,70 +199,32 @@ async def _session(browser, base: str, index: int, page_ids: list[str]) -> list[
             await tab.close()
             tab = await context.new_page()
             tab.on("pageerror", lambda exc: page_errors.append(str(exc)[:300]))
-        visits.append(Visit(index, page_id, seconds, error, script_seconds))
+            app_shown = False
+        how = "sidebar" if by_sidebar else "url"
+        visits.append(Visit(index, page_id, seconds, error, script_seconds, how))
     await context.close()
     return visits
 
 
-async def _run_sessions(base: str, sessions: int, page_ids: list[str]) -> list[Visit]:
+async def _run_sessions(
+    base: str, sessions: int, page_ids: list[str], navigate: str
+) -> list[Visit]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         try:
             groups = await asyncio.gather(
-                *(_session(browser, base, i, page_ids) for i in range(sessions))
+                *(_session(browser, base, i, page_ids, navigate) for i in range(sessions))
             )
         finally:
             await browser.close()
     return [v for group in groups for v in group]
 
 
-def percentile(values: list[float], q: float) -> float | None:
-    """The q-th percentile (0-100), linear between ranks; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
-
-
-def summarise(visits: list[Visit]) -> dict:
-    """Errors and render-time percentiles, overall and per page."""
-    times = [v.seconds for v in visits if v.seconds is not None]
-    script_times = [v.script_seconds for v in visits if v.script_seconds is not None]
-    per_page = {}
-    for spec in PAGES:
-        mine = [v.seconds for v in visits if v.page == spec.id and v.seconds is not None]
-        mine_script = [
-            v.script_seconds for v in visits if v.page == spec.id and v.script_seconds is not None
-        ]
-        per_page[spec.id] = {
-            "p50": percentile(mine, 50),
-            "p95": percentile(mine, 95),
-            "max": max(mine) if mine else None,
-            "script_p95": percentile(mine_script, 95),
-            "errors": sum(1 for v in visits if v.page == spec.id and v.error),
-        }
-    return {
-        "visits": len(visits),
-        "errors": sum(1 for v in visits if v.error),
-        "p50_seconds": percentile(times, 50),
-        "p95_seconds": percentile(times, 95),
-        "script_p50_seconds": percentile(script_times, 50),
-        "script_p95_seconds": percentile(script_times, 95),
-        "max_seconds": max(times) if times else None,
-        "mean_seconds": statistics.fmean(times) if times else None,
-        "per_page": per_page,
-        "error_samples": [f"{v.page} (session {v.session}): {v.error}" for v in visits if v.error][
-            :20
-        ],
-    }
-
-
-def run(url: str, leads: int, sessions: int, reuse: bool, say=print) -> dict:
+def run(
+    url: str, leads: int, sessions: int, reuse: bool, navigate: str = "sidebar", say=print
+) -> dict:
     """Prepare the warehouse, start the server, run the sessions, stop the server."""
     settings = Settings(warehouse_url=url)
     seed = seeding.prepare(settings, leads, reuse)
@@ -251,11 +233,15 @@ def run(url: str, leads: int, sessions: int, reuse: bool, say=print) -> dict:
     load_start = machine.load_average()
     with tempfile.TemporaryDirectory(prefix="opsdash-load-") as tmp:
         proc, base, log_path = start_server(url, Path(tmp))
-        say(f"Server {base}: {sessions} sessions × {len(page_ids)} pages")
+        say(f"Server {base}: {sessions} sessions × {len(page_ids)} pages, by {navigate}")
         try:
+            server_cpu = cpu_seconds(proc.pid)
             t0 = time.perf_counter()
-            visits = asyncio.run(_run_sessions(base, sessions, page_ids))
+            with DescendantsCpu(exclude={proc.pid}) as browsers:
+                visits = asyncio.run(_run_sessions(base, sessions, page_ids, navigate))
             wall = time.perf_counter() - t0
+            server_cpu = cpu_seconds(proc.pid) - server_cpu
+            server_peak_rss = vm_hwm_bytes(proc.pid)
         finally:
             stop_server(proc)
             server_log = log_path.read_text(errors="replace")[-4000:]
@@ -267,8 +253,11 @@ def run(url: str, leads: int, sessions: int, reuse: bool, say=print) -> dict:
         "leads": leads,
         "warehouse": settings.redacted_url(),
         "sessions": sessions,
+        "navigate": navigate,
         "pages": page_ids,
         "wall_seconds": wall,
+        "cpu_seconds": {"server": server_cpu, "browsers": browsers.seconds},
+        "server_peak_rss_bytes": server_peak_rss,
         "machine": {
             **described,
             "load_average_at_start": load_start,
@@ -298,50 +287,13 @@ def run(url: str, leads: int, sessions: int, reuse: bool, say=print) -> dict:
     }
 
 
-def _n(x: float | None) -> str:
-    return "—" if x is None else f"{x:.2f}"
-
-
-def markdown(r: dict) -> str:
-    """The load test's result as Markdown."""
-    checks = {c["figure"]: c for c in r["checks"]}
-    lines = [
-        f"# opsdash load test: {r['sessions']} sessions, {r['leads']:,} leads",
-        "",
-        f"Measured {r['generated_at']} on: {machine_line(r['machine'])}",
-        "",
-        f"{r['sessions']} headless-Chromium sessions each opened all {len(r['pages'])} pages "
-        f"({r['visits']} page loads in {r['wall_seconds']:.0f} s). Render time = from navigation "
-        "until the page's last DOM change (charts drawn), after the script has finished; "
-        f"script finished = until the script has finished and the page's title shows.",
-        "",
-        "| figure | value | budget | verdict |",
-        "|---|---|---|---|",
-        f"| errors | {r['errors']} | = 0 | {verdict(checks['errors']['pass'])} |",
-        f"| p95 render time | {_n(r['p95_seconds'])} s | ≤ {r['budgets']['load_p95_seconds']} s "
-        f"| {verdict(checks['p95 render time']['pass'])} |",
-        f"| p50 / max render time | {_n(r['p50_seconds'])} s / {_n(r['max_seconds'])} s | | |",
-        f"| p50 / p95 script finished | {_n(r['script_p50_seconds'])} s / "
-        f"{_n(r['script_p95_seconds'])} s | | |",
-        "",
-        "| page | p50 (s) | p95 (s) | max (s) | p95 script finished (s) | errors |",
-        "|---|---|---|---|---|---|",
-    ]
-    for page, s in r["per_page"].items():
-        lines.append(
-            f"| {page} | {_n(s['p50'])} | {_n(s['p95'])} | {_n(s['max'])} "
-            f"| {_n(s['script_p95'])} | {s['errors']} |"
-        )
-    if r["error_samples"]:
-        lines += ["", "Errors:", ""] + [f"- {e}" for e in r["error_samples"]]
-    return "\n".join(lines) + "\n"
-
-
 def main_from_cli(args: argparse.Namespace, url: str, leads: int) -> int:
     """``opsdash bench --concurrency N``: run, write load-test.json/.md, print the verdict."""
     import json
 
-    result = run(url, leads, args.concurrency, args.reuse, say=lambda s: print(s, flush=True))
+    result = run(
+        url, leads, args.concurrency, args.reuse, args.navigate, say=lambda s: print(s, flush=True)
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "load-test.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
     (args.out / "load-test.md").write_text(markdown(result))

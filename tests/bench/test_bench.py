@@ -199,11 +199,27 @@ def test_load_test_opens_every_page_in_every_session(load_run):
     )
     assert results["errors"] == 0, results["error_samples"]
     assert all(v["script_seconds"] > 0 for v in visits)
+    # Each session loads its first page by URL and reaches the others through the sidebar
+    # (the visit only counts once that page's own title shows, so a wrong link would fail).
+    assert results["navigate"] == "sidebar"
+    for s in range(2):
+        mine = [v["how"] for v in visits if v["session"] == s]
+        assert mine == ["url"] + ["sidebar"] * (len(PAGES) - 1)
     # Charts are drawn after the script has finished: the rendered time must see that drawing
     # (were the wait for the DOM to settle lost, every rendered time would equal its script's).
     assert any(v["seconds"] > v["script_seconds"] + 0.05 for v in visits)
     for p in PAGES:
         assert f"| {p.id} |" in markdown
+
+
+def test_load_test_reports_where_the_cpu_went(load_run):
+    results, markdown = load_run
+    cpu = results["cpu_seconds"]
+    # The browsers draw every page and the server computes every page: neither can be free.
+    assert cpu["server"] > 0 and cpu["browsers"] > 0
+    assert results["server_peak_rss_bytes"] > 0
+    views = len(results["visit_log"])
+    assert f"{cpu['server'] / views:.2f} s / {cpu['browsers'] / views:.2f} s" in markdown
 
 
 def test_load_test_percentiles_match_numpy(load_run):
