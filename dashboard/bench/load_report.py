@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from typing import TYPE_CHECKING
 
-from dashboard.bench.report import machine_line, verdict
+from dashboard.bench.report import machine_line, megabytes, num, verdict
 from dashboard.navigation import PAGES
 
 if TYPE_CHECKING:
@@ -57,11 +57,7 @@ def summarise(visits: list[Visit]) -> dict:
 
 
 def _n(x: float | None) -> str:
-    return "—" if x is None else f"{x:.2f}"
-
-
-def _mb(x: int | None) -> str:
-    return "—" if x is None else f"{x / 2**20:,.0f} MB"
+    return num(x, 2)
 
 
 def markdown(r: dict) -> str:
@@ -94,7 +90,7 @@ def markdown(r: dict) -> str:
         f"{_n(r['script_p95_seconds'])} s | | |",
         f"| CPU per page view: server / browsers | {_n(cpu['server'] / views)} s / "
         f"{_n(cpu['browsers'] / views)} s | | |",
-        f"| server peak RSS | {_mb(r['server_peak_rss_bytes'])} | | |",
+        f"| server peak RSS | {megabytes(r['server_peak_rss_bytes'])} | | |",
         "",
         "| page | p50 (s) | p95 (s) | max (s) | p95 script finished (s) | errors |",
         "|---|---|---|---|---|---|",

@@ -22,11 +22,13 @@ def verdict(ok: bool | None) -> str:
     return "" if ok is None else ("pass" if ok else "**FAIL**")
 
 
-def _num(value: float | None, digits: int = 3, suffix: str = "") -> str:
+def num(value: float | None, digits: int = 3, suffix: str = "") -> str:
+    """A figure as table text ("—" for none)."""
     return "—" if value is None else f"{value:,.{digits}f}{suffix}"
 
 
-def _mb(value: float | None) -> str:
+def megabytes(value: float | None) -> str:
+    """A size in bytes as table text in MB (10^6 bytes; "—" for none)."""
     return "—" if value is None else f"{value / 1e6:,.0f} MB"
 
 
@@ -42,7 +44,7 @@ def machine_line(m: dict) -> str:
         load = f" Load average (1/5/15 min) {', '.join(map(str, start))} at the start"
         load += f", {', '.join(map(str, end))} at the end." if end else "."
     return (
-        f"{m.get('cpu')}, {m.get('cores')} cores, {_mb(m.get('ram_bytes'))} RAM, {m.get('os')}, "
+        f"{m.get('cpu')}, {m.get('cores')} cores, {megabytes(m.get('ram_bytes'))} RAM, {m.get('os')}, "
         f"Python {m.get('python')}, {m.get('warehouse')}.{load}"
     )
 
@@ -67,16 +69,16 @@ def page_table(results: dict) -> list[str]:
             + " | ".join(
                 [
                     name,
-                    _judged(_num(p["cold_seconds"]), _num(cold.get("budget"), 2), cold.get("pass")),
-                    _num(p["floor_seconds"]),
+                    _judged(num(p["cold_seconds"]), num(cold.get("budget"), 2), cold.get("pass")),
+                    num(p["floor_seconds"]),
                     _judged(
-                        _num(p["floor_ratio"], 2, "×"),
-                        _num(ratio.get("budget"), 1, "×"),
+                        num(p["floor_ratio"], 2, "×"),
+                        num(ratio.get("budget"), 1, "×"),
                         ratio.get("pass"),
                     )
                     if p["floor_ratio"] is not None
                     else "— (no warehouse query)",
-                    _judged(_num(p["warm_seconds"]), _num(warm.get("budget"), 2), warm.get("pass")),
+                    _judged(num(p["warm_seconds"]), num(warm.get("budget"), 2), warm.get("pass")),
                     str(p["query_count"]),
                 ]
             )
@@ -103,42 +105,42 @@ def figure_table(results: dict) -> list[str]:
             else "this run"
         )
         value = (
-            f"{_num(seed.get('seconds'), 1, ' s')} wall, CPU {_num(seed.get('cpu_seconds'), 1, ' s')}, "
-            f"peak {_mb(seed.get('peak_rss_bytes'))} ({how})"
+            f"{num(seed.get('seconds'), 1, ' s')} wall, CPU {num(seed.get('cpu_seconds'), 1, ' s')}, "
+            f"peak {megabytes(seed.get('peak_rss_bytes'))} ({how})"
         )
         row(
             f"seeding {results['leads']:,} leads",
             value,
             "seeding",
-            f"≤ {_num(checks.get('seeding', {}).get('budget'), 0, ' s')}",
+            f"≤ {num(checks.get('seeding', {}).get('budget'), 0, ' s')}",
         )
     peak = results.get("peak_rss_bytes")
     row(
         "peak RSS of the dashboard process",
-        _mb(peak),
+        megabytes(peak),
         "peak RSS (dashboard process)",
-        f"≤ {_mb(checks.get('peak RSS (dashboard process)', {}).get('budget'))}",
+        f"≤ {megabytes(checks.get('peak RSS (dashboard process)', {}).get('budget'))}",
     )
     if naive.get("seconds") is not None:
         app = naive.get("app_stages", {})
         funnel = next((p for p in results["pages"] if p["page"] == "funnel"), {})
         value = (
-            f"naive {_num(naive['seconds'], 2, ' s')} ({naive.get('rows_read', 0):,} rows read, "
-            f"peak {_mb(naive.get('peak_rss_bytes'))}); app funnel page {_num(funnel.get('cold_seconds'), 3, ' s')}"
-            f", its stage query alone {_num(app.get('seconds'), 3, ' s')}"
+            f"naive {num(naive['seconds'], 2, ' s')} ({naive.get('rows_read', 0):,} rows read, "
+            f"peak {megabytes(naive.get('peak_rss_bytes'))}); app funnel page {num(funnel.get('cold_seconds'), 3, ' s')}"
+            f", its stage query alone {num(app.get('seconds'), 3, ' s')}"
         )
         speed = naive_speedup(results)
         c = checks.get("naive funnel ÷ app funnel", {})
-        budget = f"≥ {_num(c.get('budget'), 0, '×')}" if c.get("budget") is not None else "—"
+        budget = f"≥ {num(c.get('budget'), 0, '×')}" if c.get("budget") is not None else "—"
         lines.append(
-            f"| naive pandas funnel ÷ app funnel page (cold) | {_num(speed, 1, '×')}: {value} | {budget} | {verdict(c.get('pass'))} |"
+            f"| naive pandas funnel ÷ app funnel page (cold) | {num(speed, 1, '×')}: {value} | {budget} | {verdict(c.get('pass'))} |"
         )
         period = naive.get("period") or {}
         if period.get("seconds") and funnel.get("cold_seconds"):
             lines.append(
                 f"| kinder naive variant (period pushed into SQL) ÷ app funnel page (cold) | "
-                f"{_num(period['seconds'] / funnel['cold_seconds'], 1, '×')}: naive "
-                f"{_num(period['seconds'], 2, ' s')} | not judged | |"
+                f"{num(period['seconds'] / funnel['cold_seconds'], 1, '×')}: naive "
+                f"{num(period['seconds'], 2, ' s')} | not judged | |"
             )
         if "counts_match" in naive:
             lines.append(
@@ -152,14 +154,14 @@ def figure_table(results: dict) -> list[str]:
         key = f"Excel export of {export.get('requested_rows', 0):,} rows"
         value = (
             f"{export.get('rows', 0):,} rows, {len(export.get('sheets', []))} sheet(s), "
-            f"{_mb(export.get('file_bytes'))} file, {_num(export.get('seconds'), 1, ' s')}"
+            f"{megabytes(export.get('file_bytes'))} file, {num(export.get('seconds'), 1, ' s')}"
         )
-        row(key, value, key, f"≤ {_num(checks.get(key, {}).get('budget'), 0, ' s')}")
+        row(key, value, key, f"≤ {num(checks.get(key, {}).get('budget'), 0, ' s')}")
         row(
             "Excel export peak RSS",
-            _mb(export.get("peak_rss_bytes")),
+            megabytes(export.get("peak_rss_bytes")),
             "Excel export peak RSS",
-            f"≤ {_mb(checks.get('Excel export peak RSS', {}).get('budget'))}",
+            f"≤ {megabytes(checks.get('Excel export peak RSS', {}).get('budget'))}",
         )
     return lines
 
@@ -177,7 +179,7 @@ def slowest_queries(results: dict, top: int = 10) -> list[str]:
         "|---|---|---|---|---|",
     ]
     for app, floor, page, name, n in rows[:top]:
-        lines.append(f"| {page} | `{name}` | {_num(app)} | {_num(floor)} | {n:,} |")
+        lines.append(f"| {page} | `{name}` | {num(app)} | {num(floor)} | {n:,} |")
     return lines
 
 
