@@ -16,6 +16,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from dashboard import clock
 from dashboard.bench.jobs import emit
 
 FIRST_DAY = date(2000, 1, 1)
@@ -28,7 +29,7 @@ def run_export(rows: int, out: Path, kind: str = "leads", lang: str = "zh") -> d
     from dashboard.filters import Filters, Scope
 
     as_of = data.data_as_of()
-    end = as_of.date() if as_of else date.today()
+    end = as_of.date() if as_of else clock.today()
     info = detail_info(Filters(start=FIRST_DAY, end=end), Scope.all(), lang, False)
     started, cpu = time.perf_counter(), time.process_time()
     result = export_detail(kind, info, out, limit=rows)

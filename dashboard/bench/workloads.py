@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from dashboard import data
+from dashboard import clock, data
 from dashboard.filters import Filters, Scope, preset_range
 from dashboard.navigation import PAGES, PageSpec
 from dashboard.reports import frame as frame_data
@@ -62,7 +62,7 @@ def reads_warehouse(page_id: str) -> bool:
 def default_context(lang: str = "zh") -> BenchContext:
     """The context a head-office viewer gets on opening the dashboard: the default period."""
     as_of = data.data_as_of()
-    data_end = as_of.date() if as_of else date.today()
+    data_end = as_of.date() if as_of else clock.today()
     start, end = preset_range(DEFAULT_PRESET, data_end)
     return BenchContext(Filters(start=start, end=end), Scope.all(), data_end, lang)
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from dashboard import data
+from dashboard import clock, data
 from dashboard.filters import Filters, Scope, cities_in_view
 from dashboard.metrics.compare import compare
 from dashboard.metrics.evaluate import frame_values
@@ -235,7 +235,7 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 def _data_end() -> date:
     as_of = data.data_as_of()
-    return as_of.date() if as_of else date.today()
+    return as_of.date() if as_of else clock.today()
 
 
 def _clinic_cities(clinics: pd.DataFrame) -> dict[int, int]:

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from dashboard import data
+from dashboard import clock, data
 from dashboard.filters import Filters, Scope
 from dashboard.metrics import weekly as wm
 from dashboard.metrics.evaluate import frame_values
@@ -108,7 +108,7 @@ def load(
     """Everything the weekly review shows for the picked week (and campaign)."""
     if data_end is None:
         as_of = data.data_as_of()
-        data_end = as_of.date() if as_of else date.today()
+        data_end = as_of.date() if as_of else clock.today()
     week = resolve_week(week_code, data_end)
     last = week.previous()
     prior_start = week.start - timedelta(weeks=wm.AVERAGE_WEEKS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
+from dashboard import clock
 from dashboard.seed.pipeline import generate
 from dashboard.settings import Settings
 from dashboard.warehouse.writer import replace_tables
@@ -12,7 +13,7 @@ from dashboard.warehouse.writer import replace_tables
 
 def default_end_date() -> date:
     """Yesterday: the last whole day, so "today" never shows a half-filled day."""
-    return date.today() - timedelta(days=1)
+    return clock.today() - timedelta(days=1)
 
 
 def seed_warehouse(

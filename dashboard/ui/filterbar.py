@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+from dashboard import clock
 from dashboard.filters import PRESETS, Filters, preset_range
 from dashboard.i18n import t
 from dashboard.reports.frame import FrameData
@@ -77,7 +78,7 @@ def _multiselect(
 
 def filter_bar(lang: str, options: FrameData, data_end: date | None) -> Filters:
     """Draw the filter bar in the sidebar and return the selected filters."""
-    anchor = data_end or date.today()
+    anchor = data_end or clock.today()
     side = st.sidebar
     side.subheader(t("filters.title", lang))
     relabel = urlbind.relabelled(lang)
