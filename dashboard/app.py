@@ -28,7 +28,8 @@ st.set_page_config(
 
 settings = data.settings()
 lang = filterbar.language_picker(settings.language)
-with st.spinner(t("app.first_start", lang)):
+# Never generates data: a missing warehouse file is reported by the frame's guard below.
+with st.spinner(t("app.derived_update", lang)):
     ensure_warehouse(settings)
 
 with guard(lang):
@@ -54,6 +55,8 @@ with guard(lang):
     framed = frame_data.load(viewer.scope)
     data_end = framed.as_of.date() if framed.as_of else None
     filters = filterbar.filter_bar(lang, framed, data_end)
+if framed.sample:
+    st.sidebar.warning(t("app.sample_banner", lang), icon=":material/science:")
 
 ctx = context.PageContext(
     lang=lang, filters=filters, scope=viewer.scope, data_end=data_end, viewer=viewer

@@ -52,13 +52,20 @@ def _existing_dir(text: str) -> Path:
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the dashboard (seeding the embedded warehouse on first start)."""
     settings = _settings(args)
-    from dashboard.warehouse.bootstrap import ensure_warehouse
+    from dashboard.i18n import t
+    from dashboard.ui.frame import missing_message
+    from dashboard.warehouse.bootstrap import first_start
+    from dashboard.warehouse.engine import WarehouseMissing
 
+    lang = settings.language
     if settings.is_duckdb and not settings.duckdb_path.exists():
-        print(
-            f"First start: generating the sample warehouse at {settings.duckdb_path} …", flush=True
-        )
-        ensure_warehouse(settings)
+        print(t("app.first_start_cli", lang, path=settings.duckdb_path), flush=True)
+    try:
+        if first_start(settings):
+            print(t("app.sample_generated", lang, path=settings.duckdb_path), flush=True)
+    except WarehouseMissing as exc:
+        print(f"opsdash run: {t(missing_message(exc), lang, path=exc.path)}", file=sys.stderr)
+        return 2
     cmd = [
         sys.executable,
         "-m",

@@ -339,6 +339,9 @@ scorecard_targets = Table(
     Column("label_en", String(120)),
 )
 
+# load_batches.source of a generated sample chain (the page frame's "sample data" notice).
+SEED_SOURCE = "seed"
+
 load_batches = Table(
     "load_batches",
     metadata,

@@ -6,6 +6,7 @@ import time
 from datetime import date, timedelta
 
 from dashboard import clock
+from dashboard.schema import SEED_SOURCE
 from dashboard.seed.pipeline import generate
 from dashboard.settings import Settings
 from dashboard.warehouse.writer import replace_tables
@@ -24,7 +25,7 @@ def seed_warehouse(
     t0 = time.perf_counter()
     frames = generate(end_date, leads=leads, seed=seed)
     t1 = time.perf_counter()
-    batch_id = replace_tables(settings, frames, source="seed")
+    batch_id = replace_tables(settings, frames, source=SEED_SOURCE)
     t2 = time.perf_counter()
     return {
         "batch_id": batch_id,

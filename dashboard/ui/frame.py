@@ -13,7 +13,7 @@ from dashboard.filters import ScopeError
 from dashboard.formatting import fmt_date
 from dashboard.i18n import t
 from dashboard.ui.context import PageContext, current
-from dashboard.warehouse.engine import WarehouseEmpty, WarehouseUnavailable
+from dashboard.warehouse.engine import WarehouseEmpty, WarehouseMissing, WarehouseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,9 @@ def guard(lang: str) -> Iterator[None]:
     """Show a clear message in the viewer's language instead of a traceback, then stop."""
     try:
         yield
+    except WarehouseMissing as exc:
+        st.error(t(missing_message(exc), lang, path=exc.path))
+        st.stop()
     except WarehouseEmpty:
         st.warning(t("error.warehouse_empty", lang))
         st.stop()
@@ -55,6 +58,11 @@ def guard(lang: str) -> Iterator[None]:
     except ScopeError:
         st.error(t("error.scope", lang))
         st.stop()
+
+
+def missing_message(exc: WarehouseMissing) -> str:
+    """The catalogue key that explains a missing warehouse file."""
+    return "error.warehouse_gone" if exc.existed else "error.warehouse_missing"
 
 
 def empty_state(ctx: PageContext) -> None:

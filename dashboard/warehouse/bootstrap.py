@@ -1,36 +1,74 @@
-"""First start: create and fill the embedded DuckDB warehouse from the sample data if missing."""
+"""Opening the warehouse: the embedded default is generated on its very first start only.
+
+A missing warehouse file is never replaced by invented data while the dashboard serves, nor
+for any other path than the embedded default: the page (or ``opsdash run``) says the file is
+missing and how to fill it. The first start of the default writes a marker beside the file,
+so that the default's file going missing later is an error too, not a new sample chain.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
-from dashboard.settings import Settings
+from dashboard.settings import DEFAULT_DUCKDB_PATH, Settings
+from dashboard.warehouse.engine import WarehouseMissing
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _checked: set[str] = set()  # DuckDB file identities known to have the derived tables
 
 
-def ensure_warehouse(settings: Settings) -> bool:
-    """Seed the embedded warehouse when its file does not exist yet; True if it seeded.
+def marker(path: Path) -> Path:
+    """The file recording that a warehouse has existed at ``path``."""
+    return path.with_name(path.name + ".created")
+
+
+def first_start(settings: Settings) -> bool:
+    """Seed the embedded default warehouse if this is its first start; True if it seeded.
+
+    Any other missing DuckDB file, or the default's file missing after it once existed,
+    raises ``WarehouseMissing``: nothing is generated in its place.
+    """
+    if not settings.is_duckdb:
+        return False
+    path = settings.duckdb_path
+    with _lock:
+        if path.exists():
+            if path.resolve() == DEFAULT_DUCKDB_PATH.resolve():
+                _remember(path)
+        else:
+            if path.resolve() != DEFAULT_DUCKDB_PATH.resolve():
+                raise WarehouseMissing(str(path))
+            if marker(path).exists():
+                raise WarehouseMissing(str(path), existed=True)
+            from dashboard.seed import seed_warehouse
+
+            log.warning("first start: generating the sample chain at %s", path)
+            seed_warehouse(settings)
+            _remember(path)
+            return True
+    ensure_warehouse(settings)
+    return False
+
+
+def _remember(path: Path) -> None:
+    marker(path).write_text(
+        "A warehouse exists here; if the file goes missing the dashboard will not\n"
+        "generate sample data in its place. Delete this file to allow that again.\n",
+        encoding="utf-8",
+    )
+
+
+def ensure_warehouse(settings: Settings) -> None:
+    """Bring an existing DuckDB warehouse's derived tables up to date; never creates one.
 
     A warehouse written before a derived table existed, or with an older version of one, gets
-    its derived tables built once.
+    its derived tables built once. A missing file is left to the page, which says so.
     """
     if settings.is_duckdb and settings.duckdb_path.exists():
         _ensure_derived(settings)
-        return False
-    if not settings.is_duckdb:
-        return False
-    with _lock:
-        if settings.duckdb_path.exists():
-            return False
-        from dashboard.seed import seed_warehouse
-
-        log.info("no warehouse at %s: generating the sample chain", settings.duckdb_path)
-        seed_warehouse(settings)
-        return True
 
 
 def _ensure_derived(settings: Settings) -> None:

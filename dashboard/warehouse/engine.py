@@ -27,6 +27,15 @@ class WarehouseEmpty(RuntimeError):
     """The warehouse has no data yet (no seed or load has run)."""
 
 
+class WarehouseMissing(RuntimeError):
+    """The DuckDB warehouse file does not exist (``existed``: it did at an earlier start)."""
+
+    def __init__(self, path: str, existed: bool = False) -> None:
+        super().__init__(f"no warehouse file at {path}")
+        self.path = path
+        self.existed = existed
+
+
 def file_identity(path: Path) -> str:
     """Identity of a DuckDB file: changes whenever the writer swaps in a new file."""
     st = path.stat()
@@ -38,7 +47,7 @@ def data_version(settings: Settings) -> str:
     if settings.is_duckdb:
         path = settings.duckdb_path
         if not path.exists():
-            raise WarehouseEmpty(str(path))
+            raise WarehouseMissing(str(path))
         return file_identity(path)
     try:
         with get_engine(settings).connect() as conn:
@@ -51,7 +60,7 @@ def data_version(settings: Settings) -> str:
 def _create(settings: Settings) -> sa.Engine:
     if settings.is_duckdb:
         if not settings.duckdb_path.exists():
-            raise WarehouseEmpty(str(settings.duckdb_path))
+            raise WarehouseMissing(str(settings.duckdb_path))
         # Pooled read-only connections share DuckDB's buffer cache within the process (and
         # cost little), so the pool allows a dozen sessions plus data.run_all's three workers
         # at once before a checkout has to wait.

@@ -55,7 +55,7 @@ def _age(settings: Settings, *statements: str) -> None:
 def test_older_derived_table_is_rebuilt(old_copy, duckdb_settings):
     # order_facts as an earlier version wrote it: without the calendar-day column.
     _age(old_copy, "alter table order_facts drop column ordered_on")
-    assert bootstrap.ensure_warehouse(old_copy) is False  # existing file: not seeded again
+    bootstrap.ensure_warehouse(old_copy)
     declared = [c.name for c in schema.table("order_facts").c]
     assert _columns(old_copy, "order_facts") == declared
     pd.testing.assert_frame_equal(_orders(old_copy), _orders(duckdb_settings))
