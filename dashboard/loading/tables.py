@@ -62,9 +62,11 @@ def build_table(raw: RawTable, problems: Problems) -> TableData:
     for column in declared.columns:
         pos = positions.get(column.name)
         if pos is None:
-            if not column.nullable:
-                problems.add(raw.file, None, column.name, "load.missing_column")
-                bad[column.name] = np.ones(len(rows), dtype=bool)
+            # A load replaces the whole table, so an absent optional column would empty it
+            # (every referral link gone with referrer_id): that is refused like a required one.
+            code = "load.missing_column" if not column.nullable else "load.missing_optional_column"
+            problems.add(raw.file, None, column.name, code)
+            bad[column.name] = np.ones(len(rows), dtype=bool)
             frame[column.name] = vals.empty_series(column.type, len(rows))
             continue
         text = raw.cells[pos].reset_index(drop=True)

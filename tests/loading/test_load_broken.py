@@ -48,6 +48,13 @@ CASES = [
         ("orders.csv", None, "amount", "load.missing_column"),
     ),
     (
+        # A replacing load without an optional column would empty it (every referral link).
+        "missing_optional_column",
+        ["customers"],
+        _drop_column("customers", "referrer_id"),
+        ("customers.csv", None, "referrer_id", "load.missing_optional_column"),
+    ),
+    (
         "extra_column",
         ["orders"],
         _add_column("orders", "discount", "0"),
