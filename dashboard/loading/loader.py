@@ -19,6 +19,7 @@ from dashboard.loading.reading import ReadError, discover, read_table
 from dashboard.loading.rules import Context, run_rules
 from dashboard.loading.tables import TableData, build_table
 from dashboard.settings import Settings
+from dashboard.warehouse import writelock
 from dashboard.warehouse.writer import replace_tables
 
 
@@ -49,21 +50,24 @@ def load_directory(settings: Settings, path: str | Path, lang: str = "zh") -> Lo
         problems.add("", None, None, "load.no_folder", path=str(folder))
         return _failed(folder, problems, warnings)
     incoming, unreadable = _read_folder(folder, problems, warnings)
-    with ExistingWarehouse(settings) as existing:
+    # Checks and write under one lock: another load cannot change the warehouse in between.
+    with writelock.exclusive(settings):
+        with ExistingWarehouse(settings) as existing:
+            try:
+                _validate(incoming, unreadable, existing, problems)
+            except WarehouseUnreadable as exc:
+                problems.add("", None, None, "load.warehouse_unreadable", detail=str(exc))
+        # The read-only connection is closed here, before anything is written.
+        if problems:
+            return _failed(folder, problems, warnings)
+        frames = {name: data.frame for name, data in incoming.items()}
         try:
-            _validate(incoming, unreadable, existing, problems)
-        except WarehouseUnreadable as exc:
-            problems.add("", None, None, "load.warehouse_unreadable", detail=str(exc))
-    # The read-only connection is closed here, before anything is written.
-    if problems:
-        return _failed(folder, problems, warnings)
-    frames = {name: data.frame for name, data in incoming.items()}
-    try:
-        batch_id = replace_tables(settings, frames, source=str(folder.resolve()))
-    except Exception as exc:  # the writer leaves the warehouse as it was; report why
-        detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-        problems.add("", None, None, "load.write_failed", detail=detail)
-        return _failed(folder, problems, warnings)
+            batch_id = replace_tables(settings, frames, source=str(folder.resolve()))
+        except Exception as exc:  # the writer leaves the warehouse as it was; report why
+            text = str(exc).strip()
+            detail = text.splitlines()[0][:300] if text else type(exc).__name__
+            problems.add("", None, None, "load.write_failed", detail=detail)
+            return _failed(folder, problems, warnings)
     return LoadResult(
         ok=True,
         source=str(folder),
@@ -96,7 +100,7 @@ def _read_folder(
         try:
             raw = read_table(table, path)
         except ReadError as exc:
-            problems.add(path.name, None, None, exc.code, **exc.params)
+            problems.add(path.name, exc.row, exc.column, exc.code, **exc.params)
             unreadable.add(table)
             continue
         data = build_table(raw, problems)

@@ -8,7 +8,6 @@ Server warehouses (PostgreSQL): one transaction, so readers see the old tables u
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
 import os
@@ -23,7 +22,7 @@ from sqlalchemy.schema import CreateTable
 
 from dashboard import schema
 from dashboard.settings import Settings
-from dashboard.warehouse import derived
+from dashboard.warehouse import derived, writelock
 
 # Indexes a server warehouse needs for the dashboard's joins and date ranges: (table, key
 # columns), optionally followed by the columns an index carries for index-only scans (INCLUDE)
@@ -176,9 +175,12 @@ def replace_tables(settings: Settings, frames: Mapping[str, pd.DataFrame], sourc
     if unknown:
         raise ValueError(f"unknown tables: {sorted(unknown)}")
     ordered = {name: frames[name] for name in schema.TABLE_ORDER if name in frames}
-    if settings.is_duckdb:
-        return _replace_duckdb(settings.duckdb_path, ordered, source)
-    return _replace_server(settings.warehouse_url, ordered, source)
+    # One writer at a time (two loads copying the same file would silently lose one batch);
+    # a load already holds this lock over its checks, and takes it again here at no cost.
+    with writelock.exclusive(settings):
+        if settings.is_duckdb:
+            return _replace_duckdb(settings.duckdb_path, ordered, source)
+        return _replace_server(settings.warehouse_url, ordered, source)
 
 
 def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -189,14 +191,6 @@ def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _replace_duckdb(path: Path, frames: Mapping[str, pd.DataFrame], source: str) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # One writer at a time: two loads copying the same file would silently lose one batch.
-    with open(path.with_name(f"{path.name}.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return _replace_duckdb_locked(path, frames, source)
-
-
-def _replace_duckdb_locked(path: Path, frames: Mapping[str, pd.DataFrame], source: str) -> int:
     import duckdb
 
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
