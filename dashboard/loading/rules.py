@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard import clock
 from dashboard.loading import referrals
 from dashboard.loading.existing import ExistingWarehouse
 from dashboard.loading.problems import Problems, show_key, show_value
@@ -70,6 +71,19 @@ RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("customers", "home_lat"): (-90, 90),
     ("customers", "home_lon"): (-180, 180),
 }
+# Columns that say when something happened: none may lie after clock.latest_fact_day().
+# Plans (budgets, targets, experiment end dates) and the calendar may look ahead.
+EVENT_TIMES: dict[str, tuple[str, ...]] = {
+    "customers": ("created_at", "first_visit_on", "member_since"),
+    "leads": ("created_at", "inquiry_at", "booked_at", "arrived_at", "paid_at"),
+    "channel_daily": ("date",),
+    "orders": ("ordered_at",),
+    "experiment_exposures": ("exposed_at",),
+    "feedback": ("submitted_at",),
+    "staff_training": ("date",),
+    "expenses": ("date",),
+    "referral_rewards": ("paid_on",),
+}
 LEAD_STAGES = ("created_at", "inquiry_at", "booked_at", "arrived_at", "paid_at")
 SHARE_TOLERANCE = 0.001  # shares written as 0.3333 three times still count as summing to 1
 CYCLE_SHOWN = 10  # customer ids listed per referral cycle
@@ -111,6 +125,24 @@ def check_ranges(ctx: Context) -> None:
             _report(ctx, data, col, "load.out_of_range", wrong, values, low=low, high=high)
         # Later rules skip these cells, so one bad value gives one message.
         data.mark_bad(col, wrong)
+
+
+@rule("no_future_events")
+def check_future(ctx: Context) -> None:
+    """Nothing happened after tomorrow: a far-future fact would blank every default view."""
+    last = clock.latest_fact_day()
+    limit = pd.Timestamp(last) + pd.Timedelta(days=1)  # any time on the last day is fine
+    for name, columns in EVENT_TIMES.items():
+        data = ctx.incoming.get(name)
+        if data is None:
+            continue
+        for col in columns:
+            if not data.has(col):
+                continue
+            values = data.frame[col]
+            wrong = _usable(data, col) & _true(values >= limit)
+            _report(ctx, data, col, "load.future", wrong, values, last=last.isoformat())
+            data.mark_bad(col, wrong)
 
 
 @rule("clicks_within_impressions")

@@ -55,6 +55,19 @@ CASES = [
         ("customers.csv", None, "referrer_id", "load.missing_optional_column"),
     ),
     (
+        # One order typed as 2099 would move "data as of" and blank every default view.
+        "future_order",
+        ["orders"],
+        _set("orders", 1, ordered_at="2099-12-31 10:00"),
+        ("orders.csv", 3, "ordered_at", "load.future"),
+    ),
+    (
+        "future_expense_day",
+        ["expenses"],
+        _set("expenses", 1, date="2099-01-02"),
+        ("expenses.csv", 3, "date", "load.future"),
+    ),
+    (
         "extra_column",
         ["orders"],
         _add_column("orders", "discount", "0"),
@@ -320,3 +333,17 @@ def test_a_refused_load_into_no_warehouse_creates_no_file(
     assert not result.ok
     assert not warehouse_settings.duckdb_path.exists()
     assert list(warehouse_settings.duckdb_path.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize(("days_ahead", "refused"), [("1", False), ("0", True)])
+def test_future_horizon_is_today_plus_the_setting(
+    loaded_settings, make_folder, sample_rows, monkeypatch, days_ahead, refused
+):
+    # The latest order is on 2024-01-06 15:00; "today" is the day before.
+    monkeypatch.setenv("OPSDASH_TODAY", "2024-01-05")
+    monkeypatch.setenv("OPSDASH_FUTURE_DAYS", days_ahead)
+    result = load_directory(loaded_settings, make_folder(sample_rows, ["orders"]), lang="en")
+    found = [(p.row, p.column, p.code) for p in result.problems]
+    assert found == ([(4, "ordered_at", "load.future")] if refused else [])
+    if refused:
+        assert "after 2024-01-05" in result.problems[0].reason
