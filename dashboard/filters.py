@@ -23,6 +23,11 @@ PRESETS = (
     "custom",
 )
 DIMENSIONS = ("city", "specialty", "clinic", "channel")
+# The days a period may span. Pages compare with the previous period and the same weeks a
+# year earlier, so a period near the ends of Python's and the databases' date range
+# (0001-01-01, 9999-12-31) would overflow; no clinic chain has data outside these.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
 _COLUMN_EXPR = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$")
 
 

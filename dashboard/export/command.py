@@ -20,7 +20,14 @@ from dashboard.auth import Viewer, load_policy
 from dashboard.export import service
 from dashboard.export.pack import page_title
 from dashboard.export.workbook import atomic_path
-from dashboard.filters import Filters, Scope, iso_week_range, parse_iso_week
+from dashboard.filters import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    Filters,
+    Scope,
+    iso_week_range,
+    parse_iso_week,
+)
 from dashboard.i18n import t
 from dashboard.settings import LANGUAGES, Settings
 
@@ -33,9 +40,23 @@ class UsageError(ValueError):
 
 def _date(text: str, what: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{what}: not a date (YYYY-MM-DD): {text!r}") from None
+    return _within(day, what, text)
+
+
+def _within(day: date, what: str, text: str) -> date:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise _outside(what, text)
+    return day
+
+
+def _outside(what: str, text: str) -> UsageError:
+    return UsageError(
+        f"{what}: {text} is outside the dates an export takes "
+        f"({EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()})"
+    )
 
 
 def period(args: argparse.Namespace) -> tuple[date, date, str]:
@@ -47,6 +68,8 @@ def period(args: argparse.Namespace) -> tuple[date, date, str]:
             year, week = parse_iso_week(args.week)
         except ValueError as exc:
             raise UsageError(f"--week: {exc}") from None
+        if not EARLIEST_DAY.year <= year <= LATEST_DAY.year:
+            raise _outside("--week", args.week)  # before its days overflow (9999-W52)
         start, end = iso_week_range(year, week)
         return start, end, f"{year}-W{week:02d}"
     if not args.end:

@@ -144,6 +144,10 @@ def test_refusals_exit_2_and_write_nothing(env, capsys, extra, message):
         (["--from", "2026-10-01", "--out", "{tmp}/p.xlsx"], "--from needs --to"),
         (["--from", "2026-10-31", "--to", "2026-10-01", "--out", "{tmp}/p.xlsx"], "before"),
         (["--from", "2026-13-01", "--to", "2026-10-01", "--out", "{tmp}/p.xlsx"], "not a date"),
+        (["--from", "0001-01-01", "--to", "2026-10-01", "--out", "{tmp}/p.xlsx"], "--from: 0001"),
+        (["--from", "2026-10-01", "--to", "9999-12-31", "--out", "{tmp}/p.xlsx"], "--to: 9999"),
+        (["--week", "9999-W52", "--out", "{tmp}/p.xlsx"], "--week: 9999-W52 is outside"),
+        (["--week", "0001-W01", "--out", "{tmp}/p.xlsx"], "--week: 0001-W01 is outside"),
     ],
 )
 def test_bad_arguments(env, capsys, args, message):
