@@ -8,6 +8,7 @@ Server warehouses (PostgreSQL): one transaction, so readers see the old tables u
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import io
 import os
@@ -194,7 +195,7 @@ def _replace_duckdb(path: Path, frames: Mapping[str, pd.DataFrame], source: str)
     import duckdb
 
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
+    _remove_scratch(path)
     # Replacing every table (a seed, a full load): start from an empty file and carry only the
     # batch history over. Copying the old file would keep its deleted rows' blocks, so each
     # full reload would leave the warehouse about twice its real size, and copy it first.
@@ -235,6 +236,17 @@ def _replace_duckdb(path: Path, frames: Mapping[str, pd.DataFrame], source: str)
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
     return batch_id
+
+
+def _remove_scratch(path: Path) -> None:
+    """Delete scratch copies (and their WAL) that a killed load left beside ``path``.
+
+    Safe because the caller holds the warehouse folder's load lock: no other load is writing
+    one now. A leftover WAL whose name comes round again with a repeated process id would
+    otherwise make the next load fail with "WAL does not match database file".
+    """
+    for leftover in path.parent.glob(f"{glob.escape(path.name)}.tmp-*"):
+        leftover.unlink(missing_ok=True)
 
 
 def _batch_history(path: Path) -> list[tuple]:
