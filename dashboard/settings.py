@@ -31,6 +31,7 @@ class Settings:
     access_policy_path: Path = ROOT / ".streamlit" / "access_policy.toml"
     audit_url: str = ""
     auth_configured: bool = False
+    connect_timeout: int = 5  # seconds to reach a server warehouse, for pages and loads alike
 
     @property
     def is_duckdb(self) -> bool:
@@ -87,6 +88,12 @@ def load_settings(secrets_path: Path | None = None) -> Settings:
         or opsdash.get("audit_url")
         or f"sqlite:///{DEFAULT_AUDIT_PATH}"
     )
+    timeout_text = str(
+        os.environ.get("OPSDASH_CONNECT_TIMEOUT") or opsdash.get("connect_timeout", 5)
+    ).strip()
+    if not timeout_text.isdigit() or int(timeout_text) < 1:
+        # A wrong setting must not silently become "wait forever" or the default.
+        raise ValueError(f"connect_timeout must be a whole number of seconds: {timeout_text!r}")
     return Settings(
         warehouse_url=url,
         language=language,
@@ -95,4 +102,5 @@ def load_settings(secrets_path: Path | None = None) -> Settings:
         access_policy_path=Path(policy) if policy else ROOT / ".streamlit" / "access_policy.toml",
         audit_url=audit_url,
         auth_configured=bool(secrets.get("auth")),
+        connect_timeout=int(timeout_text),
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from dashboard import schema
 from dashboard.i18n import LANGUAGES
 from dashboard.loading import constraints
@@ -50,6 +52,22 @@ def load_directory(settings: Settings, path: str | Path, lang: str = "zh") -> Lo
         problems.add("", None, None, "load.no_folder", path=str(folder))
         return _failed(folder, problems, warnings)
     incoming, unreadable = _read_folder(folder, problems, warnings)
+    try:
+        return _check_and_write(settings, folder, incoming, unreadable, problems, warnings)
+    except sa.exc.DBAPIError as exc:  # the warehouse server cannot be reached (or locked)
+        problems.add(
+            "",
+            None,
+            None,
+            "load.warehouse_unreachable",
+            url=settings.redacted_url(),
+            seconds=settings.connect_timeout,
+            detail=_first_line(exc.orig if exc.orig is not None else exc),
+        )
+        return _failed(folder, problems, warnings)
+
+
+def _check_and_write(settings, folder, incoming, unreadable, problems, warnings) -> LoadResult:
     # Checks and write under one lock: another load cannot change the warehouse in between.
     with writelock.exclusive(settings):
         with ExistingWarehouse(settings) as existing:
@@ -64,9 +82,7 @@ def load_directory(settings: Settings, path: str | Path, lang: str = "zh") -> Lo
         try:
             batch_id = replace_tables(settings, frames, source=str(folder.resolve()))
         except Exception as exc:  # the writer leaves the warehouse as it was; report why
-            text = str(exc).strip()
-            detail = text.splitlines()[0][:300] if text else type(exc).__name__
-            problems.add("", None, None, "load.write_failed", detail=detail)
+            problems.add("", None, None, "load.write_failed", detail=_first_line(exc))
             return _failed(folder, problems, warnings)
     return LoadResult(
         ok=True,
@@ -75,6 +91,11 @@ def load_directory(settings: Settings, path: str | Path, lang: str = "zh") -> Lo
         warnings=tuple(warnings.listed),
         batch_id=batch_id,
     )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else type(exc).__name__
 
 
 def _read_folder(

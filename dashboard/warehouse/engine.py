@@ -75,7 +75,7 @@ def _create(settings: Settings) -> sa.Engine:
         pool_pre_ping=True,
         pool_size=5,
         max_overflow=10,
-        connect_args=_server_connect_args(settings.warehouse_url),
+        connect_args=server_connect_args(settings),
     )
 
 
@@ -98,11 +98,16 @@ def pg_session_options() -> str:
     return " ".join(f"-c {name}={value}" for name, value in PG_SESSION_SETTINGS.items())
 
 
-def _server_connect_args(url: str) -> dict:
-    if url.startswith("postgresql"):
-        # Fail fast when the server is down; read-only, no JIT, in-memory sorts.
-        return {"connect_timeout": 5, "options": pg_session_options()}
-    return {}
+def server_connect_args(settings: Settings, read_only: bool = True) -> dict:
+    """Driver arguments of a server connection: the one connect timeout, and for the
+    dashboard's own sessions read-only, no JIT, in-memory sorts."""
+    if not settings.warehouse_url.startswith("postgresql"):
+        return {}
+    # Fail fast when the server is down or never answers (the OS would try for minutes).
+    args: dict = {"connect_timeout": settings.connect_timeout}
+    if read_only:
+        args["options"] = pg_session_options()
+    return args
 
 
 def get_engine(settings: Settings) -> sa.Engine:

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from dashboard.settings import Settings
+from dashboard.warehouse.engine import server_connect_args
 
 # pg_advisory_lock's key for "a load is writing this database" (any fixed bigint will do).
 PG_LOCK_KEY = 0x6F70_7364_6173_68  # "opsdash"
@@ -55,7 +56,11 @@ def _acquire(settings: Settings) -> Iterator[None]:
         finally:
             os.close(fd)  # closing the descriptor releases the lock
         return
-    engine = sa.create_engine(settings.warehouse_url, poolclass=NullPool)
+    engine = sa.create_engine(
+        settings.warehouse_url,
+        poolclass=NullPool,
+        connect_args=server_connect_args(settings, read_only=False),
+    )
     if engine.dialect.name != "postgresql":
         engine.dispose()
         yield

@@ -24,6 +24,7 @@ from sqlalchemy.schema import CreateTable
 from dashboard import schema
 from dashboard.settings import Settings
 from dashboard.warehouse import derived, writelock
+from dashboard.warehouse.engine import server_connect_args
 
 # Indexes a server warehouse needs for the dashboard's joins and date ranges: (table, key
 # columns), optionally followed by the columns an index carries for index-only scans (INCLUDE)
@@ -181,7 +182,7 @@ def replace_tables(settings: Settings, frames: Mapping[str, pd.DataFrame], sourc
     with writelock.exclusive(settings):
         if settings.is_duckdb:
             return _replace_duckdb(settings.duckdb_path, ordered, source)
-        return _replace_server(settings.warehouse_url, ordered, source)
+        return _replace_server(settings, ordered, source)
 
 
 def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -269,8 +270,11 @@ def _next_batch_duckdb(con) -> int:
     return int(con.execute("select coalesce(max(batch_id), 0) + 1 from load_batches").fetchone()[0])
 
 
-def _replace_server(url: str, frames: Mapping[str, pd.DataFrame], source: str) -> int:
-    engine = sa.create_engine(url)
+def _replace_server(settings: Settings, frames: Mapping[str, pd.DataFrame], source: str) -> int:
+    engine = sa.create_engine(
+        settings.warehouse_url,
+        connect_args=server_connect_args(settings, read_only=False),
+    )
     try:
         with engine.begin() as conn:
             create_schema(conn)
