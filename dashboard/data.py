@@ -26,6 +26,7 @@ from dashboard.filters import Filters, Scope
 from dashboard.settings import Settings, load_settings
 from dashboard.warehouse import engine as wh
 from dashboard.warehouse import sqlfiles
+from dashboard.warehouse.faults import duckdb_fault
 
 log = logging.getLogger(__name__)
 
@@ -129,18 +130,27 @@ def run_uncached(
     """Run a named query now, without the cache (the benchmark's floor uses this)."""
     cfg = settings()
     rendered = render(name, filters, scope, params)
-    engine = wh.get_engine(cfg)
     try:
+        engine = wh.get_engine(cfg)
         with engine.connect() as conn:
             return sqlfiles.execute(conn, rendered)
-    except sa.exc.OperationalError as exc:
-        log.exception("warehouse unavailable running %s", name)
-        if _is_connection_error(exc):
-            raise wh.WarehouseUnavailable(str(exc.orig)) from exc
-        raise QueryFailed(name, str(exc.orig)) from exc
     except sa.exc.SQLAlchemyError as exc:
-        log.exception("query %s failed", name)
-        raise QueryFailed(name, str(getattr(exc, "orig", exc))) from exc
+        # A locked, damaged, empty or foreign file is not a problem of this query's SQL.
+        fault = duckdb_fault(cfg.duckdb_path, exc) if cfg.is_duckdb else None
+        if fault is not None:
+            log.error("warehouse file unusable running %s: %s", name, exc)
+            raise fault from exc
+        raise _query_error(name, exc) from exc
+
+
+def _query_error(name: str, exc: sa.exc.SQLAlchemyError) -> Exception:
+    """The dashboard's exception for a failed query: the server unreachable, or the query's."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(exc, sa.exc.OperationalError) and _is_connection_error(exc):
+        log.exception("warehouse unavailable running %s", name)
+        return wh.WarehouseUnavailable(str(orig))
+    log.exception("query %s failed", name)
+    return QueryFailed(name, str(orig))
 
 
 def render(

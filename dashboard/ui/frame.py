@@ -14,6 +14,7 @@ from dashboard.formatting import fmt_date
 from dashboard.i18n import t
 from dashboard.ui.context import PageContext, current
 from dashboard.warehouse.engine import WarehouseEmpty, WarehouseMissing, WarehouseUnavailable
+from dashboard.warehouse.faults import WarehouseBroken
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ def guard(lang: str) -> Iterator[None]:
     """Show a clear message in the viewer's language instead of a traceback, then stop."""
     try:
         yield
+    except WarehouseBroken as exc:
+        st.error(t(f"error.warehouse_{exc.code}", lang, path=str(exc.path), **exc.params))
+        st.stop()
     except WarehouseMissing as exc:
         st.error(t(missing_message(exc), lang, path=exc.path))
         st.stop()
