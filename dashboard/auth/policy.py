@@ -10,12 +10,14 @@ Format (TOML, default ``.streamlit/access_policy.toml``)::
     [domains."clinic.example"]     # optional default for everyone at a domain
     role = "analyst"
 
-Unknown users get no access. A region lead with no resolvable city sees nothing.
+Unknown users get no access. A region lead with no resolvable city sees nothing. Nobody
+signs in on an e-mail address that the identity provider has not verified (``email_verified``).
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +70,19 @@ class AccessPolicy:
             role=grant.role,
             scope=Scope(frozenset(resolve_cities(grant, cities))),
         )
+
+
+def email_verified(claims: Mapping[str, object]) -> bool:
+    """True only when the sign-in's claims say the provider verified the e-mail address."""
+    # The policy trusts an e-mail as an identity. A provider that lets anyone register
+    # (or add an address to an account) hands out unverified claims for any address, so
+    # only `email_verified: true` counts: false, a missing claim, or anything else is
+    # refused. Some providers send the claim as the string "true". There is deliberately
+    # no setting to skip this check.
+    value = claims.get("email_verified")
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str) and value.strip().lower() == "true"
 
 
 def resolve_cities(grant: Grant, cities: pd.DataFrame) -> set[int]:

@@ -79,7 +79,7 @@ def test_role_without_exports_sees_why(audited, tmp_path, monkeypatch, lang):
     at = AppTest.from_file(ENTRY, default_timeout=60)
     at.secrets["auth"] = AUTH
     at.query_params["lang"] = lang
-    at.user = {"is_logged_in": True, "email": "ana@clinic.example"}
+    at.user = {"is_logged_in": True, "email": "ana@clinic.example", "email_verified": True}
     at.run()
     assert not at.exception
     assert not download_labels(at), "no download for an analyst"

@@ -55,14 +55,16 @@ def test_signed_out_sees_only_sign_in(signin_mode, lang):
 
 
 def test_unknown_user_gets_polite_no_access(signin_mode):
-    at = run_as({"is_logged_in": True, "email": "stranger@elsewhere.example"})
+    at = run_as(
+        {"is_logged_in": True, "email": "stranger@elsewhere.example", "email_verified": True}
+    )
     assert not at.exception
     assert at.title[0].value == t("auth.no_access_title", "en")
     assert not at.metric and not at.dataframe and not at.multiselect
 
 
 def test_region_lead_filter_lists_only_their_city(signin_mode, raw):
-    at = run_as({"is_logged_in": True, "email": "lead@clinic.example"})
+    at = run_as({"is_logged_in": True, "email": "lead@clinic.example", "email_verified": True})
     assert not at.exception
     city_box = at.multiselect(key="city")
     assert city_box.options == ["Zhengzhou"]
@@ -74,7 +76,7 @@ def test_url_cannot_widen_region_lead_scope(signin_mode, raw):
     at.secrets["auth"] = AUTH
     at.query_params["lang"] = "en"
     at.query_params["city"] = ["Shanghai", "Beijing"]
-    at.user = {"is_logged_in": True, "email": "lead@clinic.example"}
+    at.user = {"is_logged_in": True, "email": "lead@clinic.example", "email_verified": True}
     at.run()
     assert not at.exception
     assert at.multiselect(key="city").value == []

@@ -121,7 +121,7 @@ def run_signed_in(lang: str, **query: str) -> AppTest:
     at.query_params["lang"] = lang
     for key, value in query.items():
         at.query_params[key] = value
-    at.user = {"is_logged_in": True, "email": "cfo@clinic.example"}
+    at.user = {"is_logged_in": True, "email": "cfo@clinic.example", "email_verified": True}
     at.run()
     at.switch_page(str(ROOT / "pages" / "referrers.py"))
     at.run()

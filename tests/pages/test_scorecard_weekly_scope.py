@@ -32,7 +32,7 @@ def _open(page: str, lang: str) -> AppTest:
     at = AppTest.from_file(ENTRY, default_timeout=90)
     at.secrets["auth"] = AUTH
     at.query_params["lang"] = lang
-    at.user = {"is_logged_in": True, "email": "lead@clinic.example"}
+    at.user = {"is_logged_in": True, "email": "lead@clinic.example", "email_verified": True}
     at.run()
     at.switch_page(str(ROOT / "pages" / f"{page}.py"))
     at.run()

@@ -44,7 +44,7 @@ def policy_file(duckdb_warehouse, tmp_path, monkeypatch):
 def run_page(page: str, email: str, lang: str = "en", **query) -> AppTest:
     at = AppTest.from_file(ENTRY, default_timeout=90)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": email}
+    at.user = {"is_logged_in": True, "email": email, "email_verified": True}
     at.query_params["lang"] = lang
     for key, value in query.items():
         at.query_params[key] = value
