@@ -28,11 +28,12 @@ st.set_page_config(
 
 settings = data.settings()
 lang = filterbar.language_picker(settings.language)
-# Never generates data: a missing warehouse file is reported by the frame's guard below.
-with st.spinner(t("app.derived_update", lang)):
-    ensure_warehouse(settings)
-
 with guard(lang):
+    # Never generates data: a missing or unreadable warehouse file is reported by the guard.
+    with st.spinner(t("app.derived_update", lang)):
+        ensure_warehouse(settings)
+    # Every read of this page view sees one data version, even if a load finishes meanwhile.
+    data.begin_view()
     viewer = resolve_viewer(settings, lang)
 
 pages = {

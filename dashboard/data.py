@@ -9,6 +9,7 @@ skips the report's pandas work too. ``run_all`` runs a page's independent querie
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import logging
 import threading
@@ -41,6 +42,31 @@ T = TypeVar("T")
 
 CACHE_TTL_SECONDS = 600
 CACHE_MAX_ENTRIES = 1024
+
+
+class DataChanged(RuntimeError):
+    """A load finished during this page view; the page is drawn again on the new data."""
+
+
+# The data version (and its engine) every read of the current page view uses, so that no page
+# shows figures of two loads. Set by ``begin_view``; run_all's workers inherit it.
+_VIEW: contextvars.ContextVar[wh.Snapshot | None] = contextvars.ContextVar(
+    "opsdash_view", default=None
+)
+
+
+def begin_view() -> None:
+    """Pin the reads of the page view (or export) that starts now to the current data."""
+    _VIEW.set(wh.snapshot(settings()))
+
+
+def _current() -> wh.Snapshot:
+    """The pinned snapshot of this page view, or the current one outside a view."""
+    pinned = _VIEW.get()
+    cfg = settings()
+    if pinned is not None and pinned.url == cfg.warehouse_url:
+        return pinned
+    return wh.snapshot(cfg)
 
 
 class QueryFailed(RuntimeError):
@@ -82,8 +108,10 @@ def _cached(
     filters: Filters | None,
     scope: Scope,
     frozen: tuple[tuple[str, object], ...],
+    _snap: wh.Snapshot,
 ) -> pd.DataFrame:
-    return run_uncached(name, filters, scope, dict(frozen))
+    # ``_snap`` (not hashed) is the engine of ``version``: the entry holds that version's rows.
+    return _execute(name, filters, scope, dict(frozen), _snap)
 
 
 def report(fn: Callable[..., T], filters: Filters, scope: Scope, **params: object) -> T:
@@ -94,7 +122,7 @@ def report(fn: Callable[..., T], filters: Filters, scope: Scope, **params: objec
     module-level function returning a picklable value.
     """
     cfg = settings()
-    version = wh.data_version(cfg)
+    version = _current().version
     key = f"{fn.__module__}.{fn.__qualname__}"
     # Keywords: for a positional argument Streamlit looks the parameter's name up with
     # inspect.signature, once per argument on every call.
@@ -128,11 +156,26 @@ def run_uncached(
     name: str, filters: Filters | None, scope: Scope, params: dict[str, object]
 ) -> pd.DataFrame:
     """Run a named query now, without the cache (the benchmark's floor uses this)."""
+    return _execute(name, filters, scope, params, _current())
+
+
+def _execute(
+    name: str,
+    filters: Filters | None,
+    scope: Scope,
+    params: dict[str, object],
+    snap: wh.Snapshot,
+) -> pd.DataFrame:
     cfg = settings()
     rendered = render(name, filters, scope, params)
     try:
-        engine = wh.get_engine(cfg)
-        with engine.connect() as conn:
+        with snap.engine.connect() as conn:
+            if not cfg.is_duckdb:
+                # The query and the version check see one snapshot of the server, so a load
+                # committed since the page view began is noticed, never mixed in.
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                if wh.server_version(snap.engine, conn) != snap.version:
+                    raise DataChanged(name)
             return sqlfiles.execute(conn, rendered)
     except sa.exc.SQLAlchemyError as exc:
         # A locked, damaged, empty or foreign file is not a problem of this query's SQL.
@@ -183,13 +226,15 @@ def _run_frozen(
     name: str, filters: Filters | None, scope: Scope | None, frozen: tuple[tuple[str, object], ...]
 ) -> pd.DataFrame:
     cfg = settings()
+    snap = _current()
     return _cached(
         url=cfg.warehouse_url,
-        version=wh.data_version(cfg),
+        version=snap.version,
         name=name,
         filters=filters,
         scope=scope or Scope.all(),
         frozen=frozen,
+        _snap=snap,
     )
 
 
@@ -231,7 +276,8 @@ def run_all(*queries: Query) -> list[pd.DataFrame]:
     """
     if len(queries) < 2 or threading.current_thread().name.startswith(_WORKER_PREFIX):
         return [_run_query(q) for q in queries]
-    futures = [_POOL.submit(_run_query, q) for q in queries[1:]]
+    # Each worker runs in a copy of this thread's context: the page view's pinned snapshot.
+    futures = [_POOL.submit(contextvars.copy_context().run, _run_query, q) for q in queries[1:]]
     first = _run_query(queries[0])
     return [first, *(f.result() for f in futures)]
 

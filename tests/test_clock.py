@@ -25,4 +25,3 @@ def test_a_wrong_setting_is_an_error_not_the_machine_date(monkeypatch):
     monkeypatch.setenv("OPSDASH_TODAY", "next year")
     with pytest.raises(ValueError, match="OPSDASH_TODAY"):
         clock.today()
-

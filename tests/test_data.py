@@ -15,13 +15,13 @@ BASE = Filters(start=date(2026, 10, 19), end=date(2026, 11, 15))
 
 def _calls(monkeypatch) -> list[tuple]:
     calls: list[tuple] = []
-    real = data.run_uncached
+    real = data._execute  # what a cache miss runs
 
-    def spy(name, filters, scope, params):
+    def spy(name, filters, scope, params, snap):
         calls.append((name, filters, scope))
-        return real(name, filters, scope, params)
+        return real(name, filters, scope, params, snap)
 
-    monkeypatch.setattr(data, "run_uncached", spy)
+    monkeypatch.setattr(data, "_execute", spy)
     return calls
 
 

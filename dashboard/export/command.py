@@ -190,6 +190,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except UsageError as exc:
         print(f"opsdash export: error: {exc}", file=sys.stderr)
         return 2
+    data.begin_view()  # the whole pack reads one data version, even if a load lands meanwhile
     info = service.export_info(viewer, filters, lang)
     line = _ProgressLine()
     if args.detail:

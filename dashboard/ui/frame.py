@@ -44,6 +44,8 @@ def guard(lang: str) -> Iterator[None]:
     """Show a clear message in the viewer's language instead of a traceback, then stop."""
     try:
         yield
+    except data.DataChanged:
+        st.rerun()  # a load finished during this view: draw the page again on the new data
     except WarehouseBroken as exc:
         st.error(t(f"error.warehouse_{exc.code}", lang, path=str(exc.path), **exc.params))
         st.stop()
