@@ -159,12 +159,15 @@ def where_clauses(
 def preset_range(preset: str, anchor: date) -> tuple[date, date]:
     """The inclusive date range of a preset, relative to ``anchor`` (the data's last day)."""
     monday = anchor - timedelta(days=anchor.weekday())
+    # The latest complete ISO week ends on the anchor when the anchor is a Sunday: data that
+    # runs to Sunday has finished that week, and "last week" is the week just ended.
+    complete_end = anchor if anchor.weekday() == 6 else monday - timedelta(days=1)
     if preset == "this_week":
         return monday, anchor
     if preset == "last_week":
-        return monday - timedelta(days=7), monday - timedelta(days=1)
+        return complete_end - timedelta(days=6), complete_end
     if preset == "last_4_weeks":
-        return monday - timedelta(days=28), monday - timedelta(days=1)
+        return complete_end - timedelta(days=27), complete_end
     if preset == "this_month":
         return anchor.replace(day=1), anchor
     if preset == "last_month":

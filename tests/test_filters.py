@@ -103,6 +103,19 @@ def test_presets(preset, start, end):
     assert preset_range(preset, date(2026, 11, 19)) == (start, end)
 
 
+@pytest.mark.parametrize(
+    ("preset", "start", "end"),
+    [
+        ("this_week", date(2026, 11, 30), date(2026, 12, 6)),
+        ("last_week", date(2026, 11, 30), date(2026, 12, 6)),
+        ("last_4_weeks", date(2026, 11, 9), date(2026, 12, 6)),
+    ],
+)
+def test_weeks_when_the_data_ends_on_a_sunday(preset, start, end):
+    # Data to Sunday 2026-12-06: that week is complete, so it is the last of "last 4 weeks".
+    assert preset_range(preset, date(2026, 12, 6)) == (start, end)
+
+
 def test_last_month_in_january():
     assert preset_range("last_month", date(2026, 1, 10)) == (date(2025, 12, 1), date(2025, 12, 31))
 

@@ -12,7 +12,9 @@ from dashboard.metrics import funnel as fm
 from tests.pages.apptest import all_text, open_page
 
 # The default period: the last four complete weeks before the test chain's end (2026-11-15).
-START, END = date(2026, 10, 12), date(2026, 11, 8)
+# The default period: the data ends on Sunday 2026-11-15, so its week is complete and is the
+# last of the four complete weeks.
+START, END = date(2026, 10, 19), date(2026, 11, 15)
 
 
 def _cohort_size(raw, start: date = START, end: date = END) -> int:

@@ -23,6 +23,17 @@ def _div(a, b):
     return None if b in (0, None) or pd.isna(b) or a is None or pd.isna(a) else float(a) / float(b)
 
 
+def latest_fact(raw: dict[str, pd.DataFrame]) -> datetime:
+    """The latest timestamp of any fact: each lead stage, orders, exposures, feedback, and
+    the start of the last spend and training days ("data as of")."""
+    stamps = [raw["leads"][c].max() for c in ("created_at", "inquiry_at", "booked_at")]
+    stamps += [raw["leads"][c].max() for c in ("arrived_at", "paid_at")]
+    stamps += [raw["orders"].ordered_at.max(), raw["experiment_exposures"].exposed_at.max()]
+    stamps += [raw["feedback"].submitted_at.max()]
+    stamps += [pd.Timestamp(raw[t]["date"].max()) for t in ("channel_daily", "staff_training")]
+    return max(pd.Timestamp(s) for s in stamps if pd.notna(s)).to_pydatetime()
+
+
 class Raw:
     """The raw tables with dates parsed once (per test session)."""
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from dashboard.filters import Scope
 from dashboard.reports import frame
+from tests.reports.kpi_expected import latest_fact
 
 SCOPES = [Scope.all(), Scope(frozenset({2, 5})), Scope(frozenset())]
 
@@ -13,7 +15,8 @@ SCOPES = [Scope.all(), Scope(frozenset({2, 5})), Scope(frozenset())]
 @pytest.mark.parametrize("scope", SCOPES, ids=["all", "two-cities", "none"])
 def test_as_of_and_options_match_raw_rows(warehouse, raw, scope):
     got = frame.load(scope)
-    expected_as_of = max(raw["leads"].created_at.max(), raw["orders"].ordered_at.max())
+    # Every fact's latest timestamp, not only lead creation and orders.
+    expected_as_of = pd.Timestamp(latest_fact(raw))
     assert got.as_of == expected_as_of.to_pydatetime()
 
     def allowed(rows):

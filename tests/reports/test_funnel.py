@@ -11,6 +11,7 @@ import pytest
 from dashboard import data
 from dashboard.filters import Filters, Scope
 from dashboard.reports import funnel
+from tests.reports.kpi_expected import latest_fact
 
 STAGE_COLS = {
     "inquiries": "inquiry_at",
@@ -80,7 +81,7 @@ def impressions(raw, f: Filters) -> int:
 
 
 def data_end(raw) -> datetime:
-    return max(raw["leads"].created_at.max(), raw["orders"].ordered_at.max()).to_pydatetime()
+    return latest_fact(raw)
 
 
 @pytest.mark.parametrize("window", [30, 7])
