@@ -7,6 +7,7 @@ from dashboard import ui
 from dashboard.charts import referrers as charts
 from dashboard.formatting import fmt_value
 from dashboard.i18n import t
+from dashboard.literal import md
 from dashboard.reports import referrers
 from dashboard.ui import export_widgets
 from dashboard.ui import referrers_widgets as widgets
@@ -64,7 +65,7 @@ with upper:
         help=t("referrers.metric.share_help", lang),
         border=True,
     )
-    st.subheader(ranking_sheet.title)
+    st.subheader(md(ranking_sheet.title))  # names the region or city
     if report.ranking.empty:
         st.info(t("referrers.no_ranking", lang))
     else:

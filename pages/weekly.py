@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.i18n import t
+from dashboard.literal import md
 from dashboard.metrics.weekly import MOVER_METRICS
 from dashboard.reports import weekly
 from dashboard.ui import export_widgets
@@ -32,7 +33,8 @@ if report.is_empty:
 
 ww.week_line(report, ctx.lang)
 st.subheader(t("weekly.summary_title", ctx.lang))
-st.markdown("\n".join(f"- {line}" for line in weekly.summary(report, ctx.lang)))
+# The sentences name channels, cities and the campaign; they are plain text (also in Excel).
+st.markdown("\n".join(f"- {md(line)}" for line in weekly.summary(report, ctx.lang)))
 st.caption(t("weekly.summary_note", ctx.lang))
 
 st.subheader(t("weekly.headline_title", ctx.lang))

@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 from dashboard.charts.theme import BAD, GOOD, NEUTRAL, PALETTE, style, week_ticks
 from dashboard.formatting import fmt_value
 from dashboard.i18n import t
+from dashboard.literal import html
 
 MAX_BUBBLE_PX = 48
 LOW_SAMPLE_SYMBOL = "circle-open"
@@ -21,6 +22,7 @@ def bubble(table: pd.DataFrame, colour_by: str | None, lang: str, horizon: int) 
 
     ``table`` is the report's bubble table; rows without CAC or ROI are not drawn (the page
     lists them). Low-sample rows are hollow and carry their CAC range as an error bar.
+    Names are drawn as text: Plotly would render markup in them (dashboard.literal.html).
     """
     rows = table[table["plotted"]]
     fig = go.Figure()
@@ -35,10 +37,10 @@ def bubble(table: pd.DataFrame, colour_by: str | None, lang: str, horizon: int) 
                 x=part["cac"],
                 y=part["roi_horizon"],
                 mode="markers+text",
-                text=part["name"],
+                text=[html(n) for n in part["name"]],
                 textposition="top center",
                 textfont=dict(size=11),
-                name=str(group) if colour_by else t("channels.chart.channels", lang),
+                name=html(group) if colour_by else t("channels.chart.channels", lang),
                 marker=dict(
                     size=part["spend"].clip(lower=0).astype(float),
                     sizemode="area",
@@ -92,7 +94,7 @@ def weekly(table: pd.DataFrame, names: list[str], lang: str, cols: int = 4) -> g
     fig = make_subplots(
         rows=rows,
         cols=cols,
-        subplot_titles=names,
+        subplot_titles=[html(n) for n in names],
         vertical_spacing=min(0.12, 0.5 / rows),
         horizontal_spacing=0.05,
     )

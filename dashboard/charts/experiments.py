@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.theme import NEUTRAL, PALETTE, style
+from dashboard.literal import html
 
 # 红榜 is red and 黑榜 black, as the board is named; the other lists stay quiet.
 VERDICT_COLOURS = {
@@ -32,7 +33,7 @@ def forest_plot(frame: pd.DataFrame, verdict_names: dict[str, str], axis_title: 
         fig.add_trace(
             go.Scatter(
                 x=lift,
-                y=part["label"],
+                y=[html(x) for x in part["label"]],
                 mode="markers",
                 name=verdict_names.get(verdict, verdict),
                 marker=dict(color=colour, size=10, symbol="square"),
@@ -52,7 +53,9 @@ def forest_plot(frame: pd.DataFrame, verdict_names: dict[str, str], axis_title: 
         )
     fig.add_vline(x=0, line=dict(color="#888888", width=1, dash="dash"))
     fig.update_xaxes(title=axis_title, tickformat="+.0%", zeroline=False)
-    fig.update_yaxes(categoryorder="array", categoryarray=list(rows["label"]), automargin=True)
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=[html(x) for x in rows["label"]], automargin=True
+    )
     fig = style(fig, height=max(260, 90 + 34 * len(rows)))
     fig.update_layout(hovermode="closest")
     return fig
@@ -64,7 +67,8 @@ def cumulative_chart(timeline: pd.DataFrame, axis_title: str, day_title: str) ->
     ``timeline`` has label, day, rel_lift, rel_lo, rel_hi for one experiment.
     """
     fig = go.Figure()
-    for i, (label, part) in enumerate(timeline.groupby("label", sort=True)):
+    for i, (name, part) in enumerate(timeline.groupby("label", sort=True)):
+        label = html(name)  # experiment and variant names, drawn as text
         colour = PALETTE[i % len(PALETTE)]
         part = part.sort_values("day")
         band = part[part["rel_lo"].notna() & part["rel_hi"].notna()]

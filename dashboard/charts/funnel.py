@@ -9,6 +9,7 @@ from plotly.subplots import make_subplots
 from dashboard.charts.theme import BAD, GOOD, NEUTRAL, PALETTE, style, week_ticks
 from dashboard.formatting import fmt_value
 from dashboard.i18n import t
+from dashboard.literal import html
 from dashboard.metrics.funnel import LEAD_STAGES, STAGES
 from dashboard.metrics.traffic_retention import (
     FIRST_VISITS_HEALTHY,
@@ -53,7 +54,7 @@ def breakdown_bars(breakdown: pd.DataFrame, lang: str) -> go.Figure:
 
     Every bar carries its member's key as customdata, so a click can narrow the page to it.
     """
-    names = breakdown[f"name_{lang}"].tolist()
+    names = [html(n) for n in breakdown[f"name_{lang}"]]
     keys = [str(k) for k in breakdown["key"]]
     fig = go.Figure()
     for i, stage in enumerate(LEAD_STAGES):
@@ -192,7 +193,7 @@ def traffic_scatter(clinics: pd.DataFrame, lang: str) -> go.Figure:
                 y=part["retained_share"].astype(float),
                 mode="markers",
                 name=t(f"funnel.traffic_status.{status}", lang),
-                text=part[f"name_{lang}"],
+                text=[html(n) for n in part[f"name_{lang}"]],
                 marker=dict(color=colour, size=11, line=dict(width=1, color="white")),
                 hovertemplate="%{text}<br>%{x:.1f} · %{y:.1%}<extra></extra>",
             )

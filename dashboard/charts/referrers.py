@@ -8,6 +8,7 @@ from plotly.subplots import make_subplots
 
 from dashboard.charts.theme import GOOD, NEUTRAL, PALETTE, style, week_ticks
 from dashboard.i18n import t
+from dashboard.literal import html
 
 STATUS_COLOURS = {"paid": GOOD, "arrived": PALETTE[1], "registered": "#b8c2cc"}
 ROOT_COLOUR = PALETTE[0]
@@ -81,17 +82,18 @@ def network_chart(tree: pd.DataFrame, lang: str) -> go.Figure:
         ROOT_COLOUR if depth == 0 else STATUS_COLOURS.get(status, NEUTRAL)
         for depth, status in zip(tree["depth"], tree["status"], strict=True)
     ]
+    names = [html(n) for n in tree["name"]]  # customers' own names: drawn as text
     hover = [
         f"{name}<br>{t(f'referrers.degree.{depth}', lang)} · {statuses.get(status, '')}"
         if depth
         else f"{name}<br>{t('referrers.degree.0', lang)}"
-        for name, depth, status in zip(tree["name"], tree["depth"], tree["status"], strict=True)
+        for name, depth, status in zip(names, tree["depth"], tree["status"], strict=True)
     ]
     fig = go.Figure(
         go.Sunburst(
             ids=tree["id"],
             parents=tree["parent"],
-            labels=tree["name"],
+            labels=names,
             values=tree["size"],
             branchvalues="total",
             marker=dict(colors=colours, line=dict(color="white", width=1)),

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from dashboard.charts.theme import style
+from dashboard.literal import html
 from dashboard.metrics.regions import HeatGrid
 
 LOW_SAMPLE_GREY = "#d5d8dc"
@@ -54,10 +55,12 @@ def heat_table(
     """A city × column heat table.
 
     ``row_labels`` are (tier label, city label) per row of ``grid``; ``text`` is what each cell
-    shows and ``hover`` its tooltip, both in the grid's shape.
+    shows and ``hover`` its tooltip (Plotly markup, names already escaped), both in the grid's
+    shape. Labels are drawn as text (escaped here).
     """
+    row_labels = [(html(tier), html(city)) for tier, city in row_labels]
     y = [[tier for tier, _ in row_labels], [city for _, city in row_labels]]
-    x = list(col_labels)
+    x = [html(c) for c in col_labels]
     z = [list(row) for row in grid.z]
     low = [[1 if lo else None for lo in row] for row in grid.low]
     fig = go.Figure()

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.theme import style
+from dashboard.literal import html
 
 # Light tints so the black cell text stays readable on a projector; the text and icon carry
 # the status as well, so the colour is never the only cue.
@@ -26,7 +27,8 @@ def _scale() -> list[list[object]]:
 def league_heat(table: pd.DataFrame) -> go.Figure:
     """Cities (rows, in ``rank`` order) × KPIs (columns): status colour, label text, hover detail.
 
-    ``table`` has rank, city, kpi, label, status and a ``hover`` column per cell.
+    ``table`` has rank, city, kpi, label, status and a ``hover`` column per cell (Plotly
+    markup, its names already escaped); city names are drawn as text.
     """
     cities = list(dict.fromkeys(table.sort_values("rank")["city"]))
     kpis = list(dict.fromkeys(table["kpi"]))
@@ -46,7 +48,7 @@ def league_heat(table: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             x=kpis,
-            y=cities,
+            y=[html(c) for c in cities],
             z=z,
             zmin=0,
             zmax=4,

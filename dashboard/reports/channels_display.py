@@ -11,6 +11,7 @@ from pandas.io.formats.style import Styler
 from dashboard.export.sheet import Column
 from dashboard.formatting import DASH, fmt_date, fmt_value
 from dashboard.i18n import t
+from dashboard.literal import md
 from dashboard.metrics import channels as cm
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.metrics.registry import kpi
@@ -171,9 +172,9 @@ def ranking_note(report: ChannelsData, lang: str) -> str:
 
 
 def bubble_note(bubbles: pd.DataFrame, lang: str) -> str:
-    """How to read the bubble chart, and which rows it cannot place."""
+    """How to read the bubble chart, and which rows it cannot place (Markdown: names escaped)."""
     text = t("channels.bubble_rule", lang)
-    missing = bubbles.loc[~bubbles["plotted"], "name"].tolist()
+    missing = [md(n) for n in bubbles.loc[~bubbles["plotted"], "name"]]
     if missing:
         text += " " + t(
             "channels.bubble_missing",

@@ -11,6 +11,7 @@ from dashboard import data
 from dashboard.filters import Filters, Scope
 from dashboard.formatting import fmt_date, fmt_value
 from dashboard.i18n import LANGUAGES, t
+from dashboard.literal import md
 from dashboard.metrics import funnel as fm
 from dashboard.metrics import traffic_retention as tr
 from dashboard.reports.funnel_sheets import display, rules, sheets
@@ -158,13 +159,13 @@ NAMES_LISTED = 12
 
 
 def _names_list(clinics: pd.DataFrame, ids: tuple[int, ...], lang: str) -> str:
-    """Clinic names joined for a sentence; past NAMES_LISTED the rest are counted (the table
-    below lists every clinic with its verdict)."""
+    """Clinic names joined for a sentence (Markdown: each name escaped); past NAMES_LISTED the
+    rest are counted (the table below lists every clinic with its verdict)."""
     if not ids:
         return t("funnel.none_lacking", lang)
     names = clinics.set_index("clinic_id")[f"name_{lang}"]
     sep = "、" if lang == "zh" else ", "
-    text = sep.join(str(names.get(i, i)) for i in ids[:NAMES_LISTED])
+    text = sep.join(md(names.get(i, i)) for i in ids[:NAMES_LISTED])
     if len(ids) > NAMES_LISTED:
         text += sep + t("funnel.more", lang, n=len(ids) - NAMES_LISTED)
     return text
@@ -172,7 +173,7 @@ def _names_list(clinics: pd.DataFrame, ids: tuple[int, ...], lang: str) -> str:
 
 @dataclass(frozen=True)
 class FunnelTexts:
-    """The page's generated sentences, all from the report's numbers."""
+    """The page's generated sentences, all from the report's numbers (Markdown: names escaped)."""
 
     cohort: str
     maturing: str | None

@@ -14,6 +14,7 @@ import pandas as pd
 from dashboard import data, privacy
 from dashboard.filters import Filters, Scope
 from dashboard.i18n import t
+from dashboard.literal import t_md
 from dashboard.metrics import lifecycle as lc
 from dashboard.metrics import referrals as rf
 from dashboard.reports.referrers_sheets import (
@@ -189,7 +190,8 @@ def load(
 
 
 def network_messages(report: ReferrersData, lang: str) -> list[tuple[str, str]]:
-    """What to say above the network: who is selected, or why nothing is shown (text, kind)."""
+    """What to say above the network: who is selected, or why nothing is shown (Markdown with
+    the name and city escaped, and the Streamlit element to show it in)."""
     if report.referrer_id is None:
         return []
     root = report.selected
@@ -200,14 +202,14 @@ def network_messages(report: ReferrersData, lang: str) -> list[tuple[str, str]]:
     if row.empty:
         out = [
             (
-                t("referrers.selected_short", lang, who=root["name"], id=root["id"], city=city),
+                t_md("referrers.selected_short", lang, who=root["name"], id=root["id"], city=city),
                 "caption",
             )
         ]
     else:
         r = row.iloc[0]
         who = f"#{int(r['rank'])} {root['name']}"
-        text = t(
+        text = t_md(
             "referrers.selected",
             lang,
             who=who,

@@ -17,6 +17,7 @@ from dashboard.charts.maps import region_deck
 from dashboard.charts.regions import heat_table
 from dashboard.formatting import DASH, fmt_change, fmt_delta, fmt_value
 from dashboard.i18n import t
+from dashboard.literal import html
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.metrics.regions import COUNT_COLUMNS, LOW_SAMPLE_MIN, CityMetric, HeatGrid, metric
 from dashboard.metrics.registry import kpi
@@ -183,7 +184,8 @@ def _cell_texts(
         for c, col in enumerate(cols):
             v, n, low = grid.value[r][c], grid.n[r][c], grid.low[r][c]
             shown = compact(v, m.unit, lang)
-            hover = f"{city} · {col}<br>{name}: {fmt_value(v, m.unit, lang)}"
+            # Plotly hover text (markup: <br>): the city and channel names are escaped.
+            hover = f"{html(city)} · {html(col)}<br>{name}: {fmt_value(v, m.unit, lang)}"
             if m.is_rate:
                 hover += "<br>" + t("regions.hover_n", lang, n=fmt_value(n or 0, "count", lang))
             if low:

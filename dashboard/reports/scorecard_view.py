@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard.export.sheet import Column, Sheet
 from dashboard.formatting import DASH, fmt_change, fmt_value
 from dashboard.i18n import t
+from dashboard.literal import html
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.metrics.registry import kpi
 from dashboard.metrics.rows import object_frame, records
@@ -159,11 +160,12 @@ def league_table(report: ScorecardData, lang: str) -> pd.DataFrame:
         _cell(a, s, r, lang)
         for a, s, r in zip(cells["attainment"], cells["status"], cells["reason"], strict=True)
     ]
+    # Plotly hover text (markup: <br>), so the city's name is escaped as HTML.
     cells["hover"] = [
         t(
             "scorecard.league_hover",
             lang,
-            city=c,
+            city=html(c),
             kpi=k,
             actual=fmt_value(a, kpi(i).unit, lang),
             target=fmt_value(g, kpi(i).unit, lang),

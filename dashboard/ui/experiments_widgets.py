@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import t
+from dashboard.literal import md, t_md
 from dashboard.metrics.abtest_board import MIN_CONVERSIONS, MIN_UNITS
 from dashboard.settings import LANGUAGES
 from dashboard.ui import urlbind
@@ -84,7 +85,9 @@ def experiment_picker(names: Callable[[str], dict[int, str]], lang: str) -> int:
 
 def detail_card(meta: dict[str, str], lang: str) -> None:
     """The hypothesis, owner, dates, metric and checks of one experiment."""
-    st.markdown(f"#### {meta['name']}  \n`{meta['code']}`")
+    st.markdown(f"#### {md(meta['name'])}")
+    # Not a code span: inside one a backslash cannot escape, and the code is data.
+    st.caption(md(meta["code"]))
     st.markdown(_field("hypothesis", meta, lang))
     left, right = st.columns(2)
     for col, keys in ((left, ("owner", "dates", "units")), (right, ("metric", "surface", "srm"))):
@@ -93,4 +96,4 @@ def detail_card(meta: dict[str, str], lang: str) -> None:
 
 
 def _field(key: str, meta: dict[str, str], lang: str) -> str:
-    return t("abtest.field", lang, label=t(f"abtest.meta.{key}", lang), value=meta[key])
+    return t_md("abtest.field", lang, label=t(f"abtest.meta.{key}", lang), value=meta[key])

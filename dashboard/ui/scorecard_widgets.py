@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.charts.scorecard import league_heat
 from dashboard.formatting import fmt_date
 from dashboard.i18n import t
+from dashboard.literal import t_md
 from dashboard.metrics.periods import KINDS
 from dashboard.reports.scorecard import DEFAULT_KIND, ScorecardData, ScorecardOptions
 from dashboard.reports.scorecard_view import status_counts, table_labels
@@ -95,12 +96,12 @@ def period_banner(report: ScorecardData, opts: ScorecardOptions, lang: str) -> N
     c = report.comparison
     scope = opts.scope_name(report.target_scope.code, lang)
     st.caption(
-        f"{t('scorecard.scope_line', lang, scope=scope)} · "
+        f"{t_md('scorecard.scope_line', lang, scope=scope)} · "
         f"{t('scorecard.comparison', lang, start=c.start, end=c.end)}"
     )
     if report.narrowing:
         st.warning(
-            t("scorecard.narrowing", lang, dims=dims_text(report.narrowing, lang), scope=scope)
+            t_md("scorecard.narrowing", lang, dims=dims_text(report.narrowing, lang), scope=scope)
         )
 
 

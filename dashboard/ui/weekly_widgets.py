@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.charts.weekly import north_star_chart
 from dashboard.formatting import fmt_date
 from dashboard.i18n import t
+from dashboard.literal import md, t_md
 from dashboard.metrics.registry import kpi
 from dashboard.reports.weekly import WeeklyData
 from dashboard.reports.weekly_view import Card, headline_labels, star_line
@@ -117,7 +118,7 @@ def north_star(report: WeeklyData, lang: str) -> None:
         st.info(t("weekly.star.none", lang))
         return
     line = star_line(report, lang)
-    st.markdown(f"**{line['campaign']}** · {line['period']} · {line['elapsed']}")
+    st.markdown(f"**{md(line['campaign'])}** · {line['period']} · {line['elapsed']}")
     if s.elapsed == 0:
         st.info(t("weekly.star.not_started", lang))
         return
@@ -128,7 +129,7 @@ def north_star(report: WeeklyData, lang: str) -> None:
     st.markdown(
         f"### {t('weekly.star.headline', lang, kpi=line['kpi'], actual=line['actual'], target=line['target'], share=line['share'])}"
     )
-    st.markdown(f"**{line['status']}** · {t('weekly.star.pace_line', lang, **line)}")
+    st.markdown(f"**{line['status']}** · {t_md('weekly.star.pace_line', lang, **line)}")
     labels = {k: t(f"weekly.star.{k}", lang) for k in ("actual", "pace", "target", "today", "axis")}
     status = s.judgement.status
     fig = north_star_chart(
@@ -149,4 +150,5 @@ def target_note(report: WeeklyData, lang: str) -> None:
     if names is None:
         st.caption(t("weekly.no_target_scope", lang))
     else:
-        st.caption(t("weekly.target_scope", lang, scope=names[0] if lang == "zh" else names[1]))
+        scope = names[0] if lang == "zh" else names[1]
+        st.caption(t_md("weekly.target_scope", lang, scope=scope))

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from dashboard.settings import ROOT
 
 ENTRY = str(ROOT / "dashboard" / "app.py")
+# A backslash before ASCII punctuation, and the word joiner: how dashboard.literal.md escapes.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_WORD_JOINER = "\u2060"
+
+
+def displayed(source: str) -> str:
+    """The text a Markdown source shows when its data was escaped by ``dashboard.literal.md``."""
+    return _ESCAPED.sub(r"\1", source).replace(_WORD_JOINER, "")
 
 
 def open_page(page_id: str, lang: str = "zh", timeout: float = 60, **query: object) -> AppTest:
@@ -23,7 +33,8 @@ def open_page(page_id: str, lang: str = "zh", timeout: float = 60, **query: obje
 
 
 def all_text(at: AppTest) -> str:
-    """Every piece of text the run produced (markdown, captions, metrics, tables), joined."""
+    """Every piece of text the run produced (markdown, captions, metrics, tables), joined;
+    Markdown as displayed (escaped names read as stored)."""
     parts: list[str] = []
     for kind in (
         "title",
@@ -37,9 +48,10 @@ def all_text(at: AppTest) -> str:
         "error",
         "success",
     ):
-        parts.extend(str(e.value) for e in getattr(at, kind))
+        values = (str(e.value) for e in getattr(at, kind))
+        parts.extend(v if kind == "text" else displayed(v) for v in values)
     for m in at.metric:
-        parts.extend([str(m.label), str(m.value), str(m.delta or "")])
+        parts.extend([displayed(str(m.label)), str(m.value), str(m.delta or "")])
     for df in at.dataframe:
         parts.append(df.value.to_csv(index=False))
     for tb in at.table:
