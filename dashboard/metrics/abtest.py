@@ -4,7 +4,9 @@ Everything here works on counts and sums (units, conversions, Σvalue, Σvalue²
 aggregates and no raw rows reach Python. Conventions, chosen to match GrowthBook/Eppo/Statsig:
 
 - conversion: two-proportion z-test with the pooled variance (the test's null); the absolute
-  lift's interval is the unpooled Wald interval; a variant's rate has a Wilson score interval;
+  lift's interval is Newcombe's hybrid score interval (Newcombe 1998, method 10: built from
+  the two Wilson intervals; unlike the Wald interval it stays sound for small samples and
+  rates near 0 or 1); a variant's rate has a Wilson score interval;
 - value per unit (revenue): Welch's t-test with Satterthwaite degrees of freedom; the absolute
   lift's interval uses the same t quantile; a variant's mean has a t interval;
 - relative lift (treatment ÷ control − 1): delta-method standard error, normal quantile;
@@ -89,14 +91,18 @@ def proportion_arrays(x_c, n_c, x_t, n_t, confidence: float = CONFIDENCE) -> dic
         var_c, var_t = p_c * (1 - p_c) / n_c, p_t * (1 - p_t) / n_t
         se = np.sqrt(var_c + var_t)
         diff = p_t - p_c
-        half = np.where(se > 0, z * se, np.nan)
+        # Newcombe's hybrid score interval: each arm's distance to its Wilson bounds.
+        lo_c, hi_c = wilson_arrays(x_c, n_c, confidence)
+        lo_t, hi_t = wilson_arrays(x_t, n_t, confidence)
+        abs_lo = diff - np.sqrt((p_t - lo_t) ** 2 + (hi_c - p_c) ** 2)
+        abs_hi = diff + np.sqrt((hi_t - p_t) ** 2 + (p_c - lo_c) ** 2)
         pooled = (x_c + x_t) / (n_c + n_t)
         se0 = np.sqrt(pooled * (1 - pooled) * (1 / n_c + 1 / n_t))
         stat = np.where(se0 > 0, diff / se0, np.nan)
     rel, rel_half = _relative(p_c, var_c, p_t, var_t, z)
     return {
-        "control": p_c, "treatment": p_t, "abs": diff, "abs_lo": diff - half,
-        "abs_hi": diff + half, "rel": rel, "rel_lo": rel - rel_half, "rel_hi": rel + rel_half,
+        "control": p_c, "treatment": p_t, "abs": diff, "abs_lo": abs_lo,
+        "abs_hi": abs_hi, "rel": rel, "rel_lo": rel - rel_half, "rel_hi": rel + rel_half,
         "stat": stat, "p": 2 * special.ndtr(-np.abs(stat)), "se": se,
     }  # fmt: skip
 
@@ -142,16 +148,24 @@ def moments(n: int, total: float, total_sq: float) -> tuple[float | None, float 
     return _none(mean), _none(var)
 
 
+def wilson_arrays(x, n, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score bounds for arrays of successes and trials (NaN where n = 0)."""
+    x, n = np.asarray(x, dtype=float), np.asarray(n, dtype=float)
+    z = z_quantile(confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = x / n
+        denom = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+        return np.maximum(0.0, centre - half), np.minimum(1.0, centre + half)
+
+
 def wilson_interval(successes: int, n: int, confidence: float = CONFIDENCE) -> Interval:
     """A proportion with its Wilson score interval (Wilson 1927; Newcombe 1998 method 3)."""
     if n <= 0:
         return Interval(None, None, None, "no_units")
-    z = z_quantile(confidence)
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return Interval(p, max(0.0, centre - half), min(1.0, centre + half))
+    low, high = wilson_arrays(successes, n, confidence)
+    return Interval(successes / n, float(low), float(high))
 
 
 def mean_interval(

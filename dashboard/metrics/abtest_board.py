@@ -6,7 +6,8 @@ the power figures and a verdict:
 
 - ``attention`` — the experiment failed the SRM check (p < 0.001), has no single control, or a
   significant winner's guardrail got significantly worse; kept off both lists;
-- ``too_early`` — a variant of the pair has fewer than 150 units or 10 conversions;
+- ``too_early`` — a variant of the pair has fewer than 150 units or (conversion metrics only)
+  10 conversions;
 - ``red`` / ``black`` — BH-adjusted p < 0.05 and the 95% intervals of the absolute and of the
   relative lift lie wholly above / below zero (so a listed verdict never contradicts an
   interval shown beside it; the pooled z-test and the unpooled intervals can disagree near
@@ -137,7 +138,7 @@ def _experiment_rows(exp: dict, arms: list[dict], per_day: float | None, cfg: Bo
             "no_control": False,
             **_pair(metric, control, arm, total_share),
             **_guardrail(exp, control, arm),
-            **_minimum(control, arm, per_day, total_share, cfg),
+            **_minimum(metric, control, arm, per_day, total_share, cfg),
             **_power(metric, control, arm, per_day, total_share, total_units, cfg),
         }
         for arm in arms
@@ -210,11 +211,14 @@ def _guardrail(exp: dict, c: dict, t: dict) -> dict:
     }
 
 
-def _minimum(c, t, per_day: float | None, total_share: float, cfg: BoardSettings) -> dict:
+def _minimum(
+    metric: str, c, t, per_day: float | None, total_share: float, cfg: BoardSettings
+) -> dict:
+    # Conversions are the sample of a conversion metric only: a revenue metric is judged on
+    # units (its units need never "convert", and would otherwise stay too early for ever).
+    min_conv = cfg.min_conversions if metric == "conversion" else 0
     units_short = max(0, cfg.min_units - int(c["units"]), cfg.min_units - int(t["units"]))
-    conv_short = max(
-        0, cfg.min_conversions - int(c["conversions"]), cfg.min_conversions - int(t["conversions"])
-    )
+    conv_short = max(0, min_conv - int(c["conversions"]), min_conv - int(t["conversions"]))
     days = 0.0 if units_short == conv_short == 0 else None
     if days is None and per_day and total_share > 0:
         days = 0.0
@@ -222,7 +226,7 @@ def _minimum(c, t, per_day: float | None, total_share: float, cfg: BoardSettings
             arm_day = per_day * float(arm["planned_share"]) / total_share
             units, conv = int(arm["units"]), int(arm["conversions"])
             need_u = max(0, cfg.min_units - units)
-            need_c = max(0, cfg.min_conversions - conv)
+            need_c = max(0, min_conv - conv)
             conv_day = arm_day * conv / units if units else 0.0
             if (need_u and not arm_day) or (need_c and not conv_day):
                 days = None

@@ -39,7 +39,7 @@ def test_conversion_matches_statsmodels(case):
     z, p = proportions_ztest([x_t, x_c], [n_t, n_c])
     _close(got.statistic, z)
     _close(got.p_value, p, abs_=1e-15)
-    low, high = confint_proportions_2indep(x_t, n_t, x_c, n_c, method="wald", compare="diff")
+    low, high = confint_proportions_2indep(x_t, n_t, x_c, n_c, method="newcomb", compare="diff")
     _close(got.absolute.low, low)
     _close(got.absolute.high, high)
     _close(got.absolute.estimate, x_t / n_t - x_c / n_c)

@@ -59,6 +59,21 @@ def test_verdicts_on_a_hand_built_board():
     assert board.loc[6, "srm_p"] < 0.001 and board.loc[1, "srm_p"] == pytest.approx(1.0)
 
 
+def test_minimum_sample_counts_conversions_for_conversion_metrics_only():
+    """A revenue test whose units never "convert" is judged on units; a conversion test on both."""
+    value, value_sq = 1_000 * 120.0, 1_000 * 120.0**2 * 1.5
+    exps = [_exp(1, metric="revenue"), _exp(2)]
+    arms = [
+        _arm(1, "A", 1_000, 0, True, value=value, value_sq=value_sq),
+        _arm(1, "B", 1_000, 0, value=value * 1.01, value_sq=value_sq * 1.02),
+        _arm(2, "A", 1_000, 5, True), _arm(2, "B", 1_000, 4),
+    ]  # fmt: skip
+    board = _board(exps, arms)
+    assert board.loc[1, "verdict"] != "too_early"
+    assert board.loc[1, "conversions_short"] == 0 and board.loc[1, "units_short"] == 0
+    assert board.loc[2, "verdict"] == "too_early" and board.loc[2, "conversions_short"] == 6
+
+
 def test_bh_runs_across_every_comparison_on_the_board():
     exps = [_exp(i) for i in range(1, 6)]
     arms = []
@@ -111,7 +126,9 @@ def test_zero_conversions_and_identical_rates_give_no_nan_verdict():
     assert board.loc[1, "days_to_minimum"] is None or math.isnan(board.loc[1, "days_to_minimum"])
     assert board.loc[2, "verdict"] == "inconclusive"
     assert board.loc[2, "p_value"] == pytest.approx(1.0)
-    assert board.loc[3, "verdict"] == "too_early"
+    # A revenue test is judged on units: 5,000 each is enough; all-zero values test nothing.
+    assert board.loc[3, "verdict"] == "inconclusive"
+    assert board.loc[3, "p_value"] is None or math.isnan(board.loc[3, "p_value"])
     numbers = board.select_dtypes("number").to_numpy(dtype=float)
     assert not np.isinf(numbers).any()
 

@@ -79,7 +79,7 @@ def _expected(raw, f: Filters) -> dict:
             else:
                 row["p"] = proportions_ztest([row["conv_t"], row["conv_c"]], [len(t), len(c)])[1]
                 lo, hi = confint_proportions_2indep(
-                    row["conv_t"], len(t), row["conv_c"], len(c), method="wald"
+                    row["conv_t"], len(t), row["conv_c"], len(c), method="newcomb"
                 )
                 row |= {"lo": lo, "hi": hi, "diff": t.converted.mean() - c.converted.mean()}
             if e.has_guardrail:
