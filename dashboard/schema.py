@@ -254,7 +254,12 @@ experiment_exposures = Table(
     Column("experiment_id", Integer, ForeignKey("experiments.experiment_id"), nullable=False),
     Column("variant_code", String(20), nullable=False),
     Column("clinic_id", Integer, ForeignKey("clinics.clinic_id"), nullable=False),
-    Column("unit_id", String(40), nullable=False, comment="visitor or customer key"),
+    Column(
+        "unit_id",
+        String(40),
+        nullable=False,
+        comment="visitor or customer key; once per experiment (the loader refuses a repeat)",
+    ),
     Column("exposed_at", DateTime, nullable=False),
     Column("converted", Boolean, nullable=False),
     Column("value", MONEY, nullable=False, comment="revenue per unit, 0 if none"),

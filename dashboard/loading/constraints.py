@@ -56,17 +56,28 @@ def references() -> list[Reference]:
     return found + list(EXTRA_REFERENCES)
 
 
-def key_sets(name: str) -> list[tuple[str, ...]]:
-    """Column sets of a table that must be unique: the primary key and ``unique`` columns."""
+# Keys the schema does not declare but the statistics need: an experiment's unit is exposed
+# once, to one variant. Page-view logs repeat units, and a unit counted twice (or in two
+# variants after a deploy) moves every p-value; refused, so the source is de-duplicated by a
+# rule its owner chooses rather than one guessed here.
+EXTRA_KEYS: dict[str, list[tuple[tuple[str, ...], str]]] = {
+    "experiment_exposures": [(("experiment_id", "unit_id"), "load.duplicate_unit")],
+}
+
+
+def key_sets(name: str) -> list[tuple[tuple[str, ...], str]]:
+    """Column sets of a table that must be unique (primary key, ``unique`` columns, EXTRA_KEYS),
+    each with the catalogue key of its message."""
     declared = schema.table(name)
     sets = [tuple(c.name for c in declared.primary_key.columns)]
     sets += [(c.name,) for c in declared.columns if c.unique]
-    return [s for s in sets if s]
+    keyed = [(s, "load.duplicate_key") for s in sets if s]
+    return keyed + EXTRA_KEYS.get(name, [])
 
 
 def check_unique(data: TableData, problems: Problems) -> None:
     """Report every row whose key repeats an earlier row's key, naming the earlier row."""
-    for cols in key_sets(data.name):
+    for cols, code in key_sets(data.name):
         mask = data.clean(*cols) & data.frame[list(cols)].notna().all(axis=1).to_numpy()
         if not mask.any():
             continue
@@ -80,7 +91,7 @@ def check_unique(data: TableData, problems: Problems) -> None:
         problems.add_rows(
             data.file,
             ", ".join(cols),
-            "load.duplicate_key",
+            code,
             repeats["_row"].to_numpy(),
             per_row={
                 "ref": [_describe(shown.iloc[i], cols) for i in range(len(shown))],

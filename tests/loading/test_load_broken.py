@@ -68,6 +68,13 @@ CASES = [
         ("expenses.csv", 3, "date", "load.future"),
     ),
     (
+        # A unit seen twice in one experiment (a page-view log, or two variants after a deploy).
+        "unit_exposed_twice",
+        ["experiment_exposures"],
+        _set("experiment_exposures", 2, unit_id="v-002"),
+        ("experiment_exposures.csv", 4, "experiment_id, unit_id", "load.duplicate_unit"),
+    ),
+    (
         "extra_column",
         ["orders"],
         _add_column("orders", "discount", "0"),
