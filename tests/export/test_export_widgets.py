@@ -12,15 +12,7 @@ from dashboard.export import pack, service
 from dashboard.filters import Filters, Scope, iso_week_range
 from dashboard.i18n import t
 from tests.export.helpers import open_workbook
-from tests.pages.apptest import ENTRY, all_text, open_page
-
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-secret",
-    "client_id": "opsdash",
-    "client_secret": "x",
-    "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
-}
+from tests.pages.apptest import AUTH, ENTRY, all_text, open_page
 
 
 @pytest.fixture

@@ -9,6 +9,14 @@ from streamlit.testing.v1 import AppTest
 from dashboard.settings import ROOT
 
 ENTRY = str(ROOT / "dashboard" / "app.py")
+# Sign-in mode's [auth] secrets for AppTest runs (set with at.secrets["auth"] = AUTH).
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-secret",
+    "client_id": "opsdash",
+    "client_secret": "x",
+    "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
+}
 # A backslash before ASCII punctuation, and the word joiner: how dashboard.literal.md escapes.
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _WORD_JOINER = "\u2060"

@@ -5,15 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import t
 from tests.conftest import use_policy
-from tests.pages.apptest import ENTRY, all_text
-
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-secret",
-    "client_id": "opsdash",
-    "client_secret": "x",
-    "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
-}
+from tests.pages.apptest import AUTH, ENTRY, all_text
 
 
 @pytest.fixture

@@ -8,15 +8,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.i18n import t
 from dashboard.settings import ROOT
 from tests.conftest import use_policy
-from tests.pages.apptest import ENTRY, all_text, open_page
+from tests.pages.apptest import AUTH, ENTRY, all_text, open_page
 
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-secret",
-    "client_id": "opsdash",
-    "client_secret": "x",
-    "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
-}
 PERIOD = {"period": "quarter"}
 
 

@@ -22,15 +22,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.navigation import PAGES
 from dashboard.settings import ROOT
 from tests.conftest import use_policy
-from tests.pages.apptest import ENTRY, all_text
+from tests.pages.apptest import AUTH, ENTRY, all_text
 
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-secret",
-    "client_id": "opsdash",
-    "client_secret": "x",
-    "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
-}
 USER_PAGES = [p.id for p in PAGES if not p.admin_only]
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
