@@ -57,7 +57,8 @@ with guard(lang):
     data_end = framed.as_of.date() if framed.as_of else None
     filters = filterbar.filter_bar(lang, framed, data_end)
 if framed.sample:
-    st.sidebar.warning(t("app.sample_banner", lang), icon=":material/science:")
+    # On top of every page, beside the demo banner: these figures are not the company's.
+    st.info(t("app.sample_banner", lang), icon=":material/science:")
 
 ctx = context.PageContext(
     lang=lang, filters=filters, scope=viewer.scope, data_end=data_end, viewer=viewer

@@ -45,7 +45,7 @@ def first_start(settings: Settings) -> bool:
                 raise WarehouseMissing(str(path), existed=True)
             from dashboard.seed import seed_warehouse
 
-            log.warning("first start: generating the sample chain at %s", path)
+            log.info("first start: generating the sample chain at %s", path)
             seed_warehouse(settings)
             _remember(path)
             return True
