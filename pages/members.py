@@ -34,7 +34,8 @@ left, right = st.columns([3, 2])
 left.plotly_chart(charts.stage_bars(report.stages, lang), width="stretch")
 with right:
     st.markdown(f"**{t('members.repeat', lang)}**")
-    ui.kpi_cards(report.repeat, members.REPEAT_KPIS, lang, per_row=1)
+    ui.kpi_cards(report.repeat, members.REPEAT_KPIS, lang, per_row=2)
+    st.caption(t("members.repeat_rule", lang))
 ui.show_table(members.display(stage_sheet, lang))
 st.caption(stage_sheet.notes[-1])
 

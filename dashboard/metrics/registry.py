@@ -75,6 +75,15 @@ def _repeat(row: Mapping[str, float | None]) -> float | None:
     return safe_div(row.get("returning_customers"), row.get("paying_customers"))
 
 
+def _repurchase(days: int) -> Formula:
+    """Of the new customers whose first ``days`` days are over, the share who bought again."""
+
+    def formula(row: Mapping[str, float | None]) -> float | None:
+        return safe_div(row.get(f"repurchased_{days}"), row.get(f"mature_{days}"))
+
+    return formula
+
+
 def _satisfaction(row: Mapping[str, float | None]) -> float | None:
     return safe_div(row.get("score_sum"), row.get("responses"))
 
@@ -138,6 +147,10 @@ KPIS: dict[str, Kpi] = {
         Kpi("satisfaction_top_share", "rate", "up", _QUALITY, formula=_top_share,
             perspective="customer"),
         Kpi("repeat_rate", "rate", "up", _MONEY, formula=_repeat, perspective="customer"),
+        # Repurchase of the period's new customers: the usual "did they come back" measure.
+        Kpi("repurchase_90", "rate", "up", _MONEY, formula=_repurchase(90)),
+        Kpi("repurchase_180", "rate", "up", _MONEY, formula=_repurchase(180)),
+        Kpi("repurchase_365", "rate", "up", _MONEY, formula=_repurchase(365)),
         Kpi("arrival_rate", "rate", "up", _FUNNEL, formula=_arrival_rate, perspective="process"),
         Kpi("booking_completion", "rate", "up", _FUNNEL, formula=_booking_completion,
             perspective="process"),

@@ -46,7 +46,9 @@ __all__ = [
     "transition_sheet",
 ]
 
-REPEAT_KPIS: tuple[str, ...] = ("repeat_rate",)
+# Both repeat measures, named apart: the returning share of the period's payers, and the
+# repurchase of the period's new customers within 90 / 180 / 365 days (maturing: "—").
+REPEAT_KPIS: tuple[str, ...] = ("repeat_rate", "repurchase_90", "repurchase_180", "repurchase_365")
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,23 @@ def measures(r: Raw, f: Filters) -> dict[str, float]:
         & _channel(first, f, "acquisition_channel_id")
     ]
     out["new_customers"] = float(len(new))
+    # Repurchase: each new customer's next purchase day after the first (any clinic), and
+    # whether their window has ended by the last order day.
+    last_day = r.orders["ordered_at"].max().normalize()
+    first_day = new["ordered_at"].dt.normalize()
+    days = r.orders.assign(day=r.orders["ordered_at"].dt.normalize())
+    later = days.merge(
+        pd.DataFrame({"customer_id": new["customer_id"], "first_day": first_day.to_numpy()}),
+        on="customer_id",
+    )
+    later = later[later["day"] > later["first_day"]]
+    second = later.groupby("customer_id")["day"].min()
+    second_day = pd.to_datetime(new["customer_id"].map(second.to_dict()))
+    for h in (90, 180, 365):
+        end = first_day + pd.Timedelta(days=h)
+        mature = end <= last_day
+        out[f"mature_{h}"] = float(mature.sum())
+        out[f"repurchased_{h}"] = float((mature & (second_day <= end)).sum())
     out["new_customer_revenue"] = float(
         orders.loc[orders["customer_id"].isin(new["customer_id"]), "amount"].sum()
     )
@@ -206,6 +223,9 @@ def kpis(r: Raw, f: Filters) -> dict[str, float | None]:
         "satisfaction_mean": _div(m["score_sum"], m["responses"]),
         "satisfaction_top_share": _div(m["top_scores"], m["responses"]),
         "repeat_rate": _div(m["returning_customers"], m["paying_customers"]),
+        "repurchase_90": _div(m["repurchased_90"], m["mature_90"]),
+        "repurchase_180": _div(m["repurchased_180"], m["mature_180"]),
+        "repurchase_365": _div(m["repurchased_365"], m["mature_365"]),
         "arrival_rate": _div(m["arrivals"], m["bookings"]),
         "booking_completion": _div(m["bookings"], m["inquiries"]),
         "lead_to_arrival_days": m["lead_to_arrival_days"],

@@ -17,6 +17,8 @@ from tests.reports.kpi_expected import kpis as expected_kpis
 ALL = tuple(k for k in KPIS if KPIS[k].query in ("kpi_funnel", "kpi_money", "kpi_quality"))
 CASES = [
     Filters(date(2026, 10, 1), date(2026, 10, 31)),
+    # A year back: every repurchase window (90, 180, 365 days) has ended.
+    Filters(date(2025, 6, 1), date(2025, 8, 31)),
     Filters(date(2026, 11, 1), date(2026, 11, 15), specialties=("dental", "eye")),
     Filters(date(2026, 9, 7), date(2026, 9, 20), cities=(10,), channels=(1, 4, 11)),
 ]
@@ -34,7 +36,7 @@ def test_scorecard_and_weekly_kpis_are_registered():
         assert all(KPIS[k].perspective == perspective for k in ids_)
 
 
-@pytest.mark.parametrize("f", CASES, ids=["month", "specialties", "city-channels"])
+@pytest.mark.parametrize("f", CASES, ids=["month", "year-back", "specialties", "city-channels"])
 def test_every_kpi_matches_pandas(warehouse, r, f):
     got = kpis.totals(ALL, f, Scope.all())
     want = expected_kpis(r, f)
