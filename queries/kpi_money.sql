@@ -2,10 +2,7 @@
 -- Spend is channel spend plus referral rewards (the referral channel's cost). Orders count at
 -- their clinic and the customer's acquisition channel. A new customer's first paid order falls
 -- in the bucket; a returning customer paid in the bucket and had paid before it (the
--- returning share's numerator). Repurchase: of the bucket's new customers whose window of
--- 90 / 180 / 365 days after their first purchase day has ended by the last order day, those
--- who paid again on a later day within it (customers still inside their window are left out
--- of both counts: maturing). The overview, weekly review and scorecard all read these columns.
+-- repeat-purchase rate's numerator). The overview, weekly review and scorecard all read these columns.
 with days as (
     select
         cal.date,
@@ -69,8 +66,7 @@ new_customers as (
     -- A new customer's first paid order ever (customer_first_orders, rebuilt by the writer at
     -- every load; ties at the same time go to the lowest order_id) falls in the period; they
     -- belong to that order's clinic and their acquisition channel.
-    select d.bucket_start, ck.city_key, f.customer_id,
-           cast(f.first_ordered_at as date) as first_day
+    select d.bucket_start, ck.city_key, f.customer_id
     from customer_first_orders f
     join clinic_keys ck on ck.clinic_id = f.first_clinic_id
     join days d on d.date = cast(f.first_ordered_at as date)
@@ -99,39 +95,6 @@ new_counts as (
     select bucket_start, city_key, count(*) as new_customers
     from new_customers
     group by bucket_start, city_key
-),
-orders_end as (
-    -- A repurchase shows in the orders: a window is over once the orders run past its end.
-    select cast(max(ordered_at) as date) as last_day from order_facts
-),
-second_days as (
-    -- Each new customer's next purchase day (any clinic), from the purchase-day table.
-    select n.customer_id, min(p.date) as second_day
-    from new_customers n
-    join customer_purchase_days p on p.customer_id = n.customer_id
-    where p.date > n.first_day
-    group by n.customer_id
-),
-repurchase_counts as (
-    select
-        n.bucket_start,
-        n.city_key,
-        count(*) filter (where n.first_day + 90 <= e.last_day) as mature_90,
-        count(*) filter (
-            where n.first_day + 90 <= e.last_day and s.second_day <= n.first_day + 90
-        ) as repurchased_90,
-        count(*) filter (where n.first_day + 180 <= e.last_day) as mature_180,
-        count(*) filter (
-            where n.first_day + 180 <= e.last_day and s.second_day <= n.first_day + 180
-        ) as repurchased_180,
-        count(*) filter (where n.first_day + 365 <= e.last_day) as mature_365,
-        count(*) filter (
-            where n.first_day + 365 <= e.last_day and s.second_day <= n.first_day + 365
-        ) as repurchased_365
-    from new_customers n
-    cross join orders_end e
-    left join second_days s on s.customer_id = n.customer_id
-    group by n.bucket_start, n.city_key
 )
 select
     b.bucket_start,
@@ -141,12 +104,6 @@ select
     coalesce(om.returning_customers, 0) as returning_customers,
     coalesce(om.new_customer_revenue, 0) as new_customer_revenue,
     coalesce(nc.new_customers, 0) as new_customers,
-    coalesce(rc.mature_90, 0) as mature_90,
-    coalesce(rc.repurchased_90, 0) as repurchased_90,
-    coalesce(rc.mature_180, 0) as mature_180,
-    coalesce(rc.repurchased_180, 0) as repurchased_180,
-    coalesce(rc.mature_365, 0) as mature_365,
-    coalesce(rc.repurchased_365, 0) as repurchased_365,
     coalesce(t.channel_spend, 0) as channel_spend,
     coalesce(w.referral_spend, 0) as referral_spend,
     coalesce(t.channel_spend, 0) + coalesce(w.referral_spend, 0) as spend
@@ -155,5 +112,4 @@ left join channel_costs t on t.bucket_start = b.bucket_start and t.city_key = b.
 left join rewards w on w.bucket_start = b.bucket_start and w.city_key = b.city_key
 left join order_measures om on om.bucket_start = b.bucket_start and om.city_key = b.city_key
 left join new_counts nc on nc.bucket_start = b.bucket_start and nc.city_key = b.city_key
-left join repurchase_counts rc on rc.bucket_start = b.bucket_start and rc.city_key = b.city_key
 order by b.bucket_start, b.city_key

@@ -120,6 +120,7 @@ def _first_visits_per_doctor(row: Mapping[str, float | None]) -> float | None:
 _FUNNEL = "kpi_funnel"
 _MONEY = "kpi_money"
 _QUALITY = "kpi_quality"
+_REPURCHASE = "kpi_repurchase"  # its own query: only the member page reads it
 
 # One KPI per line reads as a table, so the formatter leaves this block alone.
 # fmt: off
@@ -148,9 +149,9 @@ KPIS: dict[str, Kpi] = {
             perspective="customer"),
         Kpi("repeat_rate", "rate", "up", _MONEY, formula=_repeat, perspective="customer"),
         # Repurchase of the period's new customers: the usual "did they come back" measure.
-        Kpi("repurchase_90", "rate", "up", _MONEY, formula=_repurchase(90)),
-        Kpi("repurchase_180", "rate", "up", _MONEY, formula=_repurchase(180)),
-        Kpi("repurchase_365", "rate", "up", _MONEY, formula=_repurchase(365)),
+        Kpi("repurchase_90", "rate", "up", _REPURCHASE, formula=_repurchase(90)),
+        Kpi("repurchase_180", "rate", "up", _REPURCHASE, formula=_repurchase(180)),
+        Kpi("repurchase_365", "rate", "up", _REPURCHASE, formula=_repurchase(365)),
         Kpi("arrival_rate", "rate", "up", _FUNNEL, formula=_arrival_rate, perspective="process"),
         Kpi("booking_completion", "rate", "up", _FUNNEL, formula=_booking_completion,
             perspective="process"),

@@ -14,7 +14,9 @@ from dashboard.reports import kpis
 from tests.reports.kpi_expected import Raw, approx_equal
 from tests.reports.kpi_expected import kpis as expected_kpis
 
-ALL = tuple(k for k in KPIS if KPIS[k].query in ("kpi_funnel", "kpi_money", "kpi_quality"))
+ALL = tuple(
+    k for k in KPIS if KPIS[k].query in ("kpi_funnel", "kpi_money", "kpi_quality", "kpi_repurchase")
+)
 CASES = [
     Filters(date(2026, 10, 1), date(2026, 10, 31)),
     # A year back: every repurchase window (90, 180, 365 days) has ended.
