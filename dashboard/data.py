@@ -111,7 +111,7 @@ def _cached(
     _snap: wh.Snapshot,
 ) -> pd.DataFrame:
     # ``_snap`` (not hashed) is the engine of ``version``: the entry holds that version's rows.
-    return _execute(name, filters, scope, dict(frozen), _snap)
+    return execute(name, filters, scope, dict(frozen), _snap)
 
 
 def report(fn: Callable[..., T], filters: Filters, scope: Scope, **params: object) -> T:
@@ -156,16 +156,17 @@ def run_uncached(
     name: str, filters: Filters | None, scope: Scope, params: dict[str, object]
 ) -> pd.DataFrame:
     """Run a named query now, without the cache (the benchmark's floor uses this)."""
-    return _execute(name, filters, scope, params, _current())
+    return execute(name, filters, scope, params, _current())
 
 
-def _execute(
+def execute(
     name: str,
     filters: Filters | None,
     scope: Scope,
     params: dict[str, object],
     snap: wh.Snapshot,
 ) -> pd.DataFrame:
+    """Run a named query on the engine of ``snap`` (every cache miss and ``run_uncached``)."""
     cfg = settings()
     rendered = render(name, filters, scope, params)
     try:

@@ -15,13 +15,13 @@ BASE = Filters(start=date(2026, 10, 19), end=date(2026, 11, 15))
 
 def _calls(monkeypatch) -> list[tuple]:
     calls: list[tuple] = []
-    real = data._execute  # what a cache miss runs
+    real = data.execute  # what a cache miss runs
 
     def spy(name, filters, scope, params, snap):
         calls.append((name, filters, scope))
         return real(name, filters, scope, params, snap)
 
-    monkeypatch.setattr(data, "_execute", spy)
+    monkeypatch.setattr(data, "execute", spy)
     return calls
 
 

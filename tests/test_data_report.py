@@ -15,13 +15,13 @@ FILTERS = Filters(start=date(2026, 10, 19), end=date(2026, 11, 15))
 
 def _counting(monkeypatch) -> list[str]:
     calls: list[str] = []
-    real = data._execute  # what a cache miss runs
+    real = data.execute  # what a cache miss runs
 
     def spy(name, filters, scope, params, snap):
         calls.append(name)
         return real(name, filters, scope, params, snap)
 
-    monkeypatch.setattr(data, "_execute", spy)
+    monkeypatch.setattr(data, "execute", spy)
     return calls
 
 

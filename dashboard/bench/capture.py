@@ -1,6 +1,6 @@
 """Record the SQL a page runs: every query rendered and executed during one cold run.
 
-``data.run_uncached`` is wrapped for the duration of a ``with`` block, so the floor replays
+``data.execute`` (what every cache miss runs) is wrapped for the duration of a ``with`` block, so the floor replays
 exactly the statements the app executed (same text, same bound parameters), and each query's
 own time inside the app is known for profiling. Queries a page runs at once (``data.run_all``)
 are recorded in the order they finish; the floor runs them one after another.
@@ -38,22 +38,22 @@ class Capture:
 def capturing() -> Iterator[Capture]:
     """Record every query the data layer executes (cache misses) inside the block."""
     capture = Capture()
-    original_run = data.run_uncached
+    original_run = data.execute
     lock = threading.Lock()
 
-    def run_uncached(name, filters, scope, params):
+    def execute(name, filters, scope, params, snap):
         # Rendered again here (it is deterministic), so queries that pages run at once on
         # the data layer's pool are each paired with their own statement.
         rendered = data.render(name, filters, scope, params)
         start = time.perf_counter()
-        frame = original_run(name, filters, scope, params)
+        frame = original_run(name, filters, scope, params, snap)
         seconds = time.perf_counter() - start
         with lock:
             capture.queries.append(CapturedQuery(rendered, seconds, len(frame)))
         return frame
 
-    data.run_uncached = run_uncached
+    data.execute = execute
     try:
         yield capture
     finally:
-        data.run_uncached = original_run
+        data.execute = original_run
