@@ -14,7 +14,7 @@ from dashboard.i18n import t
 from dashboard.navigation import pages_by_section
 from dashboard.reports import frame as frame_data
 from dashboard.settings import ROOT
-from dashboard.ui import context, filterbar
+from dashboard.ui import context, filterbar, linknotice
 from dashboard.ui.access import account_box, resolve_viewer
 from dashboard.ui.frame import guard
 from dashboard.warehouse.bootstrap import ensure_warehouse
@@ -26,6 +26,7 @@ st.set_page_config(
     layout="wide",
 )
 
+linknotice.begin_run()
 settings = data.settings()
 lang = filterbar.language_picker(settings.language)
 with guard(lang):
@@ -73,4 +74,10 @@ if st.session_state.get("_opsdash_last_view") != view_key:
     st.session_state["_opsdash_last_view"] = view_key
     audit.record(settings.audit_url, viewer.user, viewer.role, "page_view", page_id, filters)
 
-page.run()
+# The link notice sits above the page but is filled after it ran, so that the page's own
+# controls (read inside page.run) are included; also when the page stops early (st.stop).
+notice = st.empty()
+try:
+    page.run()
+finally:
+    linknotice.show(notice, lang, viewer.scope)

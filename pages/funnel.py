@@ -26,9 +26,12 @@ stage_sheet, breakdown_sheet, weekly_sheet, clinic_sheet = funnel.sheets(report,
 st.markdown(f"**{text.cohort}**")
 if text.maturing:
     st.info(text.maturing, icon=":material/hourglass_top:")
+if text.untimed:
+    st.info(text.untimed, icon=":material/schedule:")
 
 st.subheader(t("funnel.stages", lang))
 st.caption(rules["cohort"])
+st.caption(rules["base"])
 st.caption(rules["impressions"])
 st.plotly_chart(charts.stage_funnel(report.stages, lang), width="stretch")
 ui.show_table(funnel.display(stage_sheet, lang))

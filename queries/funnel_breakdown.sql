@@ -1,8 +1,8 @@
 -- funnel_breakdown: the cohort funnel per member of one dimension (:dimension = channel, city,
 -- clinic or specialty): key_id (channel, city or clinic id) or key_code (specialty), the leads
--- created in the period, each stage reached within :window_days days (a skipped stage counts
--- when a later one is reached, as in funnel_stages) and the period's impressions.
-with cohort as (
+-- created in the period, each stage reached within :window_days days (null: no limit; a skipped
+-- stage counts when a later one is reached, as in funnel_stages) and the period's impressions.
+with period_leads as (
     select
         case cast(:dimension as varchar(12))
             when 'channel' then l.channel_id
@@ -10,18 +10,29 @@ with cohort as (
             when 'clinic' then l.clinic_id
         end as key_id,
         case when cast(:dimension as varchar(12)) = 'specialty' then k.specialty end as key_code,
-        case when l.inquiry_at < l.created_at + interval '1 day' * :window_days then 1 else 0 end
-            as inquired,
-        case when l.booked_at < l.created_at + interval '1 day' * :window_days then 1 else 0 end
-            as booked,
-        case when l.arrived_at < l.created_at + interval '1 day' * :window_days then 1 else 0 end
-            as arrived,
-        case when l.paid_at < l.created_at + interval '1 day' * :window_days then 1 else 0 end
-            as paid
+        l.inquiry_at,
+        l.booked_at,
+        l.arrived_at,
+        l.paid_at,
+        l.created_at + interval '1 day' * cast(:window_days as integer) as window_end
     from leads l
     join clinics k on k.clinic_id = l.clinic_id
     where l.created_at >= :start_ts and l.created_at < :end_ts
       and {{ filters city=k.city_id specialty=k.specialty clinic=l.clinic_id channel=l.channel_id }}
+),
+cohort as (
+    select
+        key_id,
+        key_code,
+        case when inquiry_at < window_end or (window_end is null and inquiry_at is not null)
+            then 1 else 0 end as inquired,
+        case when booked_at < window_end or (window_end is null and booked_at is not null)
+            then 1 else 0 end as booked,
+        case when arrived_at < window_end or (window_end is null and arrived_at is not null)
+            then 1 else 0 end as arrived,
+        case when paid_at < window_end or (window_end is null and paid_at is not null)
+            then 1 else 0 end as paid
+    from period_leads
 ),
 lead_keys as (
     select

@@ -1,10 +1,13 @@
 -- funnel_stages: one row for the cohort of leads created in the period: its size, each stage
--- reached within the conversion window, the leads still maturing, the period's impressions, and
--- the median and 75th percentile of the hours from the previous stage.
+-- reached within the conversion window, the leads still maturing, the period's impressions, the
+-- median and 75th percentile of the hours from the previous stage, and per skippable stage the
+-- leads counted at it without a time of their own.
 -- A stage counts a lead that reached it, or any later stage, within :window_days days of its
--- creation (a lead that books without a recorded inquiry has passed the inquiry stage too).
+-- creation (a lead that books without a recorded inquiry has passed the inquiry stage too);
+-- :window_days null is no limit: every stage reached by the data's end counts.
 -- A stage time counts only the leads with both timestamps inside the window; the inquiry's
--- previous stage is the lead's capture. A lead created after :mature_after is still maturing.
+-- previous stage is the lead's capture. A lead created after :mature_after is still maturing
+-- (:mature_after null: none is). first_created / last_created bound the cohort's ages.
 with cohort as (
     select
         l.created_at,
@@ -12,7 +15,7 @@ with cohort as (
         l.booked_at,
         l.arrived_at,
         l.paid_at,
-        l.created_at + interval '1 day' * :window_days as window_end
+        l.created_at + interval '1 day' * cast(:window_days as integer) as window_end
     from leads l
     join clinics k on k.clinic_id = l.clinic_id
     where l.created_at >= :start_ts and l.created_at < :end_ts
@@ -21,10 +24,10 @@ with cohort as (
 in_window as (
     select
         created_at,
-        case when inquiry_at < window_end then inquiry_at end as inquiry_at,
-        case when booked_at < window_end then booked_at end as booked_at,
-        case when arrived_at < window_end then arrived_at end as arrived_at,
-        case when paid_at < window_end then paid_at end as paid_at,
+        case when window_end is null or inquiry_at < window_end then inquiry_at end as inquiry_at,
+        case when window_end is null or booked_at < window_end then booked_at end as booked_at,
+        case when window_end is null or arrived_at < window_end then arrived_at end as arrived_at,
+        case when window_end is null or paid_at < window_end then paid_at end as paid_at,
         case when created_at > :mature_after then 1 else 0 end as maturing
     from cohort
 ),
@@ -45,6 +48,8 @@ stages as (
     select
         count(*) as leads,
         coalesce(sum(maturing), 0) as maturing_leads,
+        min(created_at) as first_created,
+        max(created_at) as last_created,
         count(*) filter (
             where inquiry_at is not null or booked_at is not null
                or arrived_at is not null or paid_at is not null
@@ -54,6 +59,14 @@ stages as (
         ) as bookings,
         count(*) filter (where arrived_at is not null or paid_at is not null) as arrivals,
         count(*) filter (where paid_at is not null) as paid_deals,
+        count(*) filter (
+            where inquiry_at is null
+              and (booked_at is not null or arrived_at is not null or paid_at is not null)
+        ) as inquiries_untimed,
+        count(*) filter (
+            where booked_at is null and (arrived_at is not null or paid_at is not null)
+        ) as bookings_untimed,
+        count(*) filter (where arrived_at is null and paid_at is not null) as arrivals_untimed,
         percentile_cont(0.5) within group (order by inquiry_hours) as inquiries_median_hours,
         percentile_cont(0.75) within group (order by inquiry_hours) as inquiries_p75_hours,
         percentile_cont(0.5) within group (order by booking_hours) as bookings_median_hours,

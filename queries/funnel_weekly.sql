@@ -1,30 +1,41 @@
 -- funnel_weekly: the cohort funnel by ISO week of lead creation (Monday start) over the period:
--- leads created, each stage reached within :window_days days (a skipped stage counts when a
--- later one is reached, as in funnel_stages), the leads still maturing (created after
--- :mature_after) and the week's impressions. Every week of the period has a row.
+-- leads created, each stage reached within :window_days days (null: no limit; a skipped stage
+-- counts when a later one is reached, as in funnel_stages), the leads still maturing (created
+-- after :mature_after; null: none) and the week's impressions. Every week of the period has a row.
 with weeks as (
     select cal.week_start, min(cal.date) as first_day, count(*) as days
     from calendar cal
     where cal.date >= :start_date and cal.date <= :end_date
     group by cal.week_start
 ),
-cohort as (
+period_leads as (
     select
         cal.week_start,
-        case when l.inquiry_at < l.created_at + interval '1 day' * :window_days then 1 else 0 end
-            as inquired,
-        case when l.booked_at < l.created_at + interval '1 day' * :window_days then 1 else 0 end
-            as booked,
-        case when l.arrived_at < l.created_at + interval '1 day' * :window_days then 1 else 0 end
-            as arrived,
-        case when l.paid_at < l.created_at + interval '1 day' * :window_days then 1 else 0 end
-            as paid,
-        case when l.created_at > :mature_after then 1 else 0 end as maturing
+        l.created_at,
+        l.inquiry_at,
+        l.booked_at,
+        l.arrived_at,
+        l.paid_at,
+        l.created_at + interval '1 day' * cast(:window_days as integer) as window_end
     from leads l
     join clinics k on k.clinic_id = l.clinic_id
     join calendar cal on cal.date = cast(l.created_at as date)
     where l.created_at >= :start_ts and l.created_at < :end_ts
       and {{ filters city=k.city_id specialty=k.specialty clinic=l.clinic_id channel=l.channel_id }}
+),
+cohort as (
+    select
+        week_start,
+        case when inquiry_at < window_end or (window_end is null and inquiry_at is not null)
+            then 1 else 0 end as inquired,
+        case when booked_at < window_end or (window_end is null and booked_at is not null)
+            then 1 else 0 end as booked,
+        case when arrived_at < window_end or (window_end is null and arrived_at is not null)
+            then 1 else 0 end as arrived,
+        case when paid_at < window_end or (window_end is null and paid_at is not null)
+            then 1 else 0 end as paid,
+        case when created_at > :mature_after then 1 else 0 end as maturing
+    from period_leads
 ),
 lead_weeks as (
     select

@@ -27,21 +27,35 @@ def _stage(stage: str, lang: str) -> str:
 
 
 def stage_funnel(stages: pd.DataFrame, lang: str) -> go.Figure:
-    """The lead stages as a funnel with the share of the previous stage; impressions in the title.
+    """The created leads and their stages as a funnel with the share of the previous stage and
+    of the created leads; impressions in the title.
 
     Impressions are a period total orders of magnitude above the lead stages, so they are
     named in the title rather than drawn on the same scale.
     """
     rows = stages.set_index("stage")
     counts = [float(rows.loc[s, "count"]) for s in LEAD_STAGES]
+    # Shares from the stage table, not Plotly's own percentages: a stage after a zero count
+    # reads "—" there, where Plotly would print NaN.
+    of_leads = [fmt_value(rows.loc[s, "from_leads"], "rate", lang) for s in LEAD_STAGES]
+    previous = [fmt_value(rows.loc[s, "from_previous"], "rate", lang) for s in LEAD_STAGES]
+    previous[0] = ""  # leads ÷ impressions is a period ratio, named in the table
+    label = t("funnel.col.from_leads", lang)
+    step = t("funnel.col.from_previous", lang)
     fig = go.Figure(
         go.Funnel(
             y=[_stage(s, lang) for s in LEAD_STAGES],
             x=counts,
-            texttemplate="%{value:,.0f}<br>%{percentPrevious:.0%}",
+            text=[f"{c:,.0f}<br>{share}" for c, share in zip(counts, of_leads, strict=True)],
+            textinfo="text",
+            customdata=list(zip(of_leads, previous, strict=True)),
             marker=dict(color=[PALETTE[i] for i in range(len(LEAD_STAGES))]),
             connector=dict(fillcolor="rgba(31, 95, 168, 0.08)"),
-            hoverinfo="y+x+percent previous+percent initial",
+            hovertemplate="%{y}: %{x:,.0f}<br>"
+            + label
+            + " %{customdata[0]}<br>"
+            + step
+            + " %{customdata[1]}<extra></extra>",
         )
     )
     impressions = fmt_value(float(rows.loc["impressions", "count"]), "count", lang)
@@ -104,20 +118,23 @@ def _maturing_band(fig: go.Figure, weekly: pd.DataFrame, lang: str) -> None:
 
 
 def weekly_conversion(weekly: pd.DataFrame, lang: str, comparison_label: str) -> go.Figure:
-    """Small multiples: each stage's conversion by week, this period against the comparison.
+    """Small multiples: each stage's conversion by week and lead → paid deal (paid ÷ created
+    leads), this period against the comparison.
 
     Weeks with maturing leads are drawn with open markers on a grey band, so an incomplete
     cohort does not read as a collapse.
     """
-    steps = STAGES[1:]
+    # Each step from the stage before it, then the headline over created leads.
+    columns = [f"{s}_rate" for s in STAGES[1:]] + ["overall_rate"]
+    titles = [
+        f"{_stage(prev, lang)} → {_stage(s, lang)}"
+        for prev, s in zip(STAGES, STAGES[1:], strict=False)
+    ] + [t("funnel.col.overall_rate", lang)]
     fig = make_subplots(
-        rows=2,
+        rows=3,
         cols=2,
-        subplot_titles=[
-            f"{_stage(prev, lang)} → {_stage(s, lang)}"
-            for prev, s in zip(STAGES, steps, strict=False)
-        ],
-        vertical_spacing=0.2,
+        subplot_titles=titles,
+        vertical_spacing=0.12,
         horizontal_spacing=0.08,
     )
     maturing = weekly["is_maturing"].astype(bool).tolist()
@@ -128,12 +145,12 @@ def weekly_conversion(weekly: pd.DataFrame, lang: str, comparison_label: str) ->
     share = [0.0 if s is None or pd.isna(s) else float(s) for s in weekly["maturing_share"]]
     maturing_label = t("funnel.chart.maturing", lang)
     this_period = t("funnel.chart.this_period", lang)
-    for i, stage in enumerate(steps):
+    for i, column in enumerate(columns):
         r, c = divmod(i, 2)
         fig.add_trace(
             go.Scatter(
                 x=weekly["week_start"],
-                y=weekly.get(f"cmp_{stage}_rate"),
+                y=weekly.get(f"cmp_{column}"),
                 mode="lines+markers",
                 name=comparison_label,
                 line=dict(color=COMPARISON, width=2, dash="dash"),
@@ -148,7 +165,7 @@ def weekly_conversion(weekly: pd.DataFrame, lang: str, comparison_label: str) ->
         fig.add_trace(
             go.Scatter(
                 x=weekly["week_start"],
-                y=weekly[f"{stage}_rate"],
+                y=weekly[column],
                 mode="lines+markers",
                 name=this_period,
                 line=dict(color=PALETTE[0], width=2.5),
@@ -167,10 +184,10 @@ def weekly_conversion(weekly: pd.DataFrame, lang: str, comparison_label: str) ->
         )
     _maturing_band(fig, weekly, lang)
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    # Impressions → inquiries is a fraction of a percent.
+    # Impressions → leads is a fraction of a percent.
     fig.update_yaxes(tickformat=".2%", row=1, col=1)
     week_ticks(fig, weekly["week_start"], most=5)
-    fig = style(fig, height=540)
+    fig = style(fig, height=760)
     fig.update_layout(
         hovermode="closest",
         margin=dict(t=80),

@@ -14,9 +14,19 @@ from dashboard.i18n import LANGUAGES, t
 from dashboard.literal import md
 from dashboard.metrics import funnel as fm
 from dashboard.metrics import traffic_retention as tr
-from dashboard.reports.funnel_sheets import display, rules, sheets
+from dashboard.reports.funnel_sheets import display, rules, sheets, untimed_text, window_text
 
-__all__ = ["FunnelData", "FunnelTexts", "display", "load", "rules", "sheets", "texts"]
+__all__ = [
+    "FunnelData",
+    "FunnelTexts",
+    "display",
+    "load",
+    "rules",
+    "sheets",
+    "texts",
+    "untimed_text",
+    "window_text",
+]
 
 _NAME_QUERIES = {"channel": "filter_channels", "city": "filter_cities", "clinic": "filter_clinics"}
 
@@ -27,14 +37,16 @@ class FunnelData:
 
     filters: Filters
     comparison_filters: Filters
-    window: int
+    window: int | str  # days, or fm.NO_LIMIT
     dimension: str
     top_n: int
     comparison: str
     data_end: datetime | None
-    maturing_after: datetime
+    maturing_after: datetime | None  # None without a limit: no lead is maturing
     cohort_leads: int
     maturing_leads: int
+    first_created: datetime | None
+    last_created: datetime | None
     stages: pd.DataFrame
     breakdown: pd.DataFrame
     weekly: pd.DataFrame
@@ -47,6 +59,23 @@ class FunnelData:
         """Share of the cohort that has not had the full window yet."""
         return self.maturing_leads / self.cohort_leads if self.cohort_leads else None
 
+    @property
+    def unlimited(self) -> bool:
+        """True when every stage reached by the data's end counts (no window)."""
+        return self.window == fm.NO_LIMIT
+
+    @property
+    def lead_to_deal(self) -> float | None:
+        """The headline conversion: paid deals ÷ the leads created in the period."""
+        return self.stages.set_index("stage").loc["paid_deals", "from_leads"]
+
+    @property
+    def age_days(self) -> tuple[int, int] | None:
+        """Whole days the cohort's newest and oldest leads have had by the data's end."""
+        if self.data_end is None or self.first_created is None or self.last_created is None:
+            return None
+        return (self.data_end - self.last_created).days, (self.data_end - self.first_created).days
+
 
 def _pick(value: object, allowed: tuple, default: object) -> object:
     """A control's value when it is one of the allowed options, else the default (odd URLs)."""
@@ -56,24 +85,25 @@ def _pick(value: object, allowed: tuple, default: object) -> object:
 def load(
     filters: Filters,
     scope: Scope,
-    window: int = fm.DEFAULT_WINDOW,
+    window: int | str = fm.DEFAULT_WINDOW,
     dimension: str = fm.DEFAULT_DIMENSION,
     top_n: int = fm.DEFAULT_TOP_N,
     comparison: str = fm.DEFAULT_COMPARISON,
 ) -> FunnelData:
     """Everything the funnel page shows for the filters and the page's controls."""
-    window = int(_pick(window, fm.WINDOWS, fm.DEFAULT_WINDOW))
+    window = fm.parse_window(window)
+    days = fm.window_days(window)
     dimension = str(_pick(dimension, fm.DIMENSIONS, fm.DEFAULT_DIMENSION))
     top_n = int(_pick(top_n, fm.TOP_N, fm.DEFAULT_TOP_N))
     comparison = str(_pick(comparison, fm.COMPARISONS, fm.DEFAULT_COMPARISON))
     data_end = data.data_as_of()
-    cutoff = fm.maturing_after(data_end, window)
-    params = {"window_days": window, "mature_after": cutoff}
+    cutoff = fm.maturing_after(data_end, days)
+    params = {"window_days": days, "mature_after": cutoff}
 
     cmp_filters = fm.comparison_filters(filters, comparison)
     stage_row, breakdown, weekly, cmp_weekly, traffic = data.run_all(
         data.query("funnel_stages", filters, scope, **params),
-        data.query("funnel_breakdown", filters, scope, window_days=window, dimension=dimension),
+        data.query("funnel_breakdown", filters, scope, window_days=days, dimension=dimension),
         data.query("funnel_weekly", filters, scope, **params),
         data.query("funnel_weekly", cmp_filters, scope, **params),
         data.query("funnel_traffic", filters, scope),
@@ -96,6 +126,8 @@ def load(
         maturing_after=cutoff,
         cohort_leads=cohort,
         maturing_leads=maturing,
+        first_created=_timestamp(row.get("first_created")),
+        last_created=_timestamp(row.get("last_created")),
         stages=stages,
         breakdown=breakdown,
         weekly=weekly,
@@ -103,6 +135,11 @@ def load(
         chain=tr.summarise(clinics),
         is_empty=cohort == 0 and not (row.get("impressions") or 0),
     )
+
+
+def _timestamp(value: object) -> datetime | None:
+    """A timestamp cell as a naive datetime, None when the cohort is empty."""
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
 
 
 def _weekly(weekly: pd.DataFrame) -> pd.DataFrame:
@@ -177,25 +214,41 @@ class FunnelTexts:
 
     cohort: str
     maturing: str | None
+    untimed: str | None
     comparison: str
     lacks_traffic: str
     lacks_retention: str
     chain: str
 
 
-def texts(report: FunnelData, lang: str) -> FunnelTexts:
-    """The cohort, maturing, comparison and traffic-or-retention sentences in ``lang``."""
-    f, c = report.filters, report.comparison_filters
-    maturing = None
-    if report.maturing_leads:
-        maturing = t(
-            "funnel.maturing_summary",
+def _maturing_text(report: FunnelData, lang: str) -> str | None:
+    """The maturing line; without a limit, how long the cohort's leads have had instead."""
+    if report.unlimited:
+        ages = report.age_days
+        if ages is None:
+            return None
+        return t(
+            "funnel.unlimited_summary",
             lang,
-            maturing=fmt_value(report.maturing_leads, "count", lang),
-            share=fmt_value(report.maturing_share, "rate", lang),
-            cutoff=fmt_date(report.maturing_after, lang),
-            window=report.window,
+            data_end=fmt_date(report.data_end, lang),
+            youngest=fmt_value(ages[0], "count", lang),
+            oldest=fmt_value(ages[1], "count", lang),
         )
+    if not report.maturing_leads:
+        return None
+    return t(
+        "funnel.maturing_summary",
+        lang,
+        maturing=fmt_value(report.maturing_leads, "count", lang),
+        share=fmt_value(report.maturing_share, "rate", lang),
+        cutoff=fmt_date(report.maturing_after, lang),
+        window=report.window,
+    )
+
+
+def texts(report: FunnelData, lang: str) -> FunnelTexts:
+    """The cohort, maturing, missing-times, comparison and traffic-or-retention sentences."""
+    f, c = report.filters, report.comparison_filters
     share = f"{tr.RETENTION_MIN_SHARE:.0%}"
     low = f"{tr.FIRST_VISITS_LOW:.0f}"
     return FunnelTexts(
@@ -205,9 +258,11 @@ def texts(report: FunnelData, lang: str) -> FunnelTexts:
             leads=fmt_value(report.cohort_leads, "count", lang),
             start=f.start,
             end=f.end,
-            window=report.window,
+            window=window_text(report.window, lang),
+            rate=fmt_value(report.lead_to_deal, "rate", lang),
         ),
-        maturing=maturing,
+        maturing=_maturing_text(report, lang),
+        untimed=untimed_text(report.stages, lang),
         comparison=t(
             "funnel.compare_caption",
             lang,

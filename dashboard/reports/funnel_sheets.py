@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard.export.sheet import Column, Sheet
 from dashboard.formatting import DASH, fmt_value
 from dashboard.i18n import t
+from dashboard.metrics import funnel as fm
 from dashboard.metrics import traffic_retention as tr
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.metrics.funnel import LEAD_STAGES, STAGES
@@ -17,6 +18,8 @@ from dashboard.metrics.funnel import LEAD_STAGES, STAGES
 if TYPE_CHECKING:
     from dashboard.reports.funnel import FunnelData
 
+# Stages with a conversion from the stage before: impressions → leads (a period ratio), then
+# each cohort stage from the previous one.
 _RATE_STAGES = STAGES[1:]
 
 
@@ -25,16 +28,54 @@ def stage_name(stage: str, lang: str) -> str:
     return t(f"funnel.stage.{stage}", lang)
 
 
-def rules(lang: str, window: int) -> dict[str, str]:
+def window_text(window: int | str, lang: str) -> str:
+    """The window as the page names it: "30 days", or "no limit"."""
+    if window == fm.NO_LIMIT:
+        return t("funnel.window_none", lang)
+    return t("funnel.window_days", lang, n=window)
+
+
+def untimed_text(stages: pd.DataFrame, lang: str) -> str | None:
+    """One line on the leads counted at a stage without its time, or None when every one has it."""
+    parts = []
+    for r in stages.to_dict("records"):
+        if r["stage"] not in fm.SKIPPABLE_STAGES or not r["untimed"]:
+            continue
+        parts.append(
+            t(
+                "funnel.untimed_part",
+                lang,
+                share=fmt_value(r["untimed"] / r["count"], "rate", lang),
+                stage=t(f"funnel.stage.{r['stage']}", lang),
+                count=fmt_value(r["untimed"], "count", lang),
+                time=t(f"funnel.stage_time.{r['stage']}", lang),
+            )
+        )
+    if not parts:
+        return None
+    return t("funnel.untimed_summary", lang, parts=("；" if lang == "zh" else "; ").join(parts))
+
+
+def rules(lang: str, window: int | str) -> dict[str, str]:
     """The definitions the page states, keyed by where they appear."""
     share = f"{tr.RETENTION_MIN_SHARE:.0%}"
     low, healthy = f"{tr.FIRST_VISITS_LOW:.0f}", f"{tr.FIRST_VISITS_HEALTHY:.0f}"
+    unlimited = window == fm.NO_LIMIT
     return {
-        "cohort": t("funnel.cohort_rule", lang, window=window),
+        "cohort": (
+            t("funnel.cohort_rule_none", lang)
+            if unlimited
+            else t("funnel.cohort_rule", lang, window=window)
+        ),
+        "base": t("funnel.base_rule", lang),
         "impressions": t("funnel.impressions_rule", lang),
         "time": t("funnel.time_rule", lang),
         "dash": t("funnel.dash_reason", lang),
-        "maturing": t("funnel.maturing_rule", lang, window=window),
+        "maturing": (
+            t("funnel.maturing_rule_none", lang)
+            if unlimited
+            else t("funnel.maturing_rule", lang, window=window)
+        ),
         "click": t("funnel.click_hint", lang),
         "rates": t("funnel.rate_rule", lang),
         "traffic": t("funnel.traffic_rule", lang, low=low, healthy=healthy),
@@ -47,20 +88,24 @@ def _col(key: str, label_key: str, unit: str, lang: str, **values: object) -> Co
 
 
 def stage_sheet(report: FunnelData, lang: str) -> Sheet:
-    """Per stage: count, conversions, drop-off, median and p75 hours from the previous stage."""
+    """Per stage: count, conversions (from the previous stage and of created leads), drop-off,
+    the leads counted without the stage's time, median and p75 hours from the previous stage."""
     frame = report.stages.assign(name=[stage_name(s, lang) for s in report.stages["stage"]])
     columns = (
         _col("name", "stage", "text", lang),
         _col("count", "count", "count", lang),
         _col("from_previous", "from_previous", "rate", lang),
-        _col("from_first", "from_first", "rate", lang),
+        _col("from_leads", "from_leads", "rate", lang),
         _col("drop_off", "drop_off", "count", lang),
         _col("drop_off_rate", "drop_off_rate", "rate", lang),
+        _col("untimed", "untimed", "count", lang),
         _col("median_hours", "median_hours", "hours", lang),
         _col("p75_hours", "p75_hours", "hours", lang),
     )
     r = rules(lang, report.window)
-    notes = (r["cohort"], r["impressions"], r["time"], r["dash"])
+    untimed = untimed_text(report.stages, lang)
+    notes = (r["cohort"], r["base"], *((untimed,) if untimed else ()), r["impressions"])
+    notes = (*notes, r["time"], r["dash"])
     return Sheet(t("funnel.sheet.stages", lang), frame, columns, t("funnel.stages", lang), notes)
 
 
@@ -78,11 +123,10 @@ def breakdown_sheet(report: FunnelData, lang: str) -> Sheet:
     dim = t(f"funnel.dimension.{report.dimension}", lang)
     columns = (
         _col(f"name_{lang}", report.dimension, "text", lang),
-        _col("leads", "leads", "count", lang),
         *(Column(s, stage_name(s, lang), "count") for s in LEAD_STAGES),
         _col("overall_rate", "overall_rate", "rate", lang),
         *_rate_columns(lang)[1:],
-        # Impressions last: their ratio to inquiries is a period ratio, read apart.
+        # Impressions last: their ratio to leads is a period ratio, read apart.
         Column("impressions", stage_name("impressions", lang), "count"),
         *_rate_columns(lang)[:1],
     )
@@ -101,15 +145,17 @@ def weekly_sheet(report: FunnelData, lang: str) -> Sheet:
             for m in report.weekly["is_maturing"]
         ]
     )
+    overall = t("funnel.col.overall_rate", lang)
     columns = (
         _col("week_start", "week_start", "date", lang),
-        _col("leads", "leads", "count", lang),
         *(Column(s, stage_name(s, lang), "count") for s in STAGES),
+        _col("overall_rate", "overall_rate", "rate", lang),
         *_rate_columns(lang),
         _col("maturing_leads", "maturing_leads", "count", lang),
         _col("maturing_share", "maturing_share", "rate", lang),
         _col("maturing_text", "maturing", "text", lang),
         _col("cmp_week_start", "cmp_week_start", "date", lang, compare=cmp),
+        _col("cmp_overall_rate", "cmp_rate", "rate", lang, compare=cmp, stage=overall),
         *_rate_columns(lang, prefix="cmp_", label="cmp_rate", compare=cmp),
     )
     notes = (rules(lang, report.window)["maturing"],)

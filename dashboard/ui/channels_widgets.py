@@ -19,6 +19,7 @@ from dashboard.metrics import planner as pl
 from dashboard.reports.budget import BudgetData
 from dashboard.reports.channels import ChannelsData, PrivateTraffic
 from dashboard.reports.channels_sheets import TOTALS, label, unit
+from dashboard.ui import linknotice, urlbind
 
 BUBBLE_CHART_KEY = "channels_bubble_chart"
 _PLANNER_KEYS = ("followers", "arrival", "repeat", "referral", "ticket", "target")
@@ -33,35 +34,21 @@ class ChannelControls:
     rank_by: str = cm.DEFAULT_RANK
 
 
-def _from_url(key: str, options: tuple, default: object) -> None:
-    """Seed a control's state from ``?key=`` once per session (odd values are ignored)."""
-    if key not in st.session_state:
-        raw = st.query_params.get(key)
-        picked = next((o for o in options if str(o) == raw), default)
-        st.session_state[key] = picked
-
-
-def _to_url(key: str, value: object, default: object) -> None:
-    """Keep the URL in step with a control: the stable code, dropped when it is the default."""
-    if value == default:
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = str(value)
-
-
 def controls(lang: str) -> ChannelControls:
     """Draw the controls in one row, each kept in the URL so a copied link keeps the view.
 
     Bound by hand rather than with ``bind=``: a bound widget with a format_func writes its
     translated label to the URL, so a link would change meaning with the language.
     """
+    # Each control's key (and URL parameter), options, default and label under channels.control.
     specs = (
-        ("channels_horizon", cm.HORIZONS, cm.DEFAULT_HORIZON),
-        ("channels_group", cm.GROUPINGS, cm.DEFAULT_GROUPING),
-        ("channels_rank", cm.RANKABLE, cm.DEFAULT_RANK),
+        ("channels_horizon", cm.HORIZONS, cm.DEFAULT_HORIZON, "horizon"),
+        ("channels_group", cm.GROUPINGS, cm.DEFAULT_GROUPING, "grouping"),
+        ("channels_rank", cm.RANKABLE, cm.DEFAULT_RANK, "rank_by"),
     )
-    for key, options, default in specs:
-        _from_url(key, options, default)
+    for key, options, default, _ in specs:
+        # By code only (labels such as "90天" are not accepted); odd values go to the link notice.
+        urlbind.seed_one(key, {o: () for o in options}, default)
     c_horizon, c_group, c_rank = st.columns([3, 2, 2])
     horizon = c_horizon.segmented_control(
         t("channels.control.horizon", lang),
@@ -88,10 +75,16 @@ def controls(lang: str) -> ChannelControls:
         grouping=grouping or cm.DEFAULT_GROUPING,
         rank_by=rank_by or cm.DEFAULT_RANK,
     )
-    for (key, _, default), value in zip(
-        specs, (chosen.horizon, chosen.grouping, chosen.rank_by), strict=True
-    ):
-        _to_url(key, value, default)
+    shown = (
+        t("channels.control.horizon_option", lang, days=chosen.horizon),
+        t(f"channels.grouping.{chosen.grouping}", lang),
+        label(chosen.rank_by, lang, chosen.horizon),
+    )
+    values = (chosen.horizon, chosen.grouping, chosen.rank_by)
+    for (key, _, default, name), value, text in zip(specs, values, shown, strict=True):
+        urlbind.write_one(key, value, default)
+        title = t(f"channels.control.{name}", lang)
+        linknotice.drawn(key, st.session_state.get(key), label=title, shown=text)
     return chosen
 
 

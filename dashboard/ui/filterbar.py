@@ -3,23 +3,24 @@
 Every widget is kept in the URL so a copied link reproduces the view. The pickers with
 translated labels are bound by hand by stable codes (``?period=last_week&city=10``; see
 ``dashboard.ui.urlbind``), so switching the language keeps the view and the link; names in
-either language are accepted in a link too, and values that are not options are ignored.
+either language are accepted in a link too; values that are not options are ignored and said
+so in the page's link notice (``dashboard.ui.linknotice``), as are unusable custom dates.
 Options come from scope-filtered queries: a viewer never sees another city as an option.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import clock
-from dashboard.filters import PRESETS, Filters, preset_range
+from dashboard.filters import EARLIEST_DAY, LATEST_DAY, PRESETS, Filters, preset_range
 from dashboard.i18n import t
 from dashboard.reports.frame import FrameData
 from dashboard.settings import LANGUAGES
-from dashboard.ui import urlbind
+from dashboard.ui import linknotice, urlbind
 
 LANGUAGE_LABELS = {"zh": "中文", "en": "English"}
 DEFAULT_PRESET = "last_4_weeks"
@@ -33,6 +34,9 @@ def language_picker(default: str) -> str:
     if "lang" not in st.session_state:
         url_lang = st.query_params.get("lang")
         st.session_state["lang"] = url_lang if url_lang in LANGUAGES else default
+        linknotice.seeded(
+            "lang", [v for v in st.query_params.get_all("lang") if v not in LANGUAGES]
+        )
     choice = st.sidebar.radio(
         "Language / 语言",
         options=list(LANGUAGES),
@@ -42,6 +46,7 @@ def language_picker(default: str) -> str:
         label_visibility="collapsed",
     )
     st.query_params["lang"] = choice
+    linknotice.drawn("lang", choice, label=t("app.language", choice), shown=LANGUAGE_LABELS[choice])
     return choice
 
 
@@ -61,10 +66,24 @@ def _labels(prefix: str, codes) -> dict:
 
 
 def _multiselect(
-    side, lang: str, key: str, label_key: str, names: dict, aliases: dict, relabel: bool
+    side,
+    lang: str,
+    key: str,
+    label_key: str,
+    names: dict,
+    aliases: dict,
+    relabel: bool,
+    scoped: bool = False,
 ) -> list:
-    """A multiselect kept in the URL by its options' codes."""
+    """A multiselect kept in the URL by its options' codes; ignored link values are noted.
+
+    ``scoped``: the options are places within the viewer's scope (see ``linknotice``).
+    """
+    seeding = relabel or key not in st.session_state
     urlbind.seed_many(key, aliases, force=relabel)
+    # A link may name an option that the other filters leave out (a clinic of another city
+    # than the picked one): the multiselect would drop it without a word.
+    outside = [v for v, c in urlbind.url_matches(key, aliases) if c is not None and c not in names]
     picked = side.multiselect(
         t(label_key, lang),
         options=list(names),
@@ -73,7 +92,71 @@ def _multiselect(
         placeholder=t("filters.all", lang),
     )
     urlbind.write_many(key, picked)
+    label = t(label_key, lang)
+    sep = "、" if lang == "zh" else ", "
+    shown = sep.join(str(names[c]) for c in picked) if picked else t(f"link.all.{key}", lang)
+    reason = "access" if scoped else "invalid"
+    linknotice.drawn(key, picked, label=label, shown=shown, reason=reason, scoped=scoped)
+    if seeding and outside:
+        linknotice.drawn(
+            key, picked, label=label, shown=shown, ignored=outside, reason="filtered", scoped=scoped
+        )
     return picked
+
+
+def _custom_dates(side, lang: str, start: date, end: date, anchor: date) -> tuple[date, date]:
+    """The custom period's date range; link dates it cannot use are noted, with what is used."""
+    raw = linknotice.link_values("dates")
+    # The picker's range, stated in the notice: about ten years back (Streamlit's own default)
+    # to a year ahead, within EARLIEST_DAY..LATEST_DAY; a period of centuries is not meant and
+    # some pages take a minute to draw one.
+    low = max(EARLIEST_DAY, anchor - timedelta(days=3653))
+    high = min(LATEST_DAY, anchor + timedelta(days=366))
+    # Dates have no translated label: Streamlit's binding keeps them as ISO dates.
+    picked = side.date_input(
+        t("filters.dates", lang),
+        value=(start, end),
+        min_value=low,
+        max_value=high,
+        key="dates",
+        bind="query-params",
+    )
+    picked = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
+    if len(picked) == 2:
+        start, end = min(picked), max(picked)
+    reason, detail = None, {}
+    if raw:
+        days = [_link_date(v) for v in raw]
+        if None in days:
+            reason = "not_date"
+        elif any(not low <= d <= high for d in days):
+            reason, detail = "range", {"low": low, "high": high}
+        elif list(picked) != days:  # refused by the widget: it shows its default range
+            reason = "two_dates" if len(days) != 2 else "invalid"
+        elif len(picked) != 2:  # one date: the default range is used
+            reason = "two_dates"
+        elif picked[1] < picked[0]:  # used the other way round
+            reason = "order"
+    linknotice.drawn(
+        "dates",
+        picked,
+        label=t("filters.dates", lang),
+        shown=t("filters.summary", lang, start=start, end=end, days=(end - start).days + 1),
+        ignored=raw if reason else [],
+        reason=reason or "invalid",
+        **detail,
+    )
+    return start, end
+
+
+def _link_date(text: str) -> date | None:
+    """A link's date as Streamlit reads it (2026-01-31, or the legacy 2026/01/31), else None."""
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def filter_bar(lang: str, options: FrameData, data_end: date | None) -> Filters:
@@ -82,6 +165,7 @@ def filter_bar(lang: str, options: FrameData, data_end: date | None) -> Filters:
     side = st.sidebar
     side.subheader(t("filters.title", lang))
     relabel = urlbind.relabelled(lang)
+    seeding = "period" not in st.session_state
     urlbind.seed_one("period", _labels("preset", PRESETS), DEFAULT_PRESET, force=relabel)
     preset = side.selectbox(
         t("filters.period", lang),
@@ -90,6 +174,15 @@ def filter_bar(lang: str, options: FrameData, data_end: date | None) -> Filters:
         key="period",
     )
     urlbind.write_one("period", preset, DEFAULT_PRESET)
+    shown = t(f"preset.{preset}", lang)
+    linknotice.drawn("period", preset, label=t("filters.period", lang), shown=shown)
+    if seeding and preset != "custom":
+        # Dates in a link whose period is not custom would be ignored without a word.
+        dates = st.query_params.get_all("dates")
+        label = t("filters.dates", lang)
+        linknotice.drawn(
+            "period", preset, label=label, shown=shown, ignored=dates, reason="needs_custom"
+        )
     start, end = (
         preset_range(preset or DEFAULT_PRESET, anchor)
         if preset != "custom"
@@ -99,16 +192,7 @@ def filter_bar(lang: str, options: FrameData, data_end: date | None) -> Filters:
         )
     )
     if preset == "custom":
-        # Dates have no translated label: Streamlit's binding keeps them as ISO dates.
-        picked = side.date_input(
-            t("filters.dates", lang),
-            value=(start, end),
-            max_value=anchor + timedelta(days=366),
-            key="dates",
-            bind="query-params",
-        )
-        if isinstance(picked, tuple | list) and len(picked) == 2:
-            start, end = picked
+        start, end = _custom_dates(side, lang, start, end, anchor)
     cities, all_clinics, channels = options.cities, options.clinics, options.channels
     picked_cities = _multiselect(
         side,
@@ -118,6 +202,7 @@ def filter_bar(lang: str, options: FrameData, data_end: date | None) -> Filters:
         _names(cities, "city_id", lang),
         _aliases(cities, "city_id", "name_zh", "name_en"),
         relabel,
+        scoped=True,
     )
     specialty_codes = ["eye", "dental", "aesthetic"]
     specialties = _multiselect(
@@ -142,6 +227,7 @@ def filter_bar(lang: str, options: FrameData, data_end: date | None) -> Filters:
         _names(clinics, "clinic_id", lang),
         _aliases(all_clinics, "clinic_id", "name_zh", "name_en"),
         relabel,
+        scoped=True,
     )
     picked_channels = _multiselect(
         side,
@@ -152,8 +238,6 @@ def filter_bar(lang: str, options: FrameData, data_end: date | None) -> Filters:
         _aliases(channels, "channel_id", "code", "name_zh", "name_en"),
         relabel,
     )
-    if end < start:
-        start, end = end, start
     return Filters(
         start=start,
         end=end,

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.metrics import funnel as fm
-from dashboard.ui import urlbind
+from dashboard.ui import linknotice, urlbind
 
 BREAKDOWN_CHART_KEY = "funnel_breakdown_chart"
 
@@ -20,7 +20,7 @@ BREAKDOWN_CHART_KEY = "funnel_breakdown_chart"
 class FunnelControls:
     """The page-local choices: conversion window, breakdown dimension, top N, comparison."""
 
-    window: int = fm.DEFAULT_WINDOW
+    window: int | str = fm.DEFAULT_WINDOW
     dimension: str = fm.DEFAULT_DIMENSION
     top_n: int = fm.DEFAULT_TOP_N
     comparison: str = fm.DEFAULT_COMPARISON
@@ -30,18 +30,26 @@ class FunnelControls:
         return asdict(self)
 
 
+def _window_label(window: int | str, lang: str) -> str:
+    """A window option's label: the day count, or "no limit" in ``lang``."""
+    return t("funnel.control.window_none", lang) if window == fm.NO_LIMIT else str(window)
+
+
 def controls(lang: str) -> FunnelControls:
     """Draw the controls in one row, each bound to the URL so a copied link keeps the view."""
-    c_window, c_compare, c_dim, c_top = st.columns([3, 2, 2, 1.4])
-    window = c_window.segmented_control(
+    c_window, c_compare, c_dim, c_top = st.columns([4, 2, 2, 1.4])
+    # Kept in the URL by code (days, or "none"): "no limit" has a translated label, and old
+    # links with a plain day count (?funnel_window=7) still name the same option.
+    window = urlbind.choice(
+        c_window,
+        "segmented_control",
         t("funnel.control.window", lang),
-        options=list(fm.WINDOWS),
-        default=fm.DEFAULT_WINDOW,
-        # No format_func: a bound widget keeps its formatted label in the URL, and plain
-        # day counts keep links the same in both languages.
-        required=True,
+        fm.WINDOWS,
+        fm.DEFAULT_WINDOW,
+        _window_label,
+        lang,
         key="funnel_window",
-        bind="query-params",
+        required=True,
     )
     # Translated labels: kept in the URL by code (see dashboard.ui.urlbind).
     comparison = urlbind.choice(
@@ -64,6 +72,7 @@ def controls(lang: str) -> FunnelControls:
         lang,
         key="funnel_dim",
     )
+    link = linknotice.link_values("funnel_top")
     top_n = c_top.selectbox(
         t("funnel.control.top_n", lang),
         options=list(fm.TOP_N),
@@ -71,6 +80,7 @@ def controls(lang: str) -> FunnelControls:
         key="funnel_top",
         bind="query-params",
     )
+    linknotice.bound("funnel_top", link, top_n, label=t("funnel.control.top_n", lang))
     return FunnelControls(
         window=window or fm.DEFAULT_WINDOW,
         dimension=dimension or fm.DEFAULT_DIMENSION,

@@ -8,6 +8,16 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.metrics import lifecycle as lc
+from dashboard.ui import linknotice
+
+# Each control's URL parameter (and session-state key) and its label under members.control.
+_CONTROLS = {
+    "members_active": "active_days",
+    "members_lapse": "lapse_days",
+    "members_tier_mid": "tier_mid",
+    "members_tier_high": "tier_high",
+    "members_months": "months",
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class Controls:
 def controls(lang: str) -> Controls:
     """Thresholds in one row (each bound to the URL so a copied link keeps the view)."""
     c_active, c_lapse, c_mid, c_high, c_months = st.columns(5)
+    links = {key: linknotice.link_values(key) for key in _CONTROLS}
     active = c_active.number_input(
         t("members.control.active_days", lang),
         min_value=1,
@@ -69,6 +80,9 @@ def controls(lang: str) -> Controls:
         key="members_months",
         bind="query-params",
     )
+    values = (active, lapse, mid, high, months)
+    for (key, label), value in zip(_CONTROLS.items(), values, strict=True):
+        linknotice.bound(key, links[key], value, label=t(f"members.control.{label}", lang))
     return Controls(
         active_days=int(active or lc.DEFAULT_ACTIVE_DAYS),
         lapse_days=int(lapse or lc.DEFAULT_LAPSE_DAYS),

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.metrics import referrals as rf
-from dashboard.ui import urlbind
+from dashboard.ui import linknotice, urlbind
 
 TABLE_KEY = "referrers_table"
 REFERRER_KEY = "referrers_id"
@@ -66,13 +66,16 @@ def group_picker(options: dict[object, dict[str, str]], level: str, lang: str, c
         lambda key, g: options[key][g],
         lang,
         key=f"referrers_{level}",
+        scoped=True,
     )
 
 
 def referrer_picker(lang: str) -> int | None:
     """The referrer whose network is shown, by customer id (empty = the list's number one)."""
+    link = linknotice.link_values(REFERRER_KEY)
+    label = t("referrers.control.referrer", lang)
     value = st.number_input(
-        t("referrers.control.referrer", lang),
+        label,
         min_value=1,
         value=None,
         step=1,
@@ -81,6 +84,8 @@ def referrer_picker(lang: str) -> int | None:
         key=REFERRER_KEY,
         bind="query-params",
     )
+    shown = t("referrers.control.referrer_placeholder", lang) if value is None else ""
+    linknotice.bound(REFERRER_KEY, link, value, label=label, shown=shown)
     return None if value is None else int(value)
 
 

@@ -14,7 +14,7 @@ from dashboard.literal import t_md
 from dashboard.metrics.periods import KINDS
 from dashboard.reports.scorecard import DEFAULT_KIND, ScorecardData, ScorecardOptions
 from dashboard.reports.scorecard_view import status_counts, table_labels
-from dashboard.ui import urlbind
+from dashboard.ui import linknotice, urlbind
 
 _DIM_LABELS = {
     "city": "filters.cities",
@@ -50,12 +50,14 @@ def controls(opts: ScorecardOptions, lang: str) -> ScorecardControls:
     )
     kind = kind if kind in KINDS else DEFAULT_KIND
     # Plain period codes (2026-11, 2026-Q4, 2026-W46) keep copied links the same in both languages.
+    link = linknotice.link_values("scorecard_period")
     period = c_period.selectbox(
         t("scorecard.control.period", lang),
         options=list(opts.periods[kind]),
         key="scorecard_period",
         bind="query-params",
     )
+    linknotice.bound("scorecard_period", link, period, label=t("scorecard.control.period", lang))
     # Scope names differ by language: kept in the URL by code too (links with names still work).
     scope = urlbind.choice(
         c_scope,
@@ -66,6 +68,7 @@ def controls(opts: ScorecardOptions, lang: str) -> ScorecardControls:
         opts.scope_name,
         lang,
         key="scorecard_scope",
+        scoped=True,
     )
     return ScorecardControls(kind=kind, period=period, scope=scope or opts.default_scope)
 

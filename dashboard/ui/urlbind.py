@@ -8,7 +8,7 @@ picked codes are written back on every run (dropped when they are the default).
 
 A URL value is matched against the option's code and against every alias given (its label in
 each language), case-insensitively, so links written with names keep working; values that
-match no option are ignored.
+match no option are ignored, and said so in the page's link notice (``dashboard.ui.linknotice``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 import streamlit as st
 
 from dashboard.settings import LANGUAGES
+from dashboard.ui import linknotice
 
 Aliases = Mapping[Hashable, Sequence[str]]
 _RELABEL = "_urlbind_relabel"
@@ -31,27 +32,29 @@ def _match(text: str, aliases: Aliases) -> Hashable | None:
     return None
 
 
-def url_codes(key: str, aliases: Aliases) -> list[Hashable]:
-    """The options named by ``?key=`` (repeatable), in URL order, without duplicates."""
-    out: list[Hashable] = []
-    for value in st.query_params.get_all(key):
-        code = _match(value, aliases)
-        if code is not None and code not in out:
-            out.append(code)
-    return out
+def url_matches(key: str, aliases: Aliases) -> list[tuple[str, Hashable | None]]:
+    """Each value of ``?key=`` (repeatable) with the option it names, None for none."""
+    return [(value, _match(value, aliases)) for value in st.query_params.get_all(key)]
+
+
+def _seed(key: str, aliases: Aliases) -> list[Hashable]:
+    """The options ``?key=`` names (URL order, no duplicates); values naming none are noted."""
+    matches = url_matches(key, aliases)
+    linknotice.seeded(key, [value for value, code in matches if code is None])
+    return list(dict.fromkeys(code for _, code in matches if code is not None))
 
 
 def seed_one(key: str, aliases: Aliases, default: Hashable, force: bool = False) -> None:
     """Seed a single-choice widget's state from the URL once per session (or when forced)."""
     if force or key not in st.session_state:
-        picked = url_codes(key, aliases)
+        picked = _seed(key, aliases)
         st.session_state[key] = picked[0] if picked else default
 
 
 def seed_many(key: str, aliases: Aliases, force: bool = False) -> None:
     """Seed a multi-choice widget's state from the URL once per session (or when forced)."""
     if force or key not in st.session_state:
-        st.session_state[key] = url_codes(key, aliases)
+        st.session_state[key] = _seed(key, aliases)
 
 
 def relabelled(lang: str, marker: str = "_urlbind_lang") -> bool:
@@ -64,6 +67,8 @@ def relabelled(lang: str, marker: str = "_urlbind_lang") -> bool:
     before = st.session_state.get(marker)
     st.session_state[marker] = lang
     st.session_state[_RELABEL] = before is not None and before != lang
+    if st.session_state[_RELABEL]:
+        linknotice.forget()  # the viewer acted, and the notice's lines are in the old language
     return st.session_state[_RELABEL]
 
 
@@ -76,6 +81,7 @@ def choice(
     labels: Callable[[Hashable, str], str],
     lang: str,
     key: str,
+    scoped: bool = False,
     **kwargs: object,
 ) -> Hashable:
     """A single-choice widget (``selectbox``, ``segmented_control``, ``radio``…) drawn in
@@ -83,6 +89,7 @@ def choice(
 
     ``labels(option, lang)`` gives an option's label; links with the label in any language
     are accepted. Pass no ``index``/``default``: the default comes from ``default``.
+    ``scoped``: the options are places within the viewer's scope (see ``linknotice``).
     """
     aliases = {o: tuple(labels(o, g) for g in LANGUAGES) for o in options}
     seed_one(key, aliases, default, force=bool(st.session_state.get(_RELABEL)))
@@ -90,6 +97,14 @@ def choice(
         label, options=list(options), format_func=lambda o: labels(o, lang), key=key, **kwargs
     )
     write_one(key, value, default)
+    linknotice.drawn(
+        key,
+        value,
+        label=label,
+        shown="" if value is None else labels(value, lang),
+        reason="access" if scoped else "invalid",
+        scoped=scoped,
+    )
     return value
 
 

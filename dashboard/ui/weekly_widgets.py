@@ -12,7 +12,7 @@ from dashboard.literal import md, t_md
 from dashboard.metrics.registry import kpi
 from dashboard.reports.weekly import WeeklyData
 from dashboard.reports.weekly_view import Card, headline_labels, star_line
-from dashboard.ui import urlbind
+from dashboard.ui import linknotice, urlbind
 from dashboard.ui.scorecard_widgets import dims_text
 
 CARDS_PER_ROW = 5
@@ -20,9 +20,11 @@ CARDS_PER_ROW = 5
 
 def week_picker(weeks: tuple[str, ...], lang: str) -> str | None:
     """The ISO week picker (default: the last complete week), bound to the URL as ?week=2026-W46."""
-    return st.selectbox(
-        t("weekly.control.week", lang), options=list(weeks), key="week", bind="query-params"
-    )
+    link = linknotice.link_values("week")
+    label = t("weekly.control.week", lang)
+    week = st.selectbox(label, options=list(weeks), key="week", bind="query-params")
+    linknotice.bound("week", link, week, label=label)
+    return week
 
 
 def campaign_picker(campaigns: pd.DataFrame, default: str | None, lang: str) -> str | None:

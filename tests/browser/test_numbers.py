@@ -17,9 +17,10 @@ pytestmark = pytest.mark.browser
 STAGE_COLUMNS = (
     "count",
     "from_previous",
-    "from_first",
+    "from_leads",
     "drop_off",
     "drop_off_rate",
+    "untimed",
     "median_hours",
     "p75_hours",
 )
@@ -67,7 +68,8 @@ def test_funnel_headline_equals_the_query_layer(page, base_url, query_layer, lan
         leads=fmt_value(report.cohort_leads, "count", lang),
         start=filters.start,
         end=filters.end,
-        window=report.window,
+        window=funnel.window_text(report.window, lang),
+        rate=fmt_value(report.lead_to_deal, "rate", lang),
     )
     assert cohort in h.main_text(page)
 

@@ -17,6 +17,7 @@ def _stages() -> pd.DataFrame:
     return fm.stage_table(
         {
             "impressions": 90_000,
+            "leads": 1500,
             "inquiries": 900,
             "bookings": 400,
             "arrivals": 200,
@@ -48,9 +49,24 @@ def _weekly(maturing: list[int]) -> pd.DataFrame:
 def test_stage_funnel_draws_lead_stages_and_names_impressions(lang):
     fig = charts.stage_funnel(_stages(), lang)
     trace = fig.data[0]
-    assert list(trace.x) == [900, 400, 200, 90]
+    assert list(trace.x) == [1500, 900, 400, 200, 90]
     assert list(trace.y) == [t(f"funnel.stage.{s}", lang) for s in fm.LEAD_STAGES]
+    # Each stage's share of the created leads, the funnel's base.
+    assert list(trace.text) == [
+        "1,500<br>100.0%",
+        "900<br>60.0%",
+        "400<br>26.7%",
+        "200<br>13.3%",
+        "90<br>6.0%",
+    ]
     assert "90,000" in fig.layout.title.text
+
+
+def test_stage_funnel_shows_a_dash_after_a_zero_stage():
+    stages = fm.stage_table({"impressions": 0, "leads": 0})
+    trace = charts.stage_funnel(stages, "en").data[0]
+    assert list(trace.text) == ["0<br>—"] * 5
+    assert all("nan" not in str(c).lower() for c in trace.customdata)
 
 
 def test_breakdown_bars_carry_member_keys():
@@ -58,6 +74,7 @@ def test_breakdown_bars_carry_member_keys():
         {
             "key": [4, 7, fm.OTHER],
             "name_en": ["Douyin", "Baidu", "Other (3)"],
+            "leads": [80, 40, 30],
             "inquiries": [50, 30, 20],
             "bookings": [25, 10, 8],
             "arrivals": [10, 5, 4],
@@ -77,18 +94,24 @@ def test_weekly_conversion_marks_maturing_weeks():
     fig = charts.weekly_conversion(weekly, "en", "previous period")
     now = [tr_ for tr_ in fig.data if tr_.name == t("funnel.chart.this_period", "en")]
     cmp = [tr_ for tr_ in fig.data if tr_.name == "previous period"]
-    assert len(now) == len(cmp) == 4
+    # Impressions → leads, four stage steps, and lead → paid deal.
+    assert len(now) == len(cmp) == 6
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles[0] == "Impressions → Leads created"
+    assert titles[5] == t("funnel.col.overall_rate", "en")
     assert list(now[0].marker.symbol) == ["circle", "circle", "circle-open", "circle-open"]
-    assert cmp[1].line.dash == "dash"
-    assert list(cmp[1].marker.symbol) == ["circle"] * 4  # the comparison has matured
+    assert cmp[2].line.dash == "dash"
+    assert list(cmp[2].marker.symbol) == ["circle"] * 4  # the comparison has matured
     # The comparison's bookings rate is 60/100 in every week.
-    assert list(cmp[1].y) == pytest.approx([0.6] * 4)
+    assert list(cmp[2].y) == pytest.approx([0.6] * 4)
+    # Lead → paid deal: 10 of 120 created leads, 0 in the last week.
+    assert list(now[5].y) == pytest.approx([10 / 120] * 3 + [0.0])
     # The maturing band starts half a week before the first maturing week, on every panel.
     shapes = fig.layout.shapes
     assert shapes and all(s.fillcolor == charts.MATURING_FILL for s in shapes)
     assert pd.Timestamp(shapes[0].x0) == weekly.week_start[2] - pd.Timedelta(days=3.5)
     # No arrivals in the last week: the paid rate there is a gap, never NaN or inf.
-    assert now[3].y[-1] is None
+    assert now[4].y[-1] is None
     assert all(v is None or math.isfinite(v) for tr_ in fig.data for v in tr_.y)
 
 

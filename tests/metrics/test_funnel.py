@@ -13,41 +13,73 @@ from dashboard.metrics import traffic_retention as tr
 
 
 def _row(**counts) -> dict:
-    row = {"impressions": 0, "inquiries": 0, "bookings": 0, "arrivals": 0, "paid_deals": 0}
+    row = {s: 0 for s in fm.STAGES}
     row.update(counts)
     return row
 
 
 def test_stage_table_rates_and_drop_off():
-    row = _row(impressions=20_000, inquiries=400, bookings=200, arrivals=50, paid_deals=40)
-    row.update(bookings_median_hours=18.0, bookings_p75_hours=40.0)
+    row = _row(
+        impressions=20_000, leads=1000, inquiries=400, bookings=200, arrivals=50, paid_deals=40
+    )
+    row.update(bookings_median_hours=18.0, bookings_p75_hours=40.0, bookings_untimed=7)
     table = fm.stage_table(row).set_index("stage")
     assert list(table.index) == list(fm.STAGES)
-    assert table.loc["inquiries", "from_previous"] == pytest.approx(400 / 20_000)
+    assert table.loc["leads", "from_previous"] == pytest.approx(1000 / 20_000)
+    assert table.loc["inquiries", "from_previous"] == pytest.approx(400 / 1000)
     assert table.loc["bookings", "from_previous"] == pytest.approx(0.5)
-    assert table.loc["arrivals", "from_first"] == pytest.approx(50 / 400)
+    assert table.loc["arrivals", "from_leads"] == pytest.approx(50 / 1000)
+    assert table.loc["paid_deals", "from_leads"] == pytest.approx(40 / 1000)
+    assert table.loc["leads", "from_leads"] == pytest.approx(1.0)
     assert table.loc["paid_deals", "drop_off"] == 10
     assert table.loc["paid_deals", "drop_off_rate"] == pytest.approx(0.2)
     assert table.loc["bookings", "median_hours"] == 18.0
+    assert table.loc["bookings", "untimed"] == 7
     assert table.loc["arrivals", "median_hours"] is None
-    for col in ("from_previous", "from_first", "drop_off", "drop_off_rate"):
+    assert table.loc["paid_deals", "untimed"] is None  # a deal is only counted by its time
+    for col in ("from_previous", "from_leads", "drop_off", "drop_off_rate", "untimed"):
         assert table.loc["impressions", col] is None
+    # No drop-off from impressions to leads: views are not people.
+    assert table.loc["leads", "drop_off"] is None and table.loc["leads", "drop_off_rate"] is None
+    assert table.loc["inquiries", "drop_off"] == 600
 
 
 def test_stage_table_without_denominators_gives_none_not_nan():
-    table = fm.stage_table(_row(impressions=0, inquiries=0)).set_index("stage")
+    table = fm.stage_table(_row(impressions=0, leads=0)).set_index("stage")
+    assert table.loc["leads", "from_previous"] is None
     assert table.loc["inquiries", "from_previous"] is None
-    assert table.loc["paid_deals", "from_first"] is None
+    assert table.loc["paid_deals", "from_leads"] is None
     assert table.loc["bookings", "drop_off_rate"] is None
     nan_row = _row(impressions=float("nan"), inquiries_median_hours=float("nan"))
     table = fm.stage_table(nan_row).set_index("stage")
     assert table.loc["inquiries", "median_hours"] is None
 
 
+def test_deal_only_data_is_not_a_perfect_funnel():
+    """Leads with only a deal time: every rate over created leads, none above 100%."""
+    row = _row(impressions=50, leads=1000, inquiries=105, bookings=105, arrivals=105)
+    row.update(paid_deals=105, inquiries_untimed=105, bookings_untimed=105, arrivals_untimed=105)
+    table = fm.stage_table(row).set_index("stage")
+    assert table.loc["paid_deals", "from_leads"] == pytest.approx(0.105)
+    assert table.loc["inquiries", "from_previous"] == pytest.approx(0.105)
+    # More leads than impressions: not a rate (referrals, walk-ins), shown as "—".
+    assert table.loc["leads", "from_previous"] is None
+    rates = table[["from_previous", "from_leads"]].to_numpy().ravel()
+    assert all(r is None or 0 <= r <= 1 for r in rates)
+
+
+def test_period_ratio_is_none_above_the_whole():
+    assert fm.period_ratio(5, 1000) == pytest.approx(0.005)
+    assert fm.period_ratio(1000, 1000) == pytest.approx(1.0)
+    assert fm.period_ratio(1001, 1000) is None
+    assert fm.period_ratio(3, 0) is None
+
+
 def test_with_rates_none_on_zero():
     frame = pd.DataFrame(
         {
             "impressions": [1000, 0],
+            "leads": [20, 8],
             "inquiries": [10, 5],
             "bookings": [5, 0],
             "arrivals": [2, 0],
@@ -55,11 +87,34 @@ def test_with_rates_none_on_zero():
         }
     )
     out = fm.with_rates(frame)
-    assert out.loc[0, "inquiries_rate"] == pytest.approx(0.01)
-    assert out.loc[1, "inquiries_rate"] is None
+    assert out.loc[0, "leads_rate"] == pytest.approx(0.02)
+    assert out.loc[1, "leads_rate"] is None
+    assert out.loc[0, "inquiries_rate"] == pytest.approx(0.5)
     assert out.loc[1, "arrivals_rate"] is None
-    assert out.loc[0, "overall_rate"] == pytest.approx(0.1)
+    assert out.loc[0, "overall_rate"] == pytest.approx(0.05)
     assert out.loc[1, "overall_rate"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [
+        (7, 7),
+        ("7", 7),
+        (" 365 ", 365),
+        ("none", fm.NO_LIMIT),
+        ("NONE", fm.NO_LIMIT),
+        (31, fm.DEFAULT_WINDOW),
+        (None, fm.DEFAULT_WINDOW),
+        ("", fm.DEFAULT_WINDOW),
+    ],
+)
+def test_parse_window(value, want):
+    assert fm.parse_window(value) == want
+
+
+def test_windows_reach_a_year_and_no_limit():
+    assert fm.WINDOWS == (7, 14, 30, 60, 90, 180, 365, "none")
+    assert fm.window_days("none") is None and fm.window_days(180) == 180
 
 
 def _members(leads: list[int]) -> pd.DataFrame:
@@ -122,6 +177,8 @@ def test_maturing_after_is_the_window_before_the_data_end():
     lead = end - timedelta(days=30)
     assert not lead > fm.maturing_after(end, 30)
     assert fm.maturing_after(None, 30) == datetime.max
+    # No limit: no window is still open, so no lead is maturing.
+    assert fm.maturing_after(end, None) is None
 
 
 def test_comparison_filters():

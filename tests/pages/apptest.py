@@ -7,6 +7,7 @@ import re
 from streamlit.testing.v1 import AppTest
 
 from dashboard.settings import ROOT
+from dashboard.ui import linknotice
 
 ENTRY = str(ROOT / "dashboard" / "app.py")
 # Sign-in mode's [auth] secrets for AppTest runs (set with at.secrets["auth"] = AUTH).
@@ -65,3 +66,15 @@ def all_text(at: AppTest) -> str:
     for tb in at.table:
         parts.append(tb.value.to_csv(index=False))
     return "\n".join(parts)
+
+
+def link_notice(node) -> str:
+    """The notice about link values the page ignored, as displayed ("" when there is none)."""
+    found = [w.value for w in node.warning if w.icon == linknotice.ICON]
+    return displayed(found[0]) if found else ""
+
+
+def main_text(at: AppTest) -> str:
+    """``all_text`` of the main area without the link notice: what the page itself shows."""
+    text, notice = all_text(at.main), link_notice(at.main)
+    return text.replace("\n" + notice, "", 1) if notice else text

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from dashboard.formatting import fmt_value
-from dashboard.i18n import t
+from dashboard.i18n import catalogue, t
 from dashboard.metrics import funnel as fm
 from tests.pages.apptest import all_text, open_page
 
@@ -17,13 +17,38 @@ from tests.pages.apptest import all_text, open_page
 START, END = date(2026, 10, 19), date(2026, 11, 15)
 
 
-def _cohort_size(raw, start: date = START, end: date = END) -> int:
+def _cohort(raw, start: date = START, end: date = END):
     leads = raw["leads"]
     lo, hi = (
         datetime.combine(start, datetime.min.time()),
         datetime.combine(end, datetime.min.time()),
     )
-    return int(((leads.created_at >= lo) & (leads.created_at < hi + timedelta(days=1))).sum())
+    return leads[(leads.created_at >= lo) & (leads.created_at < hi + timedelta(days=1))]
+
+
+def _cohort_size(raw, start: date = START, end: date = END) -> int:
+    return len(_cohort(raw, start, end))
+
+
+def _cohort_line(raw, lang: str, window: int | None) -> str:
+    """The page's cohort line from the raw rows: lead → paid deal over every created lead."""
+    c = _cohort(raw)
+    paid = c.paid_at.notna()
+    if window is not None:
+        paid &= c.paid_at < c.created_at + timedelta(days=window)
+    return t(
+        "funnel.cohort_summary",
+        lang,
+        leads=fmt_value(len(c), "count", lang),
+        start=START,
+        end=END,
+        window=(
+            t("funnel.window_none", lang)
+            if window is None
+            else t("funnel.window_days", lang, n=window)
+        ),
+        rate=fmt_value(paid.sum() / len(c), "rate", lang),
+    )
 
 
 def _no_exception(at) -> None:
@@ -41,12 +66,14 @@ def test_funnel_page_shows_every_section(duckdb_warehouse, raw, lang):
         assert t(want, lang) in subheaders
     assert t("funnel.breakdown", lang, dimension=dim) in subheaders
     text = all_text(at)
-    cohort = fmt_value(_cohort_size(raw), "count", lang)
-    assert t("funnel.cohort_summary", lang, leads=cohort, start=START, end=END, window=30) in text
+    assert _cohort_line(raw, lang, 30) in text
     assert t("funnel.impressions_rule", lang) in text
     assert t("funnel.cohort_rule", lang, window=30) in text
+    assert t("funnel.base_rule", lang) in text
     for stage in fm.STAGES:
         assert t(f"funnel.stage.{stage}", lang) in text
+    # The sample has walk-ins and phone bookings: the missing stage times are named.
+    assert any(t("funnel.stage_time.bookings", lang) in i.value for i in at.info)
     assert len(at.get("plotly_chart")) == 4
     assert len(at.dataframe) == 4  # stages, breakdown, weekly (in the expander), clinics
     breakdown = at.dataframe[1].value
@@ -97,6 +124,52 @@ def test_odd_url_values_fall_back_to_defaults(duckdb_warehouse, lang):
     text = all_text(at)
     assert t("funnel.cohort_rule", lang, window=30) in text
     assert len(at.dataframe[1].value) == fm.DEFAULT_TOP_N + 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "value"), [("en", "none"), ("zh", "不限"), ("en", "No limit"), ("zh", "NONE")]
+)
+def test_no_limit_window_from_the_url(duckdb_warehouse, raw, lang, value):
+    """?funnel_window=none (or the option's label in either language) counts every deal."""
+    at = open_page("funnel", lang, funnel_window=value)
+    _no_exception(at)
+    text = all_text(at)
+    assert _cohort_line(raw, lang, None) in text
+    assert t("funnel.cohort_rule_none", lang) in text
+    assert t("funnel.maturing_rule_none", lang) in text
+    # The widget shows the option, and the URL keeps its code.
+    assert at.session_state["funnel_window"] == fm.NO_LIMIT
+    assert at.query_params["funnel_window"] == fm.NO_LIMIT
+    # Instead of the maturing line: how long the cohort's leads have had by the data's end.
+    intro = catalogue()["funnel.unlimited_summary"][lang].split("{")[0]
+    assert any(i.value.startswith(intro) for i in at.info)
+
+
+def test_no_limit_survives_the_language_switch_and_the_default_leaves_the_url(
+    duckdb_warehouse, raw
+):
+    at = open_page("funnel", "zh", funnel_window="不限")
+    _no_exception(at)
+    at.radio(key="lang").set_value("en").run()
+    _no_exception(at)
+    window = next(w for w in at.get("segmented_control") if w.key == "funnel_window")
+    assert window.value == fm.NO_LIMIT
+    assert window.format_func(fm.NO_LIMIT) == "No limit"
+    assert at.query_params["funnel_window"] == fm.NO_LIMIT
+    assert _cohort_line(raw, "en", None) in all_text(at)
+    window.set_value(30).run()
+    _no_exception(at)
+    assert "funnel_window" not in at.query_params  # the default is not written
+    assert _cohort_line(raw, "en", 30) in all_text(at)
+
+
+@pytest.mark.parametrize("window", ["180", "365"])
+def test_long_windows_from_the_url(duckdb_warehouse, raw, window):
+    at = open_page("funnel", "en", funnel_window=window)
+    _no_exception(at)
+    text = all_text(at)
+    assert _cohort_line(raw, "en", int(window)) in text
+    assert t("funnel.cohort_rule", "en", window=int(window)) in text
 
 
 def test_narrowing_to_a_clicked_channel(duckdb_warehouse, raw):

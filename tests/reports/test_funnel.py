@@ -10,6 +10,7 @@ import pytest
 
 from dashboard import data
 from dashboard.filters import Filters, Scope
+from dashboard.formatting import fmt_value
 from dashboard.reports import funnel
 from tests.reports.kpi_expected import latest_fact
 
@@ -46,8 +47,9 @@ def clinic_ids(raw, f: Filters) -> set[int]:
     return set(k.clinic_id.astype(int))
 
 
-def cohort(raw, f: Filters, window: int) -> pd.DataFrame:
-    """The period's leads with each stage kept only when reached inside the window."""
+def cohort(raw, f: Filters, window: int | None) -> pd.DataFrame:
+    """The period's leads with each stage kept only when reached inside the window (None: every
+    stage reached by the data's end)."""
     leads = raw["leads"]
     channels = set(f.channels) if f.channels else set(raw["channels"].channel_id)
     keep = (
@@ -57,9 +59,10 @@ def cohort(raw, f: Filters, window: int) -> pd.DataFrame:
         & leads.channel_id.isin(channels)
     )
     out = leads[keep].copy()
-    end = out.created_at + pd.Timedelta(days=window)
-    for col in STAGE_COLS.values():
-        out[col] = out[col].where(out[col] < end)
+    if window is not None:
+        end = out.created_at + pd.Timedelta(days=window)
+        for col in STAGE_COLS.values():
+            out[col] = out[col].where(out[col] < end)
     # Reaching a later stage means the earlier ones were passed.
     out["paid_deals"] = out.paid_at.notna()
     out["arrivals"] = out.arrived_at.notna() | out.paid_deals
@@ -84,27 +87,71 @@ def data_end(raw) -> datetime:
     return latest_fact(raw)
 
 
-@pytest.mark.parametrize("window", [30, 7])
+@pytest.mark.parametrize("window", [30, 7, 365, "none"])
 @pytest.mark.parametrize("f", [FOUR_WEEKS, QUARTER], ids=["4-weeks", "quarter-dental-eye"])
 def test_stages_match_pandas(warehouse, raw, f, window):
     report = funnel.load(f, Scope.all(), window=window)
-    c = cohort(raw, f, window)
+    days = None if window == "none" else window
+    c = cohort(raw, f, days)
     rows = report.stages.set_index("stage")
+    assert report.window == window
     assert report.cohort_leads == len(c)
+    assert list(rows.index) == ["impressions", "leads", *STAGE_COLS]
     assert rows.loc["impressions", "count"] == impressions(raw, f)
-    previous = impressions(raw, f)
+    assert rows.loc["leads", "count"] == len(c)
+    # Impressions → leads is a period ratio; every other rate's base is the created leads.
+    assert rows.loc["leads", "from_previous"] == pytest.approx(len(c) / impressions(raw, f))
+    assert rows.loc["leads", "from_leads"] == pytest.approx(1.0)
+    assert rows.loc["leads", "drop_off"] is None  # impressions are views, not people
+    previous = len(c)
     for stage, col in STAGE_COLS.items():
         count = int(c[stage].sum())
         assert rows.loc[stage, "count"] == count, stage
         assert rows.loc[stage, "from_previous"] == pytest.approx(count / previous), stage
-        assert rows.loc[stage, "from_first"] == pytest.approx(count / c["inquiries"].sum())
+        assert rows.loc[stage, "from_previous"] <= 1.0, stage
+        assert rows.loc[stage, "from_leads"] == pytest.approx(count / len(c)), stage
         assert rows.loc[stage, "drop_off"] == previous - count
         hours = ((c[col] - c[PREVIOUS[col]]).dt.total_seconds() / 3600).dropna()
         assert rows.loc[stage, "median_hours"] == pytest.approx(np.percentile(hours, 50)), stage
         assert rows.loc[stage, "p75_hours"] == pytest.approx(np.percentile(hours, 75)), stage
+        if stage != "paid_deals":
+            # Counted at the stage (a later one was reached) without a time of its own.
+            assert rows.loc[stage, "untimed"] == int((c[stage] & c[col].isna()).sum()), stage
         previous = count
-    cutoff = data_end(raw) - timedelta(days=window)
-    assert report.maturing_leads == int((c.created_at > cutoff).sum())
+    assert report.lead_to_deal == pytest.approx(c["paid_deals"].sum() / len(c))
+    assert report.first_created == c.created_at.min()
+    assert report.last_created == c.created_at.max()
+    if days is None:
+        # No window closes, so no lead is maturing.
+        assert report.maturing_after is None
+        assert report.maturing_leads == 0
+        assert report.age_days == (
+            (data_end(raw) - c.created_at.max()).days,
+            (data_end(raw) - c.created_at.min()).days,
+        )
+    else:
+        cutoff = data_end(raw) - timedelta(days=days)
+        assert report.maturing_leads == int((c.created_at > cutoff).sum())
+
+
+def test_leads_without_a_stage_time_are_named_in_one_line(warehouse, raw):
+    """The sample's walk-ins (no booking time) and phone bookings (no inquiry time) are counted
+    at the stage they skipped; the page's one line says how many, per stage."""
+    report = funnel.load(FOUR_WEEKS, Scope.all())
+    c = cohort(raw, FOUR_WEEKS, 30)
+    parts = []
+    for stage, noun in (("inquiries", "inquiry"), ("bookings", "booking")):
+        untimed = int((c[stage] & c[STAGE_COLS[stage]].isna()).sum())
+        assert untimed > 0, stage
+        share = fmt_value(untimed / c[stage].sum(), "rate", "en")
+        name = stage.capitalize()
+        parts.append(f"{share} of the leads counted as {name} ({untimed:,}) have no {noun} time")
+    # Every sample arrival before a deal is recorded, so arrivals are not named.
+    assert int((c["arrivals"] & c["arrived_at"].isna()).sum()) == 0
+    assert funnel.texts(report, "en").untimed == (
+        "; ".join(parts) + ": they reached a later stage, so they count at it; the funnel "
+        "starts from created leads, the base of every rate."
+    )
 
 
 @pytest.mark.parametrize("dimension", ["channel", "city", "clinic", "specialty"])
@@ -123,7 +170,10 @@ def test_breakdown_matches_pandas(warehouse, raw, dimension):
         for col in ("leads", *STAGE_COLS):
             assert row[col] == want.loc[member, col], (member, col)
         assert row["overall_rate"] == pytest.approx(
-            want.loc[member, "paid_deals"] / want.loc[member, "inquiries"]
+            want.loc[member, "paid_deals"] / want.loc[member, "leads"]
+        )
+        assert row["inquiries_rate"] == pytest.approx(
+            want.loc[member, "inquiries"] / want.loc[member, "leads"]
         )
     assert set(top.index) <= set(want.index)
     # Every lead is in exactly one row: the top members or "other".
@@ -145,14 +195,19 @@ def test_breakdown_impressions_by_channel(warehouse, raw):
     for row in report.breakdown.itertuples():
         f = Filters(FOUR_WEEKS.start, FOUR_WEEKS.end, channels=(int(row.key),))
         assert row.impressions == impressions(raw, f)
-        if row.impressions == 0:
-            assert row.inquiries_rate is None
+        if row.impressions == 0 or row.leads > row.impressions:
+            # No impressions behind these leads (the referral channel): no period ratio.
+            assert row.leads_rate is None
+        else:
+            assert row.leads_rate == pytest.approx(row.leads / row.impressions)
 
 
-@pytest.mark.parametrize("comparison", ["previous", "last_year"])
-def test_weekly_and_comparison_match_pandas(warehouse, raw, comparison):
-    report = funnel.load(FOUR_WEEKS, Scope.all(), window=30, comparison=comparison)
-    cutoff = data_end(raw) - timedelta(days=30)
+@pytest.mark.parametrize(
+    ("comparison", "window"), [("previous", 30), ("last_year", 30), ("previous", "none")]
+)
+def test_weekly_and_comparison_match_pandas(warehouse, raw, comparison, window):
+    report = funnel.load(FOUR_WEEKS, Scope.all(), window=window, comparison=comparison)
+    days = None if window == "none" else window
     shift = FOUR_WEEKS.days if comparison == "previous" else 364
     before = Filters(
         FOUR_WEEKS.start - timedelta(days=shift), FOUR_WEEKS.end - timedelta(days=shift)
@@ -161,19 +216,32 @@ def test_weekly_and_comparison_match_pandas(warehouse, raw, comparison):
     weekly = report.weekly
     assert len(weekly) == 4
     for f, prefix in ((FOUR_WEEKS, ""), (before, "cmp_")):
-        c = cohort(raw, f, 30)
+        c = cohort(raw, f, days)
         week = c.created_at.dt.normalize() - pd.to_timedelta(c.created_at.dt.day_of_week, "D")
         grouped = c.groupby(week)
         for i, row in weekly.iterrows():
             monday = pd.Timestamp(row[f"{prefix}week_start"])
             assert monday.weekday() == 0
             g = grouped.get_group(monday)
-            for stage in ("bookings", "arrivals", "paid_deals"):
-                prev = {"bookings": "inquiries", "arrivals": "bookings", "paid_deals": "arrivals"}
-                want = g[stage].sum() / g[prev[stage]].sum()
+            prev = {
+                "inquiries": "leads",
+                "bookings": "inquiries",
+                "arrivals": "bookings",
+                "paid_deals": "arrivals",
+            }
+            counts = {"leads": len(g), **{s: g[s].sum() for s in STAGE_COLS}}
+            for stage, before_stage in prev.items():
+                want = counts[stage] / counts[before_stage]
                 assert row[f"{prefix}{stage}_rate"] == pytest.approx(want), (i, stage)
+                assert row[f"{prefix}{stage}_rate"] <= 1.0
+            # The headline: paid deals over the created leads of the week.
+            assert row[f"{prefix}overall_rate"] == pytest.approx(counts["paid_deals"] / len(g))
             if not prefix:
                 assert row["leads"] == len(g)
+                if days is None:
+                    assert row["maturing_leads"] == 0 and not bool(row["is_maturing"])
+                    continue
+                cutoff = data_end(raw) - timedelta(days=days)
                 assert row["maturing_leads"] == int((g.created_at > cutoff).sum())
                 assert bool(row["is_maturing"]) == bool((g.created_at > cutoff).any())
 
@@ -249,8 +317,9 @@ def test_city_filter_equals_scope_and_scope_cannot_widen(warehouse, raw):
         assert report.stages.set_index("stage").loc["impressions", "count"] == impressions(raw, f)
 
 
-def test_sheets_follow_the_contract_and_show_no_raw_missing_values(warehouse):
-    report = funnel.load(FOUR_WEEKS, Scope.all(), dimension="clinic")
+@pytest.mark.parametrize("window", [30, "none"])
+def test_sheets_follow_the_contract_and_show_no_raw_missing_values(warehouse, window):
+    report = funnel.load(FOUR_WEEKS, Scope.all(), dimension="clinic", window=window)
     for lang in ("zh", "en"):
         sheets = funnel.sheets(report, lang)
         assert len(sheets) == 4
@@ -275,6 +344,8 @@ def test_odd_controls_fall_back_to_defaults(warehouse):
         8,
         "previous",
     )
+    # A day count from a URL arrives as text.
+    assert funnel.load(FOUR_WEEKS, Scope.all(), window="180").window == 180
 
 
 def test_empty_period_is_empty(warehouse):

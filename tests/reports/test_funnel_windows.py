@@ -1,7 +1,8 @@
 """The conversion window and maturing logic on hand-built leads, in the warehouse (both backends).
 
 Each lead is built to sit on one edge: a lead that skips a stage, one that arrives on day 31,
-one exactly at the window's end, a walk-in, leads still maturing. Expected counts are
+one exactly at the window's end, a walk-in, leads still maturing, a deal keyed in at the till
+85 days after the lead with no other stage time (a long sales cycle). Expected counts are
 worked out by hand from the definitions in queries/funnel_stages.sql.
 """
 
@@ -66,6 +67,8 @@ LEADS = [
     # 10–11: late leads, maturing under a 30-day window but not under 7 days.
     _lead(10, DATA_END - 20 * D, DATA_END - 20 * D + H),
     _lead(11, DATA_END),
+    # 12: an implant case: only the deal is recorded, on day 86 (85 days and 2 hours on).
+    _lead(12, T0 + 7 * H, paid=T0 + 85 * D + 9 * H),
 ]
 
 
@@ -212,19 +215,54 @@ def test_data_end_is_the_last_lead(edges):
 @pytest.mark.parametrize(
     ("window", "want"),
     [
-        # Leads 1–8 are the cohort; impressions count inside the period only. Lead 2 counts
-        # as an inquiry (it booked), lead 6 as a booking (it arrived); 3 and 4 arrive too late.
-        (30, {"impressions": 1500, "inquiries": 7, "bookings": 7, "arrivals": 4, "paid_deals": 1}),
+        # Leads 1–8 and 12 are the cohort; impressions count inside the period only. Lead 2
+        # counts as an inquiry (it booked), lead 6 as a booking (it arrived); 3 and 4 arrive
+        # too late; lead 12 pays on day 86.
+        (30, {"inquiries": 7, "bookings": 7, "arrivals": 4, "paid_deals": 1}),
         # 60 days: leads 3 and 4 arrive in time; lead 3 pays.
-        (60, {"impressions": 1500, "inquiries": 7, "bookings": 7, "arrivals": 6, "paid_deals": 2}),
+        (60, {"inquiries": 7, "bookings": 7, "arrivals": 6, "paid_deals": 2}),
         # 7 days: lead 8's inquiry (day 8) and booking (day 9) fall outside; 3–5 arrive too late.
-        (7, {"impressions": 1500, "inquiries": 6, "bookings": 6, "arrivals": 3, "paid_deals": 1}),
+        (7, {"inquiries": 6, "bookings": 6, "arrivals": 3, "paid_deals": 1}),
+        # 90 days and longer: lead 12's deal counts, and with it every stage before it.
+        (90, {"inquiries": 8, "bookings": 8, "arrivals": 7, "paid_deals": 3}),
+        (365, {"inquiries": 8, "bookings": 8, "arrivals": 7, "paid_deals": 3}),
+        ("none", {"inquiries": 8, "bookings": 8, "arrivals": 7, "paid_deals": 3}),
     ],
 )
 def test_stage_counts_follow_the_window(edges, window, want):
     report = funnel.load(PERIOD, Scope.all(), window=window)
-    assert report.cohort_leads == 8
-    assert _counts(report) == want
+    assert report.cohort_leads == 9
+    assert _counts(report) == {"impressions": 1500, "leads": 9, **want}
+    # The headline rate's base is every created lead.
+    assert report.lead_to_deal == pytest.approx(want["paid_deals"] / 9)
+
+
+def test_long_cycle_deal_counts_in_every_section_without_a_limit(edges):
+    report = funnel.load(PERIOD, Scope.all(), window="none", dimension="clinic", top_n=5)
+    assert report.window == "none" and report.unlimited
+    assert report.maturing_after is None and report.maturing_leads == 0
+    assert report.weekly["paid_deals"].tolist() == [3, 0]
+    assert report.weekly["overall_rate"].tolist() == pytest.approx([3 / 8, 0.0])
+    assert not report.weekly["is_maturing"].any()
+    assert report.breakdown.set_index("key").loc[1, "paid_deals"] == 3
+    # The newest lead of the cohort (lead 8, day 9) and the oldest (lead 1) by the data's end.
+    assert report.age_days == ((DATA_END - (T0 + 8 * D)).days, (DATA_END - T0).days)
+    lines = funnel.texts(report, "en")
+    assert "conversion window: no limit; lead → paid deal 33.3%" in lines.cohort
+    assert lines.maturing.startswith("No window: by the data's end (2026-05-31 12:00)")
+
+
+def test_leads_without_stage_times_are_counted_and_named(edges):
+    row = funnel.load(PERIOD, Scope.all(), window="none").stages.set_index("stage")
+    # Inquiries without an inquiry time: leads 2 and 12; bookings without one: 6 and 12;
+    # arrivals without one: 12. A deal always has its time.
+    assert row.loc[["inquiries", "bookings", "arrivals"], "untimed"].tolist() == [2, 2, 1]
+    assert row.loc["paid_deals", "untimed"] is None
+    assert funnel.untimed_text(funnel.load(PERIOD, Scope.all()).stages, "en") == (
+        "14.3% of the leads counted as Inquiries (1) have no inquiry time; "
+        "14.3% of the leads counted as Bookings (1) have no booking time: they reached a later "
+        "stage, so they count at it; the funnel starts from created leads, the base of every rate."
+    )
 
 
 def test_skipped_stage_is_counted_but_not_timed(edges):
@@ -241,9 +279,11 @@ def test_skipped_stage_is_counted_but_not_timed(edges):
     assert row.loc["arrivals", "median_hours"] == pytest.approx(96.0)
     assert row.loc["arrivals", "p75_hours"] == pytest.approx((96.0 + lead5) / 2)
     assert row.loc["impressions", "median_hours"] is None
-    assert row.loc["inquiries", "from_previous"] == pytest.approx(7 / 1500)
+    assert row.loc["leads", "from_previous"] == pytest.approx(9 / 1500)
+    assert row.loc["inquiries", "from_previous"] == pytest.approx(7 / 9)
     assert row.loc["bookings", "from_previous"] == pytest.approx(1.0)
-    assert row.loc["paid_deals", "from_first"] == pytest.approx(1 / 7)
+    assert row.loc["paid_deals", "from_leads"] == pytest.approx(1 / 9)
+    assert row.loc["inquiries", "from_leads"] == pytest.approx(7 / 9)
     assert row.loc["arrivals", "drop_off"] == 3
 
 
@@ -262,7 +302,7 @@ def test_maturing_depends_on_the_window(edges):
 
 def test_weekly_and_breakdown_use_the_same_window(edges):
     report = funnel.load(PERIOD, Scope.all(), window=30, dimension="clinic", top_n=5)
-    assert report.weekly["leads"].tolist() == [7, 1]
+    assert report.weekly["leads"].tolist() == [8, 1]
     assert report.weekly["bookings"].tolist() == [6, 1]
     assert report.weekly["impressions"].tolist() == [1000, 500]
     by_clinic = report.breakdown.set_index("key")
