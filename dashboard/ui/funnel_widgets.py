@@ -37,7 +37,8 @@ def _window_label(window: int | str, lang: str) -> str:
 
 def controls(lang: str) -> FunnelControls:
     """Draw the controls in one row, each bound to the URL so a copied link keeps the view."""
-    c_window, c_compare, c_dim, c_top = st.columns([4, 2, 2, 1.4])
+    # Eight window options need the room (at 1440 px the first was cut at 4 : 2 : 2 : 1.4).
+    c_window, c_compare, c_dim, c_top = st.columns([5.5, 2, 2, 1.4])
     # Kept in the URL by code (days, or "none"): "no limit" has a translated label, and old
     # links with a plain day count (?funnel_window=7) still name the same option.
     window = urlbind.choice(
