@@ -12,7 +12,9 @@ from dashboard.seed.warehouse import default_end_date
 
 def test_machine_date_without_the_setting(monkeypatch):
     monkeypatch.delenv("OPSDASH_TODAY", raising=False)
-    assert clock.today() == date.today()
+    before = date.today()
+    got = clock.today()
+    assert got in {before, date.today()}  # the two reads may straddle midnight
 
 
 def test_setting_moves_today_and_the_seed_end(monkeypatch):
