@@ -48,7 +48,7 @@ pages = {
         )
         for spec in specs
     ]
-    for section, specs in pages_by_section(is_admin=viewer.can_read_audit).items()
+    for section, specs in pages_by_section(viewer).items()
 }
 page = st.navigation(pages)
 account_box(viewer, lang)

@@ -104,9 +104,27 @@ def cmd_load(args: argparse.Namespace) -> int:
     settings = _settings(args)
     from dashboard.loading import format_report, load_directory
 
-    result = load_directory(settings, args.directory, lang=args.lang)
+    result = load_directory(settings, args.directory, lang=args.lang, mappings=args.mapping or ())
     print(format_report(result, args.lang))
+    if result.ok:
+        _print_health(args.lang)
     return 0 if result.ok else 1
+
+
+def _print_health(lang: str) -> None:
+    """The data-health report of the warehouse just loaded (the load stands if it fails)."""
+    from streamlit import logger as st_logger
+
+    # The report reads through the dashboard's cached data layer, which warns without a server.
+    st_logger.set_log_level("error")
+    from dashboard import data
+    from dashboard.reports import health, health_text
+
+    data.settings.cache_clear()  # the data layer must read the --url just set
+    try:
+        print(health_text.format_health(health.load(), lang))
+    except Exception as exc:  # the data is loaded; only the report could not be made
+        print(f"opsdash load: data health: {exc}", file=sys.stderr)
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
@@ -191,6 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("directory", type=_existing_dir, metavar="DIR")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the report")
+    p.add_argument(
+        "--mapping",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="a source mapping (TOML) to apply to a file in DIR, besides the *.mapping.toml "
+        "files found in DIR; may be given more than once",
+    )
 
     p = add(
         "dump",

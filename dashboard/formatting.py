@@ -1,12 +1,52 @@
-"""Display formatting of values by unit and language; a missing value shows as "—"."""
+"""Display formatting of values by unit and language; a missing value shows as "—".
+
+Money shows the configured currency's symbol (``Settings.currency``, CNY unless set),
+read once per process by ``money_symbol``: every page, chart and export takes it from here.
+"""
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from dashboard.metrics.arithmetic import is_missing
 
 DASH = "—"
+# Symbols that cannot be mistaken for another currency's in a chain's reports (¥ is the
+# yuan here, so the yen is JP¥); any other ISO code is shown as the code, "KRW 1,234".
+CURRENCY_SYMBOLS = {
+    "CNY": "¥",
+    "HKD": "HK$",
+    "MOP": "MOP$",
+    "TWD": "NT$",
+    "USD": "US$",
+    "SGD": "S$",
+    "AUD": "A$",
+    "CAD": "C$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "JP¥",
+}
+
+
+def currency_symbol(code: str) -> str:
+    """The symbol money in currency ``code`` (ISO 4217) is shown with."""
+    code = code.upper()
+    return CURRENCY_SYMBOLS.get(code, f"{code} ")
+
+
+@functools.cache
+def money_symbol() -> str:
+    """The configured currency's symbol (read once; ``money_symbol.cache_clear()`` re-reads)."""
+    from dashboard.settings import load_settings
+
+    return currency_symbol(load_settings().currency)
+
+
+def currency_unit(lang: str = "zh") -> str:
+    """The currency as a unit in a label: 元 for the yuan in Chinese, else its symbol."""
+    symbol = money_symbol().strip()
+    return "元" if lang == "zh" and symbol == CURRENCY_SYMBOLS["CNY"] else symbol
 
 
 def fmt_value(value: float | None, unit: str, lang: str = "zh") -> str:
@@ -15,7 +55,7 @@ def fmt_value(value: float | None, unit: str, lang: str = "zh") -> str:
         return DASH
     v = float(value)
     if unit == "money":
-        return f"¥{v:,.0f}" if abs(v) >= 100 else f"¥{v:,.2f}"
+        return f"{money_symbol()}{v:,.0f}" if abs(v) >= 100 else f"{money_symbol()}{v:,.2f}"
     if unit == "rate":
         return f"{v:.1%}"
     if unit == "ratio":
@@ -36,7 +76,7 @@ def fmt_compact(value: float | None, unit: str, lang: str = "zh") -> str:
     if is_missing(value) or unit not in ("money", "count") or abs(float(value)) < 100_000:
         return fmt_value(value, unit, lang)
     v = float(value)
-    prefix = "¥" if unit == "money" else ""
+    prefix = money_symbol() if unit == "money" else ""
     if lang == "zh":
         # Chinese readers count in 万 (10^4) and 亿 (10^8); no separators keeps the card short.
         if abs(v) >= 1e8:

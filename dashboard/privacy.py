@@ -12,9 +12,14 @@ import pandas as pd
 PERSONAL = ("name", "phone")
 
 
+def _missing(value: object) -> bool:
+    """None, NaN or pd.NA: a field the source did not have (shown empty, never invented)."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
 def mask_name(name: str | None) -> str:
     """张三丰 → 张*丰, 张三 → 张*, Li Wei → L*i; keeps the first and last character only."""
-    if name is None or (isinstance(name, float) and pd.isna(name)):
+    if _missing(name):
         return ""
     text = str(name)
     if len(text) <= 1:
@@ -26,7 +31,7 @@ def mask_name(name: str | None) -> str:
 
 def mask_phone(phone: str | None) -> str:
     """13812345678 → 138****5678; anything not 11 digits keeps only its last 2 characters."""
-    if phone is None or (isinstance(phone, float) and pd.isna(phone)):
+    if _missing(phone):
         return ""
     digits = str(phone).strip()
     if len(digits) == 11 and digits.isdigit():
@@ -42,11 +47,14 @@ def mask_frame(
     ``columns`` maps column name → kind ("name" or "phone"); by default the columns
     called name/phone (or ending in _name/_phone where they hold a person's data).
     """
-    if allowed:
-        return frame
     out = frame.copy()
     cols = columns or {c: c for c in out.columns if c in PERSONAL}
     for col, kind in cols.items():
-        if col in out.columns:
+        if col not in out.columns:
+            continue
+        if allowed:
+            # Unmasked, a missing name or phone still shows empty, not as "None" or "nan".
+            out[col] = out[col].map(lambda v: "" if _missing(v) else v)
+        else:
             out[col] = out[col].map(mask_phone if kind == "phone" else mask_name)
     return out

@@ -2,7 +2,10 @@
 
 Every table the dashboard reads is declared here once; the seed generator, the loader,
 the README's "Bring your own data" section and the tests all read these declarations.
-Enumerated columns carry their allowed values in ``ENUMS`` so the loader can validate them.
+Enumerated columns carry their allowed values in ``ENUMS`` so the loader can validate them;
+open vocabularies (channel kinds, order categories, specialties) take any code, with the few
+codes a metric depends on listed in ``RESERVED_CODES``. ``OMISSIBLE`` lists the columns a
+source system may not have at all.
 """
 
 from __future__ import annotations
@@ -28,38 +31,12 @@ metadata = MetaData()
 
 MONEY = Numeric(14, 2)
 
-# Allowed values of enumerated columns: (table, column) -> values.
+# Allowed values of enumerated (closed) columns: (table, column) -> values. Channel kinds,
+# order categories and specialties are open vocabularies (below), not listed here.
 ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("cities", "tier"): ("tier1", "new_tier1", "tier2", "tier3"),
-    ("clinics", "specialty"): ("eye", "dental", "aesthetic"),
-    ("channels", "kind"): (
-        "wechat",
-        "moments_ads",
-        "short_video",
-        "livestream",
-        "vertical",
-        "search",
-        "partner",
-        "referral",
-        "offline",
-        "corporate",
-    ),
     ("channels", "tier"): ("core", "potential", "cooperative"),
     ("customers", "gender"): ("F", "M"),
-    ("orders", "category"): (
-        "consultation",
-        "exam",
-        "treatment",
-        "surgery",
-        "optical",
-        "orthodontics",
-        "implant",
-        "cleaning",
-        "injectable",
-        "laser",
-        "skincare",
-        "membership",
-    ),
     ("experiments", "metric"): ("conversion", "revenue"),
     ("experiments", "surface"): ("ad_copy", "booking_screen", "offer", "landing_page"),
     ("feedback", "problem_category"): (
@@ -82,6 +59,59 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("scorecard_targets", "scope_kind"): ("chain", "city", "clinic"),
 }
 
+# Open vocabularies: (table, column) -> its optional label columns (zh, en). Any non-empty
+# code loads (trimmed, up to the declared length); pages show the loaded label, else the
+# catalogue's label for the sample's codes, else the code itself. Labels sit beside the
+# code in the same file, so a chain fills them from the export that carries the code.
+OPEN_VOCABULARIES: dict[tuple[str, str], tuple[str, str]] = {
+    ("channels", "kind"): ("kind_zh", "kind_en"),
+    ("orders", "category"): ("category_zh", "category_en"),
+    ("clinics", "specialty"): ("specialty_zh", "specialty_en"),
+}
+
+# Codes of open vocabularies that a metric depends on (documented in the README): a reward
+# paid to a referrer is the spend of the channel whose kind is 'referral'; the members page's
+# private-traffic (私域) channels are those whose kind is 'wechat'.
+RESERVED_CODES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("channels", "kind"): ("referral", "wechat"),
+}
+
+# Cell values that a source system writes for a closed code, case-insensitive: value -> code,
+# None meaning "not known" (loads as null). Gender stays F/M/null: an unknown gender is a
+# missing value, not a third category a cut could be mistaken to cover.
+VALUE_ALIASES: dict[tuple[str, str], dict[str, str | None]] = {
+    ("customers", "gender"): {
+        "男": "M",
+        "女": "F",
+        "male": "M",
+        "female": "F",
+        "未知": None,
+        "不详": None,
+        "u": None,
+        "unknown": None,
+    },
+}
+
+# Columns a source system may not have at all: a file without the column loads with the
+# column empty (null), and the load warns naming the pages that show less. -> those pages
+# (empty for label columns, whose absence only means the catalogue label is shown). Other
+# nullable columns (customers.referrer_id, the leads' stage times …) stay refused when absent,
+# since a load replaces the whole table and would silently erase them.
+OMISSIBLE: dict[tuple[str, str], tuple[str, ...]] = {
+    ("customers", "name"): ("exports",),
+    ("customers", "phone"): ("exports",),
+    ("customers", "gender"): (),
+    ("customers", "birth_year"): (),
+    ("customers", "home_lat"): ("regions",),
+    ("customers", "home_lon"): ("regions",),
+    ("clinics", "doctors"): ("funnel", "scorecard"),
+    ("clinics", "lat"): ("regions",),
+    ("clinics", "lon"): ("regions",),
+    ("experiment_exposures", "value"): ("experiments",),
+    ("experiment_exposures", "clinic_id"): ("experiments",),
+    **{(table, label): () for (table, _), labels in OPEN_VOCABULARIES.items() for label in labels},
+}
+
 calendar = Table(
     "calendar",
     metadata,
@@ -95,7 +125,58 @@ calendar = Table(
     Column("month", Integer, nullable=False, comment="1-12"),
     Column("day_of_week", Integer, nullable=False, comment="1 = Monday … 7 = Sunday"),
     Column("is_holiday", Boolean, nullable=False, comment="Chinese public holiday"),
-    Column("holiday_name", String(40), comment="e.g. 春节 Spring Festival; null on other days"),
+    Column("holiday_name", String(40), comment="e.g. 春节; null on other days"),
+    Column(
+        "is_workday",
+        Boolean,
+        nullable=False,
+        comment="a working day: Monday-Friday unless a holiday, plus weekend days made workdays (调休)",
+    ),
+    Column("holiday_name_en", String(60), comment="e.g. Spring Festival; null on other days"),
+    Column(
+        "holiday_source",
+        String(20),
+        nullable=False,
+        comment="where the flags come from: chinese_calendar (the State Council schedule), "
+        "weekends (a year the library does not cover: weekends only) or file (calendar.csv)",
+    ),
+    comment="Built by the writer at every load: every day of every year that holds a date.",
+)
+
+# The calendar is the warehouse's job: the writer builds it at every load (and seed) from the
+# dates of every loaded table, with holidays and 调休 from the chinesecalendar library
+# (dashboard/warehouse/calendar_build.py). It is not loader input; a user's calendar.csv loads
+# into calendar_overrides, whose rows replace the library's flags on the days they list and
+# stay until a later calendar.csv replaces them.
+BUILT_TABLES: tuple[str, ...] = ("calendar",)
+
+calendar_overrides = Table(
+    "calendar_overrides",
+    metadata,
+    Column("date", Date, primary_key=True, comment="the day whose flags this row overrides"),
+    Column("is_holiday", Boolean, comment="true or false; empty keeps the library's"),
+    Column("holiday_name", String(40), comment="required when is_holiday is true, e.g. 店庆"),
+    Column("holiday_name_en", String(60), comment="optional English name of that holiday"),
+    Column("is_workday", Boolean, comment="true or false; empty: derived (a holiday is not)"),
+)
+
+# Files named after their table, except calendar.csv, which loads into calendar_overrides.
+FILE_ALIASES: dict[str, str] = {"calendar": "calendar_overrides"}
+
+# Columns of the calendar computed from the date: a calendar.csv that carries them is refused
+# with a message saying so (they are never taken from a file).
+COMPUTED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "calendar_overrides": tuple(
+        c.name for c in calendar.columns if c.name not in calendar_overrides.c
+    ),
+}
+
+# An override file may leave out any flag column: the listed days keep the library's value.
+OMISSIBLE.update(
+    {
+        ("calendar_overrides", c): ()
+        for c in ("is_holiday", "holiday_name", "holiday_name_en", "is_workday")
+    }
 )
 
 cities = Table(
@@ -120,12 +201,14 @@ clinics = Table(
     Column("name_zh", String(60), nullable=False),
     Column("name_en", String(100), nullable=False),
     Column("city_id", Integer, ForeignKey("cities.city_id"), nullable=False),
-    Column("specialty", String(12), nullable=False, comment="eye / dental / aesthetic"),
-    Column("doctors", Integer, nullable=False, comment="doctors on staff"),
+    Column("specialty", String(12), nullable=False, comment="e.g. eye / dental / ent"),
+    Column("specialty_zh", String(40), comment="label of the specialty code, or null"),
+    Column("specialty_en", String(60)),
+    Column("doctors", Integer, comment="doctors on staff; null if unknown"),
     Column("staff", Integer, nullable=False, comment="all staff, for training hours per head"),
     Column("opened_on", Date, nullable=False),
-    Column("lat", Double, nullable=False),
-    Column("lon", Double, nullable=False),
+    Column("lat", Double, comment="null: the map places the clinic at its city's centre"),
+    Column("lon", Double),
 )
 
 channels = Table(
@@ -135,7 +218,9 @@ channels = Table(
     Column("code", String(30), nullable=False, unique=True, comment="stable code, e.g. douyin"),
     Column("name_zh", String(40), nullable=False),
     Column("name_en", String(60), nullable=False),
-    Column("kind", String(20), nullable=False),
+    Column("kind", String(20), nullable=False, comment="e.g. short_video, email"),
+    Column("kind_zh", String(40), comment="label of the kind code, or null"),
+    Column("kind_en", String(60)),
     Column("tier", String(12), nullable=False, comment="core / potential / cooperative"),
 )
 
@@ -143,10 +228,10 @@ customers = Table(
     "customers",
     metadata,
     Column("customer_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("name", String(40), nullable=False, comment="personal data: masked unless allowed"),
-    Column("phone", String(20), nullable=False, comment="personal data: masked unless allowed"),
-    Column("gender", String(1), nullable=False),
-    Column("birth_year", Integer, nullable=False),
+    Column("name", String(40), comment="personal data: masked unless allowed"),
+    Column("phone", String(20), comment="personal data: masked unless allowed"),
+    Column("gender", String(1), comment="F / M, null if unknown (男/女/未知 accepted)"),
+    Column("birth_year", Integer),
     Column("home_city_id", Integer, ForeignKey("cities.city_id"), nullable=False),
     Column("home_clinic_id", Integer, ForeignKey("clinics.clinic_id"), nullable=False),
     Column("acquisition_channel_id", Integer, ForeignKey("channels.channel_id"), nullable=False),
@@ -159,8 +244,8 @@ customers = Table(
     Column("created_at", DateTime, nullable=False, comment="when the customer was registered"),
     Column("first_visit_on", Date, comment="first arrival at a clinic, or null"),
     Column("member_since", Date, comment="joined the membership programme, or null"),
-    Column("home_lat", Double, nullable=False, comment="home district, not the exact address"),
-    Column("home_lon", Double, nullable=False),
+    Column("home_lat", Double, comment="home district, not the exact address; null if unknown"),
+    Column("home_lon", Double),
 )
 
 leads = Table(
@@ -209,7 +294,9 @@ orders = Table(
     ),
     Column("ordered_at", DateTime, nullable=False),
     Column("service", String(60), nullable=False),
-    Column("category", String(20), nullable=False),
+    Column("category", String(20), nullable=False, comment="e.g. implant"),
+    Column("category_zh", String(40), comment="label of the category code, or null"),
+    Column("category_en", String(60)),
     Column("amount", MONEY, nullable=False, comment="CNY"),
 )
 
@@ -253,7 +340,12 @@ experiment_exposures = Table(
     Column("exposure_id", BigInteger, primary_key=True, autoincrement=False),
     Column("experiment_id", Integer, ForeignKey("experiments.experiment_id"), nullable=False),
     Column("variant_code", String(20), nullable=False),
-    Column("clinic_id", Integer, ForeignKey("clinics.clinic_id"), nullable=False),
+    Column(
+        "clinic_id",
+        Integer,
+        ForeignKey("clinics.clinic_id"),
+        comment="null if not known: seen only by viewers of the whole chain",
+    ),
     Column(
         "unit_id",
         String(40),
@@ -262,7 +354,7 @@ experiment_exposures = Table(
     ),
     Column("exposed_at", DateTime, nullable=False),
     Column("converted", Boolean, nullable=False),
-    Column("value", MONEY, nullable=False, comment="revenue per unit, 0 if none"),
+    Column("value", MONEY, comment="revenue per unit, 0 if none; null if not tracked"),
     Column("guardrail_event", Boolean, comment="e.g. refund or complaint; null if not tracked"),
 )
 
@@ -356,9 +448,41 @@ load_batches = Table(
     Column("tables", String(400), nullable=False, comment="comma-separated tables replaced"),
 )
 
+# Source systems key records with text (HIS numbers with leading zeros, order numbers like
+# DD20261101-0001, UUIDs, WeChat openids). Files carry those external ids in the id columns;
+# the warehouse keeps integer ids (joins stay as fast as they are) and ``key_map`` holds the
+# external id of every entity whose id is not simply its integer: an id written as a plain
+# whole number (``12345``) is its own integer and needs no row. See loading/keys.py.
+ENTITY_IDS: dict[str, str] = {
+    "cities": "city_id",
+    "clinics": "clinic_id",
+    "channels": "channel_id",
+    "customers": "customer_id",
+    "leads": "lead_id",
+    "orders": "order_id",
+    "experiments": "experiment_id",
+    "experiment_exposures": "exposure_id",
+    "feedback": "feedback_id",
+    "referral_rewards": "reward_id",
+}
+EXTERNAL_ID_LENGTH = 64
+
+key_map = Table(
+    "key_map",
+    metadata,
+    Column("table_name", String(40), primary_key=True, comment="an entity table"),
+    Column(
+        "external_id",
+        String(EXTERNAL_ID_LENGTH),
+        primary_key=True,
+        comment="the id as the source system writes it",
+    ),
+    Column("internal_id", BigInteger, nullable=False, comment="the warehouse's integer id"),
+)
+
 # Load order: every table after the tables its foreign keys point at.
 TABLE_ORDER: tuple[str, ...] = (
-    "calendar",
+    "calendar_overrides",
     "cities",
     "clinics",
     "channels",

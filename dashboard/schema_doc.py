@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dashboard import schema
+from dashboard.loading.keys import is_key
 
 TABLE_NOTES = {
-    "calendar": "One row per day; weeks and months come from here so SQL stays portable.",
+    "calendar_overrides": "File `calendar.csv`, optional: flags of the days it lists replace the holiday library's in the `calendar` the warehouse builds (see Bring your own data); empty cells keep the library's.",
     "cities": "Cities with tier, region and coordinates.",
     "clinics": "Clinics with city, specialty, doctors and staff.",
     "channels": "Acquisition channels; `kind = referral` is old-brings-new (老带新).",
@@ -49,9 +50,19 @@ def render() -> str:
             allowed = schema.ENUMS.get((name, col.name))
             if allowed:
                 meaning = (meaning + "; " if meaning else "") + "one of " + ", ".join(allowed)
+            if (name, col.name) in schema.OPEN_VOCABULARIES:
+                zh, en = schema.OPEN_VOCABULARIES[(name, col.name)]
+                reserved = schema.RESERVED_CODES.get((name, col.name))
+                meaning += f"; any code, labels in `{zh}`/`{en}`"
+                if reserved:
+                    meaning += "; reserved: " + ", ".join(reserved)
             required = "yes" if not col.nullable else ""
-            out.append(
-                f"| `{col.name}` | {_type(col)} | {' '.join(keys)} | {required} | {meaning} |"
-            )
+            if (name, col.name) in schema.OMISSIBLE:
+                required = "column may be left out"
+            kind = _type(col)
+            if is_key(name, col.name):
+                # Files carry the source's own ids; the warehouse maps them to integers.
+                kind = "id (text or number)"
+            out.append(f"| `{col.name}` | {kind} | {' '.join(keys)} | {required} | {meaning} |")
         out.append("")
     return "\n".join(out)

@@ -2,13 +2,17 @@
 
 Resolution order for the warehouse URL: the ``OPSDASH_WAREHOUSE_URL`` environment
 variable, then ``[connections.warehouse] url`` in ``.streamlit/secrets.toml`` (Streamlit's
-``st.connection`` convention), then the embedded DuckDB file under ``var/``.
+``st.connection`` convention), then the embedded DuckDB file under ``var/``. The warehouse's
+time zone (``OPSDASH_TIMEZONE`` / ``[opsdash] timezone``, an IANA name, default Asia/Shanghai)
+and the currency of its money (``OPSDASH_CURRENCY`` / ``[opsdash] currency``, ISO 4217, default
+CNY) are checked here, so a typo stops the process instead of mis-stating every figure.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +22,8 @@ SAMPLE_DATA_DIR = ROOT / "sample_data"
 DEFAULT_DUCKDB_PATH = ROOT / "var" / "warehouse.duckdb"
 DEFAULT_AUDIT_PATH = ROOT / "var" / "audit.sqlite"
 LANGUAGES = ("zh", "en")
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_CURRENCY = "CNY"
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ class Settings:
     audit_url: str = ""
     auth_configured: bool = False
     connect_timeout: int = 5  # seconds to reach a server warehouse, for pages and loads alike
+    timezone: str = DEFAULT_TIMEZONE  # the warehouse's local time; offset timestamps convert to it
+    currency: str = DEFAULT_CURRENCY  # ISO 4217 code of every money figure
 
     @property
     def is_duckdb(self) -> bool:
@@ -58,6 +66,25 @@ def _read_secrets(path: Path) -> dict:
         return {}
     with path.open("rb") as fh:
         return tomllib.load(fh)
+
+
+def check_timezone(name: str) -> str:
+    """``name`` when it is an IANA time zone (``Asia/Shanghai``); ValueError otherwise."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(
+            f"timezone must be an IANA time zone such as Asia/Shanghai: {name!r}"
+        ) from None
+    return name
+
+
+def check_currency(code: str) -> str:
+    """``code`` upper-cased when it has the shape of an ISO 4217 code (CNY); ValueError otherwise."""
+    upper = code.strip().upper()
+    if len(upper) != 3 or not upper.isascii() or not upper.isalpha():
+        raise ValueError(f"currency must be an ISO 4217 code such as CNY or HKD: {code!r}")
+    return upper
 
 
 def duckdb_url(path: Path) -> str:
@@ -103,4 +130,10 @@ def load_settings(secrets_path: Path | None = None) -> Settings:
         audit_url=audit_url,
         auth_configured=bool(secrets.get("auth")),
         connect_timeout=int(timeout_text),
+        timezone=check_timezone(
+            str(os.environ.get("OPSDASH_TIMEZONE") or opsdash.get("timezone", DEFAULT_TIMEZONE))
+        ),
+        currency=check_currency(
+            str(os.environ.get("OPSDASH_CURRENCY") or opsdash.get("currency", DEFAULT_CURRENCY))
+        ),
     )

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import ui
 from dashboard.charts.experiments import cumulative_chart, forest_plot
 from dashboard.i18n import t
+from dashboard.literal import md
 from dashboard.reports import experiments
 from dashboard.reports import experiments_tables as tables
 from dashboard.ui import experiments_widgets as widgets
@@ -16,6 +17,19 @@ lift = widgets.target_lift_picker(lang)
 with ui.guard(lang):
     report = experiments.load(ctx.filters, ctx.scope, target_lift=lift)
 
+if report.unvalued:
+    names = [md(r[2 if lang == "en" else 1]) for r in report.unvalued]
+    st.info(
+        t(
+            "abtest.unvalued",
+            lang,
+            n=len(names),
+            names=("、" if lang == "zh" else ", ").join(names),
+        ),
+        icon=":material/info:",
+    )
+if report.no_clinic_units:
+    st.caption(t("abtest.no_clinic", lang, n=report.no_clinic_units))
 if report.is_empty:
     ui.empty_state(ctx)
     st.stop()

@@ -54,6 +54,8 @@ st.caption(f"{rules['traffic']} {rules['retention']}")
 st.warning(text.lacks_traffic, icon=":material/person_add:")
 st.warning(text.lacks_retention, icon=":material/replay:")
 st.caption(text.chain)
+if text.no_doctors:
+    st.info(text.no_doctors, icon=":material/help:")
 st.plotly_chart(charts.traffic_scatter(report.clinics, lang), width="stretch")
 ui.show_table(funnel.display(clinic_sheet, lang))
 export_widgets.export_button(ctx, "funnel", lambda: funnel.sheets(report, ctx.lang))

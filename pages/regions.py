@@ -31,7 +31,9 @@ with map_area:
         alt=t("regions.map_alt", ctx.lang, metric=view.metric_name(report.map_metric, ctx.lang)),
     )
     st.caption(
-        view.specialty_legend(ctx.lang) + "  \n" + "  \n".join(view.map_notes(report, ctx.lang))
+        view.specialty_legend(report, ctx.lang)
+        + "  \n"
+        + "  \n".join(view.map_notes(report, ctx.lang))
     )
     st.caption(t("regions.click_map", ctx.lang))
 

@@ -31,5 +31,9 @@ for perspective in SCORECARD_KPIS:
     st.subheader(t(f"scorecard.perspective.{perspective}", ctx.lang))
     sw.kpi_table(scorecard.kpi_table(report, perspective, ctx.lang), report, ctx.lang)
 st.caption(t("scorecard.definitions", ctx.lang))
+with ui.guard(ctx.lang):
+    no_doctors = scorecard.clinics_without_doctors(ctx.filters, ctx.scope)
+if no_doctors:
+    st.caption(t("scorecard.no_doctors", ctx.lang, n=no_doctors))
 sw.league(report, scorecard.league_table(report, ctx.lang), ctx.lang)
 export_widgets.export_button(ctx, "scorecard", lambda: scorecard.sheets(report, ctx.lang))

@@ -17,7 +17,9 @@ daily as (
         sum(cast(x.value as double precision) * cast(x.value as double precision)) as value_sq_sum
     from experiment_exposures x
     join overlapping o on o.experiment_id = x.experiment_id
-    join clinics k on k.clinic_id = x.clinic_id
+    -- An exposure without a clinic joins no clinic: any city, specialty or clinic filter and a
+    -- city-restricted scope (k.city_id in ...) leave it out, so only whole-chain views see it.
+    left join clinics k on k.clinic_id = x.clinic_id
     where x.exposed_at < :end_ts
       and {{ filters city=k.city_id specialty=k.specialty clinic=x.clinic_id }}
     group by x.experiment_id, x.variant_code, cast(x.exposed_at as date)

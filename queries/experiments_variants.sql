@@ -15,10 +15,14 @@ exposure_totals as (
         sum(cast(x.value as double precision)) as value_sum,
         sum(cast(x.value as double precision) * cast(x.value as double precision)) as value_sq_sum,
         count(x.guardrail_event) as guardrail_units,
-        count(*) filter (where x.guardrail_event) as guardrail_events
+        count(*) filter (where x.guardrail_event) as guardrail_events,
+        count(x.value) as valued_units,
+        count(*) filter (where x.clinic_id is null) as no_clinic_units
     from experiment_exposures x
     join overlapping o on o.experiment_id = x.experiment_id
-    join clinics k on k.clinic_id = x.clinic_id
+    -- An exposure without a clinic joins no clinic: any city, specialty or clinic filter and a
+    -- city-restricted scope (k.city_id in ...) leave it out, so only whole-chain views see it.
+    left join clinics k on k.clinic_id = x.clinic_id
     where x.exposed_at < :end_ts
       and {{ filters city=k.city_id specialty=k.specialty clinic=x.clinic_id }}
     group by x.experiment_id, x.variant_code
@@ -35,7 +39,9 @@ select
     coalesce(t.value_sum, 0) as value_sum,
     coalesce(t.value_sq_sum, 0) as value_sq_sum,
     coalesce(t.guardrail_units, 0) as guardrail_units,
-    coalesce(t.guardrail_events, 0) as guardrail_events
+    coalesce(t.guardrail_events, 0) as guardrail_events,
+    coalesce(t.valued_units, 0) as valued_units,
+    coalesce(t.no_clinic_units, 0) as no_clinic_units
 from experiment_variants v
 join overlapping o on o.experiment_id = v.experiment_id
 left join exposure_totals t

@@ -23,7 +23,8 @@ with picked as (
     limit :row_limit
 )
 select
-    p.lead_id,
+    -- Ids as the source system writes them (key_map), else the number.
+    coalesce(kl.external_id, cast(p.lead_id as varchar)) as lead_id,
     p.created_at,
     case when :lang = 'en' then ci.name_en else ci.name_zh end as city,
     case when :lang = 'en' then k.name_en else k.name_zh end as clinic,
@@ -35,7 +36,10 @@ select
     p.arrived_at,
     p.paid_at,
     p.deal_amount,
-    p.customer_id,
+    case
+        when p.customer_id is not null
+        then coalesce(kc.external_id, cast(p.customer_id as varchar))
+    end as customer_id,
     c.name as customer_name,
     c.phone as customer_phone
 from picked p
@@ -43,4 +47,6 @@ join clinics k on k.clinic_id = p.clinic_id
 join cities ci on ci.city_id = k.city_id
 join channels ch on ch.channel_id = p.channel_id
 left join customers c on c.customer_id = p.customer_id
+left join key_map kl on kl.table_name = 'leads' and kl.internal_id = p.lead_id
+left join key_map kc on kc.table_name = 'customers' and kc.internal_id = p.customer_id
 order by p.created_at, p.lead_id

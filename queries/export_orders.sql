@@ -21,7 +21,8 @@ with picked as (
     limit :row_limit
 )
 select
-    p.order_id,
+    -- Ids as the source system writes them (key_map), else the number.
+    coalesce(ko.external_id, cast(p.order_id as varchar)) as order_id,
     p.ordered_at,
     case when :lang = 'en' then ci.name_en else ci.name_zh end as city,
     case when :lang = 'en' then k.name_en else k.name_zh end as clinic,
@@ -29,14 +30,19 @@ select
     p.service,
     p.category,
     p.amount,
-    p.customer_id,
+    coalesce(kc.external_id, cast(p.customer_id as varchar)) as customer_id,
     c.name as customer_name,
     c.phone as customer_phone,
     case when :lang = 'en' then ch.name_en else ch.name_zh end as channel,
-    p.lead_id
+    case
+        when p.lead_id is not null then coalesce(kl.external_id, cast(p.lead_id as varchar))
+    end as lead_id
 from picked p
 join clinics k on k.clinic_id = p.clinic_id
 join cities ci on ci.city_id = k.city_id
 join customers c on c.customer_id = p.customer_id
 join channels ch on ch.channel_id = c.acquisition_channel_id
+left join key_map ko on ko.table_name = 'orders' and ko.internal_id = p.order_id
+left join key_map kc on kc.table_name = 'customers' and kc.internal_id = p.customer_id
+left join key_map kl on kl.table_name = 'leads' and kl.internal_id = p.lead_id
 order by p.ordered_at, p.order_id

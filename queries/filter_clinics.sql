@@ -1,5 +1,5 @@
--- filter_clinics: the clinics the viewer may pick, with their city and specialty.
-select k.clinic_id, k.name_zh, k.name_en, k.city_id, k.specialty
+-- filter_clinics: the clinics the viewer may pick, with their city and specialty (and its labels).
+select k.clinic_id, k.name_zh, k.name_en, k.city_id, k.specialty, k.specialty_zh, k.specialty_en
 from clinics k
 where {{ filters city=k.city_id }}
 order by k.city_id, k.clinic_id

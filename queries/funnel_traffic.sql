@@ -43,6 +43,8 @@ select
     k.clinic_id,
     k.city_id,
     k.specialty,
+    k.specialty_zh,
+    k.specialty_en,
     k.doctors,
     k.opened_on,
     coalesce(fv.first_visits, 0) as first_visits,

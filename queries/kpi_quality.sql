@@ -90,7 +90,13 @@ training as (
     group by d.bucket_start, ck.city_key
 ),
 headcount as (
-    select d.bucket_start, ck.city_key, sum(ck.doctors) as doctor_days, sum(ck.staff) as staff_days
+    -- A clinic without a doctor count (null) leaves doctor_days unknown (0 below, so first
+    -- visits per doctor is not computed) rather than shared among other clinics' doctors.
+    select
+        d.bucket_start,
+        ck.city_key,
+        case when count(ck.doctors) = count(*) then sum(ck.doctors) end as doctor_days,
+        sum(ck.staff) as staff_days
     from clinic_keys ck
     join days d on d.date >= ck.opened_on
     where {{ filters city=ck.city_id specialty=ck.specialty clinic=ck.clinic_id }}

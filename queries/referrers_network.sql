@@ -48,6 +48,7 @@ spend as (
 )
 select
     n.customer_id,
+    coalesce(km.external_id, cast(n.customer_id as varchar)) as customer_no,
     n.parent_id,
     n.depth,
     c.name,
@@ -67,5 +68,6 @@ join customers c on c.customer_id = n.customer_id
 join cities ci on ci.city_id = c.home_city_id
 join clinics hk on hk.clinic_id = c.home_clinic_id
 left join spend s on s.customer_id = n.customer_id
+left join key_map km on km.table_name = 'customers' and km.internal_id = n.customer_id
 order by n.depth, c.created_at, n.customer_id
 limit :max_nodes

@@ -131,6 +131,8 @@ own_spend as (
 )
 select
     t.referrer_id,
+    -- The id a person looks the referrer up by: the source system's own (key_map), else the number.
+    coalesce(km.external_id, cast(t.referrer_id as varchar)) as referrer_no,
     c.name,
     c.phone,
     t.home_city_id,
@@ -172,4 +174,5 @@ join customers c on c.customer_id = t.referrer_id
 join cities ci on ci.city_id = t.home_city_id
 join clinics hk on hk.clinic_id = t.home_clinic_id
 left join own_spend w on w.customer_id = t.referrer_id
+left join key_map km on km.table_name = 'customers' and km.internal_id = t.referrer_id
 order by t.rank_all

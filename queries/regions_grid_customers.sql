@@ -1,6 +1,8 @@
 -- regions_grid_customers: paying customers of the period counted on a grid of their home locations.
--- A cell is :step degrees square; (cell_y, cell_x) = floor(coordinate / :step + 0.5), so the
--- cell's centre is (cell_y * :step, cell_x * :step). Only aggregates leave the warehouse.
+-- Customers without home coordinates are placed at their home city's centre (at_city
+-- counts them). A cell is :step degrees square; (cell_y, cell_x) = floor(coordinate / :step
+-- + 0.5), so the cell's centre is (cell_y * :step, cell_x * :step). Only aggregates leave
+-- the warehouse.
 with paying as (
     -- order_facts (rebuilt by the writer at every load) carries the acquisition channel.
     select distinct o.customer_id
@@ -11,12 +13,18 @@ with paying as (
 ),
 homes as (
     select
-        cast(floor(c.home_lat / :step + 0.5) as integer) as cell_y,
-        cast(floor(c.home_lon / :step + 0.5) as integer) as cell_x
+        cast(floor(coalesce(c.home_lat, hc.lat) / :step + 0.5) as integer) as cell_y,
+        cast(floor(coalesce(c.home_lon, hc.lon) / :step + 0.5) as integer) as cell_x,
+        c.home_lat is null as at_city
     from paying p
     join customers c on c.customer_id = p.customer_id
+    join cities hc on hc.city_id = c.home_city_id
 )
-select h.cell_y, h.cell_x, count(*) as value
+select
+    h.cell_y,
+    h.cell_x,
+    count(*) as value,
+    count(*) filter (where h.at_city) as at_city
 from homes h
 group by h.cell_y, h.cell_x
 order by h.cell_y, h.cell_x

@@ -1,20 +1,27 @@
 -- regions_grid_new_customers: new customers of the period counted on a grid of their home locations.
 -- New customer: first paid order ever falls in the period (ties broken by order id, as on the
 -- overview), filtered by that order's clinic and the customer's acquisition channel.
--- A cell is :step degrees square; (cell_y, cell_x) = floor(coordinate / :step + 0.5).
+-- Customers without home coordinates are placed at their home city's centre (at_city
+-- counts them). A cell is :step degrees square; (cell_y, cell_x) = floor(coordinate / :step + 0.5).
 with homes as (
     -- The first paid order ever (customer_first_orders, rebuilt by the writer at every load;
     -- ties by order id) falls in the period.
     select
-        cast(floor(c.home_lat / :step + 0.5) as integer) as cell_y,
-        cast(floor(c.home_lon / :step + 0.5) as integer) as cell_x
+        cast(floor(coalesce(c.home_lat, hc.lat) / :step + 0.5) as integer) as cell_y,
+        cast(floor(coalesce(c.home_lon, hc.lon) / :step + 0.5) as integer) as cell_x,
+        c.home_lat is null as at_city
     from customer_first_orders f
     join clinics k on k.clinic_id = f.first_clinic_id
     join customers c on c.customer_id = f.customer_id
+    join cities hc on hc.city_id = c.home_city_id
     where f.first_ordered_at >= :start_ts and f.first_ordered_at < :end_ts
       and {{ filters city=k.city_id specialty=k.specialty clinic=f.first_clinic_id channel=c.acquisition_channel_id }}
 )
-select h.cell_y, h.cell_x, count(*) as value
+select
+    h.cell_y,
+    h.cell_x,
+    count(*) as value,
+    count(*) filter (where h.at_city) as at_city
 from homes h
 group by h.cell_y, h.cell_x
 order by h.cell_y, h.cell_x

@@ -16,17 +16,18 @@ class Role:
     personal_data: bool
     exports: bool
     audit: bool = False
+    health: bool = False  # the data-health page (every city's data quality)
 
 
 ROLES: dict[str, Role] = {
     r.id: r
     for r in (
-        Role("admin", all_cities=True, personal_data=True, exports=True, audit=True),
+        Role("admin", all_cities=True, personal_data=True, exports=True, audit=True, health=True),
         Role("manager", all_cities=True, personal_data=True, exports=True),
         Role("finance", all_cities=True, personal_data=False, exports=True),
         # Region leads follow up with their own cities' customers, so they see contacts.
         Role("region_lead", all_cities=False, personal_data=True, exports=True),
-        Role("analyst", all_cities=True, personal_data=False, exports=False),
+        Role("analyst", all_cities=True, personal_data=False, exports=False, health=True),
     )
 }
 
@@ -59,3 +60,8 @@ class Viewer:
     def can_read_audit(self) -> bool:
         """True for admins, who may read the audit log."""
         return ROLES[self.role].audit
+
+    @property
+    def can_read_health(self) -> bool:
+        """True for admins and analysts, who may read the data-health report."""
+        return ROLES[self.role].health

@@ -226,6 +226,18 @@ def _regions(ctx: BenchContext) -> object:
     return view.ranking_table(report, ctx.lang)
 
 
+@workload("health")
+def _health(ctx: BenchContext) -> object:
+    from dashboard.reports import health, health_text
+
+    # Unscoped (admins and analysts only): every table of the warehouse, whatever the filters.
+    report = health.load()
+    for finding in report.warnings:
+        health_text.message(finding, ctx.lang)
+    health_text.tables_frame(report, ctx.lang)
+    return [health_text.fields_frame(report, t, ctx.lang) for t in health.FIELD_TABLES]
+
+
 @workload("audit", warehouse=False)
 def _audit(ctx: BenchContext) -> object:
     from dashboard.reports import audit_log

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.charts.theme import BAD, GOOD, NEUTRAL, PALETTE, style, week_ticks
-from dashboard.formatting import fmt_value
+from dashboard.formatting import fmt_value, money_symbol
 from dashboard.i18n import t
 from dashboard.literal import html
 
@@ -64,7 +64,9 @@ def bubble(table: pd.DataFrame, colour_by: str | None, lang: str, horizon: int) 
                     for key, s in zip(part["key"], part["spend"], strict=True)
                 ],
                 hovertemplate=(
-                    "%{text}<br>CAC ¥%{x:,.0f}<br>ROI %{y:.2f}<br>"
+                    "%{text}<br>CAC "
+                    + money_symbol()
+                    + "%{x:,.0f}<br>ROI %{y:.2f}<br>"
                     + t("channels.chart.spend", lang)
                     + " %{customdata[1]}<extra></extra>"
                 ),
@@ -79,7 +81,7 @@ def bubble(table: pd.DataFrame, colour_by: str | None, lang: str, horizon: int) 
         type="log",
         tickmode="array",
         tickvals=ticks,
-        ticktext=[f"¥{v:,}" for v in ticks],
+        ticktext=[f"{money_symbol()}{v:,}" for v in ticks],
     )
     fig.update_yaxes(title=t("channels.chart.roi_axis", lang, horizon=horizon))
     fig = style(fig, height=460)
@@ -111,7 +113,11 @@ def weekly(table: pd.DataFrame, names: list[str], lang: str, cols: int = 4) -> g
                 marker_color=PALETTE[0],
                 showlegend=i == 0,
                 legendgroup="spend",
-                hovertemplate="%{x|%Y-%m-%d}: ¥%{y:,.0f}<extra>" + spend_label + "</extra>",
+                hovertemplate="%{x|%Y-%m-%d}: "
+                + money_symbol()
+                + "%{y:,.0f}<extra>"
+                + spend_label
+                + "</extra>",
             ),
             row=r + 1,
             col=c + 1,
@@ -125,12 +131,16 @@ def weekly(table: pd.DataFrame, names: list[str], lang: str, cols: int = 4) -> g
                 line=dict(color=PALETTE[1], width=2),
                 showlegend=i == 0,
                 legendgroup="revenue",
-                hovertemplate="%{x|%Y-%m-%d}: ¥%{y:,.0f}<extra>" + revenue_label + "</extra>",
+                hovertemplate="%{x|%Y-%m-%d}: "
+                + money_symbol()
+                + "%{y:,.0f}<extra>"
+                + revenue_label
+                + "</extra>",
             ),
             row=r + 1,
             col=c + 1,
         )
-    fig.update_yaxes(tickprefix="¥")
+    fig.update_yaxes(tickprefix=money_symbol())
     week_ticks(fig, table["week_start"], most=5)
     fig = style(fig, height=max(300, 220 * rows))
     fig.update_layout(hovermode="closest", bargap=0.3)
@@ -156,7 +166,7 @@ def budget_bars(split: pd.DataFrame, reserve: pd.DataFrame, lang: str) -> go.Fig
             ),
         ]
     )
-    fig.update_yaxes(tickprefix="¥", rangemode="tozero")
+    fig.update_yaxes(tickprefix=money_symbol(), rangemode="tozero")
     fig = style(fig, height=380)
     fig.update_layout(barmode="group", hovermode="x")
     return fig
@@ -195,7 +205,7 @@ def pacing_bars(pacing: pd.DataFrame, lang: str) -> go.Figure:
             ),
         ]
     )
-    fig.update_xaxes(tickprefix="¥", rangemode="tozero")
+    fig.update_xaxes(tickprefix=money_symbol(), rangemode="tozero")
     fig.update_yaxes(autorange="reversed")
     fig = style(fig, height=360)
     fig.update_layout(barmode="group", hovermode="y", bargap=0.25)

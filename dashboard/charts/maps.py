@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import pandas as pd
 import pydeck as pdk
 
+from dashboard import labels
+
 # Yellow → red (ColorBrewer YlOrRd): reads as "more" on a projector and in grey-scale print.
 HEAT_COLORS = (
     (255, 255, 178),
@@ -31,11 +33,7 @@ HEAT_COLORS = (
     (240, 59, 32),
     (189, 0, 38),
 )
-SPECIALTY_COLORS = {
-    "eye": (28, 131, 225),
-    "dental": (33, 195, 84),
-    "aesthetic": (128, 61, 245),
-}
+SPECIALTY_COLORS = labels.SPECIALTY_COLORS  # other specialties: labels.specialty_colors
 BACKGROUND = (236, 239, 243)
 CITY_RING = (70, 80, 95)
 LAYER_KINDS = ("hexagon", "heat")
@@ -200,8 +198,9 @@ def region_deck(
             pickable=False,
         )
     )
+    colours = labels.specialty_colors(clinics["specialty"])
     clinic_data = clinics.assign(
-        color=[list(SPECIALTY_COLORS.get(s, CITY_RING)) + [220] for s in clinics["specialty"]]
+        color=[list(colours[str(s)][0]) + [220] for s in clinics["specialty"]]
     )
     layers.append(
         pdk.Layer(

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.charts.theme import PALETTE, style, week_ticks
+from dashboard.formatting import money_symbol
 
 
 def weekly_small_multiples(
@@ -39,7 +40,7 @@ def weekly_small_multiples(
             col=c + 1,
         )
         if unit == "money":
-            fig.update_yaxes(tickprefix="¥", row=r + 1, col=c + 1)
+            fig.update_yaxes(tickprefix=money_symbol(), row=r + 1, col=c + 1)
     week_ticks(fig, weekly["week_start"])
     fig = style(fig, height=260 * rows)
     fig.update_layout(hovermode="closest")

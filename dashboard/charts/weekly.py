@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.theme import BAD, GOOD, NEUTRAL, PALETTE, style
+from dashboard.formatting import money_symbol
 
 
 def north_star_chart(
@@ -46,7 +47,9 @@ def north_star_chart(
     )
     if not seen.empty:
         last = seen.iloc[-1]
-        text = f"¥{last['cumulative']:,.0f}" if money else f"{last['cumulative']:,.0f}"
+        text = (
+            f"{money_symbol()}{last['cumulative']:,.0f}" if money else f"{last['cumulative']:,.0f}"
+        )
         fig.add_annotation(
             x=last["date"],
             y=last["cumulative"],
@@ -60,7 +63,7 @@ def north_star_chart(
     fig.add_hline(
         y=target,
         line=dict(color=PALETTE[1], width=2, dash="dot"),
-        annotation_text=f"{labels['target']}: {'¥' if money else ''}{target:,.0f}",
+        annotation_text=f"{labels['target']}: {money_symbol() if money else ''}{target:,.0f}",
         annotation_position="top left",
         annotation_font=dict(size=14),
     )
@@ -74,5 +77,5 @@ def north_star_chart(
     fig.update_layout(hovermode="x unified", margin=dict(l=10, r=10, t=40, b=10))
     fig.update_xaxes(title_text=labels["axis"], tickformat="%m-%d")
     if money:
-        fig.update_yaxes(tickprefix="¥")
+        fig.update_yaxes(tickprefix=money_symbol())
     return fig

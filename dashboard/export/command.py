@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import data
+from dashboard import data, labels
 from dashboard.auth import Viewer, load_policy
 from dashboard.export import service
 from dashboard.export.pack import page_title
@@ -29,9 +29,7 @@ from dashboard.filters import (
     parse_iso_week,
 )
 from dashboard.i18n import t
-from dashboard.settings import LANGUAGES, Settings
-
-SPECIALTIES = ("eye", "dental", "aesthetic")
+from dashboard.settings import Settings
 
 
 class UsageError(ValueError):
@@ -103,9 +101,10 @@ def filters_for(args: argparse.Namespace, scope: Scope) -> tuple[Filters, str]:
     cities = _match(
         args.city, data.run("filter_cities", None, scope), "city_id", ("name_zh", "name_en"), "city"
     )
+    clinic_rows = data.run("filter_clinics", None, scope)
     clinics = _match(
         args.clinic,
-        data.run("filter_clinics", None, scope),
+        clinic_rows,
         "clinic_id",
         ("name_zh", "name_en"),
         "clinic",
@@ -117,19 +116,18 @@ def filters_for(args: argparse.Namespace, scope: Scope) -> tuple[Filters, str]:
         ("code", "name_zh", "name_en"),
         "channel",
     )
+    # The specialties of the loaded clinics in scope (an open vocabulary), by code or label.
+    names = labels.loaded_labels(clinic_rows, "specialty")
+    known = labels.ordered_codes(names)
     specialties = []
     for value in args.specialty:
+        wanted = value.strip().lower()
         code = next(
-            (
-                s
-                for s in SPECIALTIES
-                if value.strip().lower()
-                in {s, *(t(f"specialty.{s}", g).lower() for g in LANGUAGES)}
-            ),
+            (s for s in known if wanted in {s.lower(), *(n.lower() for n in names[s].values())}),
             None,
         )
         if code is None:
-            raise UsageError(f"--specialty: unknown: {value!r} (choices: {', '.join(SPECIALTIES)})")
+            raise UsageError(f"--specialty: unknown: {value!r} (choices: {', '.join(known)})")
         specialties.append(code)
     filters = Filters(
         start=start,

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from dashboard import data
+from dashboard import data, labels
 from dashboard.export.workbook import Cover
 from dashboard.filters import Filters, Scope, effective_cities
 from dashboard.formatting import DASH
@@ -48,6 +48,12 @@ def _joined(values: Sequence[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(values) if values else t("filters.all", lang)
 
 
+def _specialty_names(clinics: pd.DataFrame, codes, lang: str) -> list[str]:
+    """The picked specialties by their loaded label (else catalogue label, else code)."""
+    names = labels.loaded_labels(clinics, "specialty")
+    return [names.get(s, {}).get(lang) or labels.code_label("specialty", s, lang) for s in codes]
+
+
 def filter_rows(filters: Filters, scope: Scope, lang: str) -> list[tuple[str, str]]:
     """The dimension filters as label/value lines, by name, in ``lang``."""
     cities = data.run("filter_cities", None, scope)
@@ -58,7 +64,7 @@ def filter_rows(filters: Filters, scope: Scope, lang: str) -> list[tuple[str, st
         (t("filters.cities", lang), _joined(_names(cities, "city_id", picked, lang), lang)),
         (
             t("filters.specialties", lang),
-            _joined([t(f"specialty.{s}", lang) for s in filters.specialties], lang),
+            _joined(_specialty_names(clinics, filters.specialties, lang), lang),
         ),
         (
             t("filters.clinics", lang),

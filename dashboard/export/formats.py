@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 
 from dashboard.export.safety import clean_text
+from dashboard.formatting import money_symbol
 
 NUMBER_FORMATS: dict[str, str] = {
     "count": "#,##0",
-    "money": '"¥"#,##0.00',
+    # The configured currency (read once per process, like every page's money figures).
+    "money": f'"{money_symbol()}"#,##0.00',
     "rate": "0.0%",
     "ratio": "0.00",
     "days": "#,##0.0",
@@ -135,7 +137,7 @@ def shown_text(value: object, unit: str) -> str:
         if unit == "rate":
             return f"{value:.1%}"
         if unit == "money":
-            return f"¥{value:,.2f}"
+            return f"{money_symbol()}{value:,.2f}"
         if unit == "count":
             return f"{value:,.0f}"
         return f"{value:,.2f}"

@@ -30,7 +30,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="FILE.xlsx", help="output file")
     p.add_argument("--city", action="append", default=[], help="city id or name (repeatable)")
     p.add_argument(
-        "--specialty", action="append", default=[], help="eye, dental or aesthetic (repeatable)"
+        "--specialty",
+        action="append",
+        default=[],
+        help="specialty code or name, e.g. eye (repeatable)",
     )
     p.add_argument("--clinic", action="append", default=[], help="clinic id or name (repeatable)")
     p.add_argument(

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from dashboard import schema
+from dashboard.loading import keys
 from dashboard.loading.values import coerce
 from dashboard.settings import Settings
 from dashboard.warehouse.engine import get_engine
@@ -33,6 +34,7 @@ class ExistingWarehouse(AbstractContextManager):
         self._conn: sa.Connection | None = None
         self._tables: set[str] | None = None
         self._keys: dict[tuple[str, tuple[str, ...]], pd.DataFrame] = {}
+        self._key_map: bool | None = None
 
     def __exit__(self, *exc) -> None:
         self.close()
@@ -70,16 +72,65 @@ class ExistingWarehouse(AbstractContextManager):
             self._keys[cache_key] = self._distinct(table, columns)
         return self._keys[cache_key]
 
+    def key_map(self, entity: str) -> pd.DataFrame:
+        """The stored external ids of an entity table (external_id, internal_id)."""
+        rows = []
+        if self.tables() and self.has_key_map():
+            km = schema.key_map
+            stmt = sa.select(km.c.external_id, km.c.internal_id).where(km.c.table_name == entity)
+            rows = self._run(self._connect(), stmt)
+        frame = pd.DataFrame(rows, columns=["external_id", "internal_id"])
+        return frame.astype({"external_id": str, "internal_id": "int64"})
+
+    def max_id(self, entity: str) -> int:
+        """The highest integer id of an entity table (0 when it is empty or absent)."""
+        if entity not in self.tables():
+            return 0
+        column = schema.table(entity).c[schema.ENTITY_IDS[entity]]
+        found = self._run(self._connect(), sa.select(sa.func.max(column)))
+        return int(found[0][0] or 0)
+
+    def has_key_map(self) -> bool:
+        """True when the warehouse has a key_map table (older ones may not)."""
+        if self._key_map is None:
+            rows = self._run(
+                self._connect(),
+                sa.text(
+                    "select count(*) from information_schema.tables"
+                    " where table_schema = current_schema() and table_name = 'key_map'"
+                ),
+            )
+            self._key_map = bool(rows[0][0])
+        return self._key_map
+
     def _distinct(self, table: str, columns: tuple[str, ...]) -> pd.DataFrame:
         declared = schema.table(table)
         empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
         if table not in self.tables():
             return _typed(empty, declared, columns)
-        cols = [declared.c[c] for c in columns]
-        stmt = sa.select(*cols).where(*(c.is_not(None) for c in cols)).distinct()
-        result = self._run(self._connect(), stmt)
+        source: sa.FromClause = declared
+        cols = []
+        for name in columns:
+            # Id columns are compared as the files write them: the external id.
+            expr, source = self._external(declared, name, source)
+            cols.append(expr.label(name))
+        stmt = sa.select(*cols).select_from(source).where(*(c.is_not(None) for c in cols))
+        result = self._run(self._connect(), stmt.distinct())
         frame = pd.DataFrame(result, columns=list(columns)) if result else empty
         return _typed(frame, declared, columns)
+
+    def _external(self, declared: sa.Table, name: str, source: sa.FromClause):
+        """The column as files write it, and the FROM clause that yields it."""
+        column = declared.c[name]
+        entity = keys.key_columns(declared.name).get(name)
+        if entity is None:
+            return column, source
+        as_text = sa.cast(column, sa.String)
+        if not self.has_key_map():
+            return sa.case((column.is_(None), None), else_=as_text), source
+        km = schema.key_map.alias(f"km_{name}")
+        on = sa.and_(km.c.table_name == entity, km.c.internal_id == column)
+        return sa.func.coalesce(km.c.external_id, as_text), source.outerjoin(km, on)
 
     def _run(self, conn: sa.Connection, stmt) -> list:
         try:
@@ -102,7 +153,14 @@ class ExistingWarehouse(AbstractContextManager):
 
 
 def _typed(frame: pd.DataFrame, declared: sa.Table, columns: tuple[str, ...]) -> pd.DataFrame:
-    return pd.DataFrame({c: coerce(frame[c], declared.c[c].type) for c in columns})
+    return pd.DataFrame(
+        {
+            c: frame[c].astype(str)
+            if keys.is_key(declared.name, c)
+            else coerce(frame[c], declared.c[c].type)
+            for c in columns
+        }
+    )
 
 
 def _open(settings: Settings) -> tuple[sa.Engine, sa.Connection]:

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from dashboard import schema
+from dashboard.loading import keys
 from dashboard.loading.existing import ExistingWarehouse, open_duckdb_readonly
 from dashboard.loading.values import kind_of
 from dashboard.settings import Settings
@@ -45,10 +46,11 @@ def export_tables(
     out.mkdir(parents=True, exist_ok=True)
     with ExistingWarehouse(settings) as existing:
         present = existing.tables()
+        mapped = bool(present) and existing.has_key_map()
     written = []
     for name in (n for n in schema.TABLE_ORDER if n in names):
         path = out / f"{name}.csv"
-        chunks = _chunks(settings, name) if name in present else iter(())
+        chunks = _chunks(settings, name, mapped) if name in present else iter(())
         _write_csv(path, name, chunks, "utf-8-sig" if bom else "utf-8")
         written.append(path)
     return written
@@ -69,24 +71,54 @@ def _write_csv(path: Path, name: str, chunks: Iterator[pa.RecordBatch], encoding
         tmp.unlink(missing_ok=True)
 
 
-def _select(name: str) -> sa.Select:
+def _select(name: str, has_key_map: bool = True) -> sa.Select:
+    """Every column in declared order, ids as the source wrote them (key_map), in key order."""
     declared = schema.table(name)
     order = list(declared.primary_key.columns) or list(declared.columns)
-    return sa.select(declared).order_by(*order)
+    source: sa.FromClause = declared
+    columns = []
+    for column in declared.columns:
+        expr, source = _as_written(declared, column, source, has_key_map)
+        columns.append(expr.label(column.name))
+    return sa.select(*columns).select_from(source).order_by(*order)
 
 
-def _chunks(settings: Settings, name: str) -> Iterator[pa.RecordBatch]:
-    if settings.is_duckdb:
-        yield from _duckdb_chunks(settings, name)
+def _as_written(declared: sa.Table, column: sa.Column, source, has_key_map: bool):
+    """A column as files write it: an id through key_map, anything else as it is."""
+    name = declared.name
+    if (name, column.name) == keys.SCOPE:
+        entity = sa.case(
+            *((declared.c.scope_kind == k, v) for k, v in keys.SCOPE_ENTITY.items()),
+            else_=None,
+        )
     else:
-        yield from _server_chunks(settings, name)
+        entity = keys.key_columns(name).get(column.name)
+    if entity is None:
+        return column, source
+    as_text = sa.case((column.is_(None), None), else_=sa.cast(column, sa.String))
+    if not has_key_map:
+        return as_text, source
+    km = schema.key_map.alias(f"km_{column.name}")
+    on = sa.and_(km.c.table_name == entity, km.c.internal_id == column)
+    return sa.func.coalesce(km.c.external_id, as_text), source.outerjoin(km, on)
 
 
-def _duckdb_chunks(settings: Settings, name: str) -> Iterator[pa.RecordBatch]:
+def _chunks(settings: Settings, name: str, mapped: bool) -> Iterator[pa.RecordBatch]:
+    if settings.is_duckdb:
+        yield from _duckdb_chunks(settings, name, mapped)
+    else:
+        yield from _server_chunks(settings, name, mapped)
+
+
+def _duckdb_chunks(settings: Settings, name: str, mapped: bool) -> Iterator[pa.RecordBatch]:
     # DuckDB hands over Arrow batches directly, far faster than row tuples for large tables.
     engine, conn = open_duckdb_readonly(settings)
     try:
-        sql = str(_select(name).compile(dialect=conn.dialect))
+        sql = str(
+            _select(name, mapped).compile(
+                dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+            )
+        )
         relation = conn.connection.dbapi_connection.sql(sql)
         # DuckDB 2 renamed fetch_arrow_reader to to_arrow_reader; pyproject allows both.
         reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader
@@ -96,14 +128,14 @@ def _duckdb_chunks(settings: Settings, name: str) -> Iterator[pa.RecordBatch]:
         engine.dispose()
 
 
-def _server_chunks(settings: Settings, name: str) -> Iterator[pa.RecordBatch]:
+def _server_chunks(settings: Settings, name: str, mapped: bool) -> Iterator[pa.RecordBatch]:
     declared = schema.table(name)
     with get_engine(settings).connect() as conn:
-        result = conn.execution_options(yield_per=CHUNK_ROWS).execute(_select(name))
+        result = conn.execution_options(yield_per=CHUNK_ROWS).execute(_select(name, mapped))
         for part in result.partitions():
             yield pa.record_batch(
                 [
-                    pa.array([row[i] for row in part], type=arrow_type(c.type))
+                    pa.array([row[i] for row in part], type=_file_type(name, c))
                     for i, c in enumerate(declared.columns)
                 ],
                 names=[c.name for c in declared.columns],
@@ -126,12 +158,21 @@ def arrow_type(column_type) -> pa.DataType:
     }[kind]
 
 
+def _file_type(name: str, column: sa.Column) -> pa.DataType:
+    """The Arrow type a column has in a file: ids are text."""
+    return pa.large_string() if keys.is_key(name, column.name) else arrow_type(column.type)
+
+
 def format_batch(batch: pa.RecordBatch, name: str) -> pd.DataFrame:
     """A batch of a table's rows as the text cells the loader reads (empty string for null)."""
     declared = schema.table(name)
     return pd.DataFrame(
         {
-            c.name: format_column(batch.column(c.name), c.type)
+            c.name: (
+                batch.column(c.name).cast(pa.large_string())
+                if keys.is_key(name, c.name)
+                else format_column(batch.column(c.name), c.type)
+            )
             .to_pandas()
             .to_numpy(dtype=object, na_value="")
             for c in declared.columns

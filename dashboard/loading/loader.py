@@ -7,6 +7,7 @@ Tables with a file in the folder are replaced wholly; the others are kept as the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,12 +15,15 @@ import sqlalchemy as sa
 
 from dashboard import schema
 from dashboard.i18n import LANGUAGES
-from dashboard.loading import constraints
+from dashboard.loading import calendar_notes, constraints, keys
 from dashboard.loading.existing import ExistingWarehouse, WarehouseUnreadable
+from dashboard.loading.mapped import read_mapped
 from dashboard.loading.problems import Problem, Problems
-from dashboard.loading.reading import ReadError, discover, read_table
+from dashboard.loading.reading import ReadError, read_table
 from dashboard.loading.rules import Context, run_rules
+from dashboard.loading.sources import find_sources
 from dashboard.loading.tables import TableData, build_table
+from dashboard.loading.values import warehouse_timezone
 from dashboard.settings import Settings
 from dashboard.warehouse import writelock
 from dashboard.warehouse.writer import replace_tables
@@ -43,15 +47,22 @@ class LoadResult:
         return self.problem_count - len(self.problems)
 
 
-def load_directory(settings: Settings, path: str | Path, lang: str = "zh") -> LoadResult:
-    """Validate every table file in ``path`` and, only if all is well, load them in one batch."""
+def load_directory(
+    settings: Settings, path: str | Path, lang: str = "zh", mappings: Sequence[Path] = ()
+) -> LoadResult:
+    """Validate every table file in ``path`` and, only if all is well, load them in one batch.
+
+    Exports are read through the ``*.mapping.toml`` files beside them and ``mappings``.
+    """
     lang = lang if lang in LANGUAGES else "zh"
     folder = Path(path)
     problems, warnings = Problems(lang), Problems(lang)
     if not folder.is_dir():
         problems.add("", None, None, "load.no_folder", path=str(folder))
         return _failed(folder, problems, warnings)
-    incoming, unreadable = _read_folder(folder, problems, warnings)
+    # Offset timestamps convert to this warehouse's zone, whatever options a file brings.
+    with warehouse_timezone(settings.timezone):
+        incoming, unreadable = _read_folder(folder, problems, warnings, mappings)
     try:
         return _check_and_write(settings, folder, incoming, unreadable, problems, warnings)
     except sa.exc.DBAPIError as exc:  # the warehouse server cannot be reached (or locked)
@@ -73,17 +84,25 @@ def _check_and_write(settings, folder, incoming, unreadable, problems, warnings)
         with ExistingWarehouse(settings) as existing:
             try:
                 _validate(incoming, unreadable, existing, problems)
+                if not problems:
+                    # Only checked ids are mapped: every reference resolves by now.
+                    frames, new_keys = keys.to_internal(
+                        {name: data.frame for name, data in incoming.items()}, existing
+                    )
             except WarehouseUnreadable as exc:
                 problems.add("", None, None, "load.warehouse_unreadable", detail=str(exc))
         # The read-only connection is closed here, before anything is written.
         if problems:
             return _failed(folder, problems, warnings)
-        frames = {name: data.frame for name, data in incoming.items()}
         try:
-            batch_id = replace_tables(settings, frames, source=str(folder.resolve()))
+            batch_id = replace_tables(
+                settings, frames, source=str(folder.resolve()), new_keys=new_keys
+            )
         except Exception as exc:  # the writer leaves the warehouse as it was; report why
             problems.add("", None, None, "load.write_failed", detail=_first_line(exc))
             return _failed(folder, problems, warnings)
+        # Still under the lock: the calendar read is the one this load wrote.
+        calendar_notes.warn_weekends_only(settings, warnings)
     return LoadResult(
         ok=True,
         source=str(folder),
@@ -99,22 +118,30 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _read_folder(
-    folder: Path, problems: Problems, warnings: Problems
+    folder: Path, problems: Problems, warnings: Problems, mappings: Sequence[Path] = ()
 ) -> tuple[dict[str, TableData], set[str]]:
     """Read and type every table file; files that cannot be read are problems."""
-    found = discover(folder)
+    found = find_sources(folder, mappings, problems)
     for name, code in found.ignored:
         warnings.add(name, None, None, code)
     unreadable: set[str] = set()
     for name, code, params in found.refused:
         problems.add(name, None, None, code, **params)
         unreadable.add(Path(name).stem.lower())
-    if not found.tables and not found.refused:
+    if not found and not problems:
         problems.add(
             folder.name, None, None, "load.no_tables", expected=", ".join(schema.TABLE_ORDER)
         )
     incoming: dict[str, TableData] = {}
     for table in schema.TABLE_ORDER:
+        if table in found.mapped:
+            mapping, source = found.mapped[table]
+            data = read_mapped(mapping, source, problems, warnings)
+            if data is None:
+                unreadable.add(table)
+            else:
+                incoming[table] = data
+            continue
         path = found.tables.get(table)
         if path is None:
             continue
@@ -124,7 +151,7 @@ def _read_folder(
             problems.add(path.name, exc.row, exc.column, exc.code, **exc.params)
             unreadable.add(table)
             continue
-        data = build_table(raw, problems)
+        data = build_table(raw, problems, warnings)
         if len(data) == 0:
             warnings.add(path.name, None, None, "load.warn_no_rows")
         incoming[table] = data

@@ -55,6 +55,8 @@ class Problems:
         self.listed: list[Problem] = []
         self.total = 0
         self._per_kind: dict[tuple[str, str | None, str], int] = {}
+        # file -> {column name -> what the user's file calls it} (a mapped export's headers)
+        self._labels: dict[str, dict[str, str]] = {}
 
     def __bool__(self) -> bool:
         return self.total > 0
@@ -67,6 +69,10 @@ class Problems:
     def _room(self, kind: tuple[str, str | None, str]) -> int:
         used = self._per_kind.get(kind, 0)
         return max(0, min(self.max_listed - len(self.listed), self.max_per_kind - used))
+
+    def label_columns(self, file: str, labels: dict[str, str]) -> None:
+        """Name ``file``'s columns in problems by ``labels`` (a mapping's source headers)."""
+        self._labels.setdefault(file, {}).update(labels)
 
     def add(self, file: str, row: int | None, column: str | None, code: str, **params) -> None:
         """Record one problem."""
@@ -89,6 +95,8 @@ class Problems:
         count = len(rows)
         if count == 0:
             return
+        if column is not None and file in self._labels:
+            column = self._labels[file].get(column, column)
         self.total += count
         kind = (file, column, code)
         take = min(count, self._room(kind))

@@ -3,7 +3,9 @@
 Everything is read as text first; typing happens later (``parsing``) so every bad value can
 be reported with its spreadsheet row and column. Cells are stripped of surrounding spaces
 and an empty cell means null. Rows are numbered as a spreadsheet shows them: the header is
-row 1, and blank rows keep their numbers (they are dropped, not renumbered).
+row 1, and blank rows keep their numbers (they are dropped, not renumbered). An XLSX file
+also says which cells were numbers, so that a date column can read a date formatted as a
+number (46329) as Excel's serial day, which the same text in a CSV never is.
 """
 
 from __future__ import annotations
@@ -61,6 +63,11 @@ class RawTable:
     encoding: str | None
     header: list[str]
     cells: pd.DataFrame  # columns 0..n-1 (str), index = spreadsheet row number
+    # XLSX only: which cells were numbers (same columns and index as ``cells``), so that a
+    # date column can read them as Excel serial dates; None for a CSV, where a bare number
+    # in a date column is an error.
+    numbers: pd.DataFrame | None = None
+    excel_1904: bool = False  # the workbook counts serial dates from 1904 (old Mac Excel)
 
 
 def discover(folder: Path) -> Found:
@@ -74,6 +81,7 @@ def discover(folder: Path) -> Found:
         if name.startswith((".", "~$")):
             continue
         stem, suffix = entry.stem.lower(), entry.suffix.lower()
+        stem = schema.FILE_ALIASES.get(stem, stem)  # calendar.csv holds calendar_overrides
         if entry.is_dir():
             ignored.append((name, "load.warn_folder"))
         elif stem in LOADER_OWNED:
@@ -95,8 +103,9 @@ def discover(folder: Path) -> Found:
 
 def read_table(table: str, path: Path) -> RawTable:
     """Read one table file (CSV or the first sheet of an XLSX) as text cells."""
+    numbers, excel_1904 = None, False
     if path.suffix.lower() == ".xlsx":
-        header, cells = _read_xlsx(path)
+        header, cells, numbers, excel_1904 = _read_xlsx(path)
         encoding = None
     else:
         text, encoding = decode(path.read_bytes())
@@ -106,7 +115,17 @@ def read_table(table: str, path: Path) -> RawTable:
     # Rows that are empty in every cell are spacing, not data; they keep their numbers.
     if len(cells.columns):
         cells = cells[(cells != "").any(axis=1)]
-    return RawTable(table=table, file=path.name, encoding=encoding, header=header, cells=cells)
+        if numbers is not None:
+            numbers = numbers.loc[cells.index]
+    return RawTable(
+        table=table,
+        file=path.name,
+        encoding=encoding,
+        header=header,
+        cells=cells,
+        numbers=numbers,
+        excel_1904=excel_1904,
+    )
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -303,8 +322,10 @@ def _split_header(frame: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
     return header, cells.astype(str)
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame]:
+def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame, pd.DataFrame, bool]:
+    """The first sheet's header and text cells, which cells were numbers, and the date system."""
     import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -316,7 +337,12 @@ def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame]:
         sheet = book.worksheets[0]
         # Some writers store a wrong sheet size; recompute it from the cells instead.
         sheet.reset_dimensions()
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        values = list(sheet.iter_rows(values_only=True))
+        rows = [[_cell_text(v) for v in row] for row in values]
+        # Dates formatted as dates arrive as datetimes; a date formatted as a number (46329)
+        # arrives as a number, which only the column's type can tell is a serial date.
+        kinds = [[_is_number(v) for v in row] for row in values]
+        excel_1904 = book.epoch == CALENDAR_MAC_1904
         # openpyxl's name for the sheet's part in the archive (it has no public accessor).
         unsaved = formulas_without_value(path, sheet._worksheet_path)
     except ReadError:
@@ -331,8 +357,10 @@ def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame]:
         raise ReadError("load.empty_file")
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
-    frame = pd.DataFrame(rows, dtype=str)
-    return _split_header(frame)
+    kinds = [k + [False] * (width - len(k)) for k in kinds]
+    header, cells = _split_header(pd.DataFrame(rows, dtype=str))
+    numbers = pd.DataFrame(kinds[1:], index=cells.index, columns=cells.columns, dtype=bool)
+    return header, cells, numbers, excel_1904
 
 
 def _formula_error(unsaved: list[tuple[int, int]], header: list[str]) -> ReadError:
@@ -348,6 +376,11 @@ def _formula_error(unsaved: list[tuple[int, int]], header: list[str]) -> ReadErr
     others = ", ".join(cells[1 : 1 + _LISTED])
     others += ", …" if len(cells) - 1 > _LISTED else ""
     return ReadError("load.formula_no_value_more", count=len(cells) - 1, cells=others, **where)
+
+
+def _is_number(value: object) -> bool:
+    """True for a workbook cell that holds a number (not a boolean, which is an int too)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _cell_text(value: object) -> str:

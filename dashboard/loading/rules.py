@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from dashboard import clock
-from dashboard.loading import referrals
+from dashboard.loading import keys, referrals
 from dashboard.loading.existing import ExistingWarehouse
 from dashboard.loading.problems import Problems, show_key, show_value
 from dashboard.loading.tables import TableData
+from dashboard.warehouse import calendar_build, public_holidays
 
 
 @dataclass
@@ -60,10 +61,6 @@ RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("clinics", "staff"): (0, None),
     ("feedback", "score"): (1, 5),
     ("experiment_variants", "planned_share"): (0, 1),
-    ("calendar", "quarter"): (1, 4),
-    ("calendar", "month"): (1, 12),
-    ("calendar", "iso_week"): (1, 53),
-    ("calendar", "day_of_week"): (1, 7),
     ("cities", "lat"): (-90, 90),
     ("cities", "lon"): (-180, 180),
     ("clinics", "lat"): (-90, 90),
@@ -72,7 +69,7 @@ RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("customers", "home_lon"): (-180, 180),
 }
 # Columns that say when something happened: none may lie after clock.latest_fact_day().
-# Plans (budgets, targets, experiment end dates) and the calendar may look ahead.
+# Plans (budgets, targets, experiment end dates) and calendar overrides may look ahead.
 EVENT_TIMES: dict[str, tuple[str, ...]] = {
     "customers": ("created_at", "first_visit_on", "member_since"),
     "leads": ("created_at", "inquiry_at", "booked_at", "arrived_at", "paid_at"),
@@ -110,7 +107,7 @@ def _report(ctx, data, column, code, mask, values=None, **params) -> None:
 
 @rule("ranges")
 def check_ranges(ctx: Context) -> None:
-    """Money and counts not negative; scores, shares, calendar parts and coordinates in range."""
+    """Money and counts not negative; scores, shares and coordinates in range."""
     for (name, col), (low, high) in RANGES.items():
         data = ctx.incoming.get(name)
         if data is None or not data.has(col):
@@ -277,9 +274,11 @@ def check_referral_cycles(ctx: Context) -> None:
     # Only rows with a good, first-seen id become nodes: duplicates are reported elsewhere.
     nodes = _usable(data, "customer_id") & ~ids_col.duplicated(keep="first").to_numpy()
     positions = np.flatnonzero(nodes)
-    ids = ids_col.to_numpy(dtype=np.int64, na_value=0)[positions]
-    ref_ok = _usable(data, "referrer_id")[positions]
-    refs = data.frame["referrer_id"].to_numpy(dtype=np.int64, na_value=0)[positions]
+    # Ids are the source's own texts: number the nodes, and each referrer by its node.
+    names = ids_col.to_numpy(dtype=object)[positions]
+    ids = np.arange(len(positions), dtype=np.int64)
+    refs = pd.Index(names).get_indexer(data.frame["referrer_id"].to_numpy(dtype=object)[positions])
+    ref_ok = _usable(data, "referrer_id")[positions] & (refs >= 0)
     nxt = referrals.successors(ids, refs, ref_ok)
     labels = referrals.cycle_labels(nxt)
     starts = np.unique(labels[labels >= 0])  # smallest node index = first in file order
@@ -290,9 +289,9 @@ def check_referral_cycles(ctx: Context) -> None:
     chains = []
     for start, size in zip(listed, sizes, strict=False):
         members = referrals.walk(nxt, int(start), CYCLE_SHOWN)
-        text = " → ".join(str(ids[m]) for m in members)
+        text = " → ".join(str(names[m]) for m in members)
         tail = " → …" if size > CYCLE_SHOWN else ""
-        chains.append(f"{text}{tail} → {ids[members[0]]}")
+        chains.append(f"{text}{tail} → {names[members[0]]}")
     ctx.problems.add_rows(
         data.file,
         "referrer_id",
@@ -311,7 +310,8 @@ def check_scorecard_scope(ctx: Context) -> None:
     ok = _usable(data, "scope_kind", "scope_id")
     kind, scope_id = data.frame["scope_kind"], data.frame["scope_id"]
     chain = ok & _true(kind == "chain")
-    _report(ctx, data, "scope_id", "load.chain_scope_id", chain & _true(scope_id != 0), scope_id)
+    not_zero = _true(scope_id != keys.CHAIN_SCOPE_ID)
+    _report(ctx, data, "scope_id", "load.chain_scope_id", chain & not_zero, scope_id)
     for scope, table, column in (("city", "cities", "city_id"), ("clinic", "clinics", "clinic_id")):
         if table in ctx.unreadable:
             continue
@@ -331,41 +331,32 @@ def _keys(ctx: Context, table: str, column: str) -> pd.Series:
     return ctx.existing.keys(table, (column,))[column]
 
 
-@rule("calendar_consistent")
-def check_calendar(ctx: Context) -> None:
-    """Calendar rows agree with their date (ISO week, week start, month start, parts)."""
-    data = ctx.incoming.get("calendar")
+@rule("calendar_overrides")
+def check_calendar_overrides(ctx: Context) -> None:
+    """calendar.csv rows say one thing: a holiday is named, a name is a holiday's, and no day
+    ends up both a holiday and a working day (the library's holiday included)."""
+    data = ctx.incoming.get("calendar_overrides")
     if data is None or not data.has("date"):
         return
-    day = data.frame["date"]
-    iso = day.dt.isocalendar()
-    expected = {
-        "iso_year": iso["year"],
-        "iso_week": iso["week"],
-        "week_start": day - pd.to_timedelta(day.dt.day_of_week, unit="D"),
-        "month_start": day - pd.to_timedelta(day.dt.day - 1, unit="D"),
-        "year": day.dt.year,
-        "quarter": day.dt.quarter,
-        "month": day.dt.month,
-        "day_of_week": day.dt.day_of_week + 1,
-    }
-    for col, want in expected.items():
-        if not data.has(col):
-            continue
-        ok = _usable(data, "date", col)
-        got = data.frame[col]
-        differs = ok & _true(got != want)
-        hit = np.flatnonzero(differs)[: ctx.problems.max_per_kind]
-        ctx.problems.add_rows(
-            data.file,
-            col,
-            "load.calendar_mismatch",
-            data.rows[np.flatnonzero(differs)],
-            per_row={
-                "value": [show_key(v) for v in got.iloc[hit]],
-                "expected": [show_key(v) for v in want.iloc[hit]],
-            },
-        )
+    flags = [c for c in calendar_build.OVERRIDE_COLUMNS if c != "date" and data.has(c)]
+    ok = _usable(data, "date") & data.clean(*flags)
+    frame = data.frame
+    holiday = _true(frame["is_holiday"])
+    nameless = ok & holiday & frame["holiday_name"].isna().to_numpy()
+    _report(ctx, data, "holiday_name", "load.calendar.holiday_needs_name", nameless)
+    named = (frame["holiday_name"].notna() | frame["holiday_name_en"].notna()).to_numpy()
+    stray = ok & named & ~holiday
+    _report(ctx, data, "is_holiday", "load.calendar.name_without_holiday", stray)
+    rows = frame.loc[ok & ~nameless & ~stray, list(calendar_build.OVERRIDE_COLUMNS)]
+    if rows.empty:
+        return
+    days = pd.DatetimeIndex(rows["date"].unique()).as_unit("s")
+    final = calendar_build.resolve(public_holidays.day_flags(days), rows)
+    both = final.index[final["is_holiday"] & final["is_workday"]]
+    day = pd.to_datetime(frame["date"]).dt.as_unit("s")
+    clash = ok & ~nameless & ~stray & day.isin(both).to_numpy()
+    names = day.map(final["holiday_name"]) if clash.any() else day
+    _report(ctx, data, "is_workday", "load.calendar.holiday_workday", clash, names)
 
 
 @rule("phone_not_scientific")
@@ -377,6 +368,48 @@ def check_phone(ctx: Context) -> None:
     phone = data.frame["phone"]
     mangled = _usable(data, "phone") & _true(phone.str.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+"))
     _report(ctx, data, "phone", "load.phone_scientific", mangled, phone)
+
+
+# Coordinates given as (latitude, longitude) pairs: half a pair would put a point on the
+# equator or the prime meridian, so both or neither.
+COORDINATE_PAIRS: tuple[tuple[str, str, str], ...] = (
+    ("customers", "home_lat", "home_lon"),
+    ("clinics", "lat", "lon"),
+)
+
+
+@rule("coordinates_in_pairs")
+def check_coordinate_pairs(ctx: Context) -> None:
+    """A latitude without its longitude (or the reverse) is refused with its row."""
+    for name, lat, lon in COORDINATE_PAIRS:
+        data = ctx.incoming.get(name)
+        present = [c for c in (lat, lon) if data is not None and data.has(c)]
+        if not present:
+            continue
+        # An omitted column is all null in the frame, so a file with only one is caught too.
+        ok = data.clean(*present)
+        frame = data.frame
+        half = ok & (frame[lat].isna().to_numpy() != frame[lon].isna().to_numpy())
+        column = f"{lat}, {lon}"
+        ctx.problems.add_rows(data.file, column, "load.pair.coordinates", data.rows[half])
+
+
+@rule("one_referral_channel")
+def check_referral_channel(ctx: Context) -> None:
+    """At most one channel of the reserved kind 'referral': its cost is every referral reward.
+
+    Spend joins each reward to the referral channel, so two such channels would count every
+    reward twice; the rewards do not say which channel they belong to.
+    """
+    data = ctx.incoming.get("channels")
+    if data is None or not data.has("kind"):
+        return
+    referral = _usable(data, "kind") & _true(data.frame["kind"] == "referral")
+    if referral.sum() > 1:
+        first = int(data.rows[np.flatnonzero(referral)[0]])
+        extra = referral.copy()
+        extra[np.flatnonzero(referral)[0]] = False
+        _report(ctx, data, "kind", "load.second_referral_channel", extra, first_row=first)
 
 
 def run_rules(ctx: Context) -> None:

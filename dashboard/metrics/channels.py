@@ -41,6 +41,7 @@ ADDITIVE: tuple[str, ...] = (
     "new_customer_revenue",
 )
 ATTRIBUTES: tuple[str, ...] = ("channel_id", "code", "name_zh", "name_en", "kind", "tier")
+KIND_LABELS: tuple[str, ...] = ("kind_zh", "kind_en")  # loaded labels of the kind, if any
 PRIVATE_KIND = "wechat"  # private traffic (私域): people who add the clinic on WeChat
 MONTH_COLUMNS: tuple[str, ...] = tuple(f"m{i}" for i in range(LTV_MONTHS))
 
@@ -146,7 +147,8 @@ def summarise(weekly: pd.DataFrame, channels: pd.DataFrame) -> pd.DataFrame:
     Every figure of the query is additive over weeks, so the period's sums are the weeks' sums.
     """
     sums = weekly.groupby("channel_id", as_index=False)[list(ADDITIVE)].sum()
-    out = channels.loc[:, list(ATTRIBUTES)].merge(sums, on="channel_id", how="left")
+    attributes = [*ATTRIBUTES, *(c for c in KIND_LABELS if c in channels)]
+    out = channels.loc[:, attributes].merge(sums, on="channel_id", how="left")
     out[list(ADDITIVE)] = out[list(ADDITIVE)].fillna(0)
     return out.sort_values("channel_id").reset_index(drop=True)
 
@@ -205,6 +207,10 @@ def group(channels: pd.DataFrame, by: str) -> pd.DataFrame:
     grouped = channels.groupby(by, as_index=False, sort=True)[sums].sum()
     members = channels.groupby(by, sort=True)["channel_id"].agg(lambda s: tuple(int(c) for c in s))
     grouped["channel_ids"] = members.to_numpy()
+    if by == "kind" and set(KIND_LABELS) <= set(channels.columns):
+        # A kind's loaded label: the first one given among its channels (null when none is).
+        named = channels.groupby("kind", sort=True)[list(KIND_LABELS)].first()
+        grouped = grouped.merge(named, left_on="kind", right_index=True, how="left")
     return grouped.assign(key=grouped[by])
 
 

@@ -35,6 +35,7 @@ class ChainSummary:
     retained_share: float | None
     lacks_traffic: tuple[int, ...]
     lacks_retention: tuple[int, ...]
+    no_doctors: tuple[int, ...] = ()  # clinics without a doctor count: not judged on traffic
 
 
 def days_open(opened_on: date | None, start: date, end: date) -> int:
@@ -100,10 +101,15 @@ def classify(clinics: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
 
 
 def summarise(classified: pd.DataFrame) -> ChainSummary:
-    """Chain totals and the clinics that lack traffic or retention (ids, in table order)."""
-    doctor_months = (classified["doctors"].astype(float) * classified["months_open"]).sum()
+    """Chain totals and the clinics that lack traffic or retention (ids, in table order).
+
+    First visits per doctor counts only clinics with a doctor count: the first visits of a
+    clinic whose doctors are unknown would otherwise be shared among other clinics' doctors.
+    """
+    counted = classified[classified["doctors"].notna()]
+    doctor_months = (counted["doctors"].astype(float) * counted["months_open"]).sum()
     return ChainSummary(
-        first_visits_per_doctor_month=safe_div(classified["first_visits"].sum(), doctor_months),
+        first_visits_per_doctor_month=safe_div(counted["first_visits"].sum(), doctor_months),
         retained_share=safe_div(classified["retained_revenue"].sum(), classified["revenue"].sum()),
         lacks_traffic=tuple(
             int(c)
@@ -113,4 +119,5 @@ def summarise(classified: pd.DataFrame) -> ChainSummary:
             int(c)
             for c in classified.loc[classified.retention_status == "lacks_retention", "clinic_id"]
         ),
+        no_doctors=tuple(int(c) for c in classified.loc[classified["doctors"].isna(), "clinic_id"]),
     )

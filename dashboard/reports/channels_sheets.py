@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dashboard import labels
 from dashboard.export.sheet import Column, Sheet
 from dashboard.i18n import has, t
 from dashboard.metrics import channels as cm
@@ -77,8 +78,9 @@ def row_names(rows: pd.DataFrame, grouping: str, lang: str) -> list[str]:
     """Each row's name: the channel in ``lang``, or the kind or tier label."""
     if grouping == "channel":
         return rows[f"name_{lang}"].tolist()
-    prefix = "channels.kind" if grouping == "kind" else "channel_tier"
-    return [t(f"{prefix}.{v}", lang) for v in rows[grouping]]
+    if grouping == "kind":
+        return labels.labels_in(rows, "kind", lang)
+    return [t(f"channel_tier.{v}", lang) for v in rows[grouping]]
 
 
 def sample_text(row: dict, lang: str) -> str:
@@ -106,7 +108,7 @@ def labelled(report: ChannelsData, lang: str) -> pd.DataFrame:
     )
     if report.grouping == "channel":
         out = out.assign(
-            kind_name=[t(f"channels.kind.{k}", lang) for k in rows["kind"]],
+            kind_name=labels.labels_in(rows, "kind", lang),
             tier_name=[t(f"channel_tier.{k}", lang) for k in rows["tier"]],
         )
     return out

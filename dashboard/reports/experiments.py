@@ -53,6 +53,10 @@ class ExperimentsData:
     # in it: ranked once, and a list is a slice (a row take per list costs ~1 ms).
     ordered: pd.DataFrame
     bounds: dict[str, tuple[int, int]]
+    # Revenue experiments some of whose exposures carry no value: not evaluated (their mean
+    # revenue would count those units as zero); code, name_zh, name_en of each.
+    unvalued: tuple[tuple[str, str, str], ...] = ()
+    no_clinic_units: int = 0  # exposures without a clinic counted here (whole-chain views only)
 
     def listed(self, verdict: str) -> pd.DataFrame:
         """The comparisons on one list, in the list's order."""
@@ -91,6 +95,14 @@ def _load(filters: Filters, scope: Scope, target_lift: float) -> ExperimentsData
     ):
         units[exp_id] = units.get(exp_id, 0) + n
     live = {exp_id for exp_id, n in units.items() if n > 0}
+    unvalued = _unvalued(experiments, variants) & live
+    live -= unvalued
+    no_clinic = int(pd.to_numeric(variants["no_clinic_units"]).sum()) if len(variants) else 0
+    unvalued_names = tuple(
+        (str(r["code"]), str(r["name_zh"]), str(r["name_en"]))
+        for r in records(experiments)
+        if r["experiment_id"] in unvalued
+    )
     experiments, variants, daily = (_only(f, live) for f in (experiments, variants, daily))
     # The query results are a handful of rows: the statistics run on plain dicts, and each
     # table is framed once at the end (per-row pandas work would cost more than the SQL).
@@ -110,7 +122,19 @@ def _load(filters: Filters, scope: Scope, target_lift: float) -> ExperimentsData
         is_empty=experiments.empty,
         ordered=board if order == list(range(len(board))) else board.iloc[order],
         bounds=bounds,
+        unvalued=unvalued_names,
+        no_clinic_units=no_clinic,
     )
+
+
+def _unvalued(experiments: pd.DataFrame, variants: pd.DataFrame) -> set[int]:
+    """Revenue experiments with exposures whose value is not known (null)."""
+    revenue = set(experiments.loc[experiments["metric"] == "revenue", "experiment_id"].tolist())
+    if not revenue or variants.empty:
+        return set()
+    gap = pd.to_numeric(variants["units"]) - pd.to_numeric(variants["valued_units"])
+    missing = variants.loc[gap.to_numpy() > 0, "experiment_id"].tolist()
+    return {int(e) for e in missing if e in revenue}
 
 
 def _list_order(rows: list[dict]) -> tuple[list[int], dict[str, tuple[int, int]]]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard.export.sheet import Column, Sheet
+from dashboard.formatting import currency_unit
 from dashboard.i18n import t
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.metrics.rows import records
@@ -68,7 +69,8 @@ def _expand(cols: _Columns, key: str, lang: str) -> list[tuple[str, str, str, li
     if key in PAIRS:
         return [column for part in PAIRS[key] for column in _expand(cols, part, lang)]
     header = t(f"abtest.xcol.{key}", lang) if key.endswith("_ci") else label(key, lang)
-    rate, money = t("abtest.suffix.rate", lang), t("abtest.suffix.money", lang)
+    rate = t("abtest.suffix.rate", lang)
+    money = t("abtest.suffix.money", lang, currency=currency_unit(lang))
     low, high = t("abtest.suffix.low", lang), t("abtest.suffix.high", lang)
     if key in ("experiment", "variant", "control", "metric", "verdict", "role", "guardrail",
                "reason"):  # fmt: skip

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from dashboard import data
+from dashboard import data, labels
 from dashboard.filters import Filters, Scope
 from dashboard.formatting import fmt_date, fmt_value
 from dashboard.i18n import LANGUAGES, t
@@ -151,8 +151,8 @@ def _weekly(weekly: pd.DataFrame) -> pd.DataFrame:
 def _names(dimension: str, scope: Scope) -> dict[object, dict[str, str]]:
     """Display names of a dimension's members in every language: key -> {lang: name}."""
     if dimension == "specialty":
-        codes = ("eye", "dental", "aesthetic")
-        return {c: {lang: t(f"specialty.{c}", lang) for lang in LANGUAGES} for c in codes}
+        # The chain's own specialties, with the labels loaded beside them (labels.py).
+        return labels.loaded_labels(data.run("filter_clinics", None, scope), "specialty")
     ref = data.run(_NAME_QUERIES[dimension], None, scope)
     id_col = f"{dimension}_id"
     return {
@@ -219,6 +219,7 @@ class FunnelTexts:
     lacks_traffic: str
     lacks_retention: str
     chain: str
+    no_doctors: str | None = None  # the one line saying which clinics cannot be judged
 
 
 def _maturing_text(report: FunnelData, lang: str) -> str | None:
@@ -288,4 +289,12 @@ def texts(report: FunnelData, lang: str) -> FunnelTexts:
             per_doctor=fmt_value(report.chain.first_visits_per_doctor_month, "ratio", lang),
             share=fmt_value(report.chain.retained_share, "rate", lang),
         ),
+        no_doctors=t(
+            "funnel.no_doctors",
+            lang,
+            n=len(report.chain.no_doctors),
+            clinics=_names_list(report.clinics, report.chain.no_doctors, lang),
+        )
+        if report.chain.no_doctors
+        else None,
     )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dashboard import labels
 from dashboard.export.sheet import Column, Sheet
 from dashboard.formatting import DASH, fmt_value
 from dashboard.i18n import t
@@ -165,7 +166,7 @@ def weekly_sheet(report: FunnelData, lang: str) -> Sheet:
 def clinic_sheet(report: FunnelData, lang: str) -> Sheet:
     """Traffic or retention per clinic, with both verdicts."""
     frame = report.clinics.assign(
-        specialty_name=[t(f"specialty.{s}", lang) for s in report.clinics["specialty"]],
+        specialty_name=labels.labels_in(report.clinics, "specialty", lang),
         traffic_text=[
             t(f"funnel.traffic_status.{s}", lang) for s in report.clinics["traffic_status"]
         ],

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard.export.sheet import Column, Sheet
+from dashboard.formatting import money_symbol
 from dashboard.i18n import t
 from dashboard.metrics import lifecycle as lc
 
@@ -25,7 +26,7 @@ def tier_name(tier: str, lang: str) -> str:
 
 
 def _money(value: float) -> str:
-    return f"{value:,.0f}"
+    return f"{money_symbol()}{value:,.0f}"
 
 
 def rules(report: MembersData, lang: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ from dashboard import data, privacy
 from dashboard.filters import Filters, Scope
 from dashboard.i18n import t
 from dashboard.literal import t_md
+from dashboard.loading import keys
 from dashboard.metrics import lifecycle as lc
 from dashboard.metrics import referrals as rf
 from dashboard.reports.referrers_sheets import (
@@ -56,7 +57,8 @@ class ReferrersData:
     group_names: dict[object, dict[str, str]]
     ranking: pd.DataFrame
     weekly: pd.DataFrame
-    referrer_id: int | None
+    referrer_id: int | None  # the warehouse's id of the selected referrer
+    referrer_ref: str | None  # the id a person typed or clicked (the source's own)
     network: pd.DataFrame
     network_truncated: bool
     masked: bool
@@ -84,9 +86,9 @@ class ReferrersData:
         return rf.group_total(self.ranking, self.level, "valid")
 
     @property
-    def ranking_ids(self) -> list[int]:
-        """The customer ids of the shown ranking, in rank order."""
-        return [int(i) for i in self.ranking["referrer_id"]]
+    def ranking_ids(self) -> list[str]:
+        """The customer numbers (as the source writes them) of the shown ranking, in rank order."""
+        return [str(i) for i in self.ranking["referrer_no"]]
 
     @property
     def has_network(self) -> bool:
@@ -135,12 +137,20 @@ def _ranking(filters: Filters, scope: Scope, basis: str) -> pd.DataFrame:
     )
 
 
-def _as_id(value: object) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
+def _as_ref(value: object) -> str | None:
+    """A typed customer number as text (None when empty)."""
+    if value is None:
         return None
-    return number if number > 0 else None
+    text = str(value).strip()
+    return text or None
+
+
+def _resolve(ref: str) -> int | None:
+    """The warehouse id of the customer a person names by ``ref`` (None when there is none)."""
+    number = keys.plain_number(ref)
+    plain = -1 if number is None else number
+    found = data.run("customer_by_ref", ref=ref, plain=plain)
+    return None if found.empty else int(found["customer_id"].iloc[0])
 
 
 def load(
@@ -166,9 +176,11 @@ def load(
     if groups and group not in groups:
         group = groups[0]
     top = rf.top_list(ranking, level, group if groups else None)
-    chosen = _as_id(referrer_id)
-    if chosen is None and not top.empty:
+    ref = _as_ref(referrer_id)
+    chosen = _resolve(ref) if ref is not None else None
+    if ref is None and not top.empty:
         chosen = int(top["referrer_id"].iloc[0])
+        ref = str(top["referrer_no"].iloc[0])
     network = _network(filters, scope, chosen)
     truncated = len(network) > rf.MAX_NETWORK_NODES
     network = network.head(rf.MAX_NETWORK_NODES)
@@ -182,6 +194,7 @@ def load(
         ranking=privacy.mask_frame(top, personal, PERSONAL),
         weekly=weekly,
         referrer_id=chosen,
+        referrer_ref=ref,
         network=privacy.mask_frame(rf.network_tree(network), personal, PERSONAL),
         network_truncated=truncated,
         masked=not personal,
@@ -192,17 +205,24 @@ def load(
 def network_messages(report: ReferrersData, lang: str) -> list[tuple[str, str]]:
     """What to say above the network: who is selected, or why nothing is shown (Markdown with
     the name and city escaped, and the Streamlit element to show it in)."""
-    if report.referrer_id is None:
+    if report.referrer_ref is None:
         return []
     root = report.selected
     if root is None:
-        return [(t("referrers.not_found", lang, id=report.referrer_id), "warning")]
+        # The typed number is the viewer's own text: shown literally, never as Markdown.
+        return [(t_md("referrers.not_found", lang, id=report.referrer_ref), "warning")]
     row = report.ranking[report.ranking["referrer_id"] == report.referrer_id]
     city = root[f"city_{lang}"]
     if row.empty:
         out = [
             (
-                t_md("referrers.selected_short", lang, who=root["name"], id=root["id"], city=city),
+                t_md(
+                    "referrers.selected_short",
+                    lang,
+                    who=root["name"],
+                    id=root["customer_no"],
+                    city=city,
+                ),
                 "caption",
             )
         ]
@@ -213,7 +233,7 @@ def network_messages(report: ReferrersData, lang: str) -> list[tuple[str, str]]:
             "referrers.selected",
             lang,
             who=who,
-            id=root["id"],
+            id=root["customer_no"],
             city=city,
             valid=int(r["valid"]),
             direct=int(r["referred_all"]),

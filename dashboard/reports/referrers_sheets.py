@@ -50,7 +50,7 @@ def ranking_sheet(report: ReferrersData, lang: str) -> Sheet:
     """The top list: rank, masked name and phone, referral figures, home, own spend and tier."""
     columns = (
         _col("rank", "rank", "count", lang),
-        _col("referrer_id", "customer_id", "text", lang),
+        _col("referrer_no", "customer_id", "text", lang),
         _col("name", "name", "text", lang),
         _col("phone", "phone", "text", lang),
         Column("valid", t(f"referrers.col.valid_{report.basis}", lang), "count"),
@@ -114,7 +114,7 @@ def network_sheet(report: ReferrersData, lang: str) -> Sheet:
     """The follow-up list beneath the network chart: everyone the referrer brought, masked."""
     columns = (
         _col("degree", "degree", "text", lang),
-        _col("customer_id", "customer_id", "text", lang),
+        _col("customer_no", "customer_id", "text", lang),
         _col("name", "name", "text", lang),
         _col("phone", "phone", "text", lang),
         _col("via", "via", "text", lang),

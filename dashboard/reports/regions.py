@@ -49,6 +49,8 @@ class RegionsData:
     ranking: pd.DataFrame
     spans: tuple[tuple[date, date], tuple[date, date]]
     unplaced: float | None  # map-metric amount with no home location (None when not additive)
+    at_city: float = 0.0  # map-metric amount of customers placed at their home city's centre
+    clinics_at_city: int = 0  # shown clinics without coordinates, placed at their city's centre
     map_style: str = ""
     is_empty: bool = False
 
@@ -184,6 +186,8 @@ def _load(
         ),
         spans=spans,
         unplaced=_unplaced(rm.metric(map_metric), totals, grid),
+        at_city=float(pd.to_numeric(grid["at_city"], errors="coerce").fillna(0).sum()),
+        clinics_at_city=int(clinics["at_city"].fillna(False).astype(bool).sum()),
         map_style=data.settings().map_style,
         is_empty=cities.empty or not totals[list(rm.COUNT_COLUMNS)].to_numpy().any(),
     )

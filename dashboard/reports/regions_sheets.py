@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dashboard import labels
 from dashboard.export.sheet import Column, Sheet
 from dashboard.i18n import t
 from dashboard.metrics.regions import LOW_SAMPLE_MIN, HeatGrid, metric
@@ -108,7 +109,7 @@ def _clinics_sheet(report: RegionsData, lang: str) -> Sheet:
     frame = report.clinics.assign(
         name=report.clinics[name_col(lang)],
         city=[names.get(int(c), "") for c in report.clinics["city_id"]],
-        specialty_label=[t(f"specialty.{s}", lang) for s in report.clinics["specialty"]],
+        specialty_label=labels.labels_in(report.clinics, "specialty", lang),
     )
     columns = (
         Column("name", t("regions.col.clinic", lang)),

@@ -13,11 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
+from dashboard import labels
 from dashboard.charts.maps import region_deck
 from dashboard.charts.regions import heat_table
-from dashboard.formatting import DASH, fmt_change, fmt_delta, fmt_value
+from dashboard.formatting import DASH, fmt_change, fmt_delta, fmt_value, money_symbol
 from dashboard.i18n import t
-from dashboard.literal import html
+from dashboard.literal import html, md
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.metrics.regions import COUNT_COLUMNS, LOW_SAMPLE_MIN, CityMetric, HeatGrid, metric
 from dashboard.metrics.registry import kpi
@@ -66,7 +67,7 @@ def compact(value: float | None, unit: str, lang: str) -> str:
         return DASH
     v = float(value)
     if unit in ("count", "money") and abs(v) >= 10_000:
-        prefix = "¥" if unit == "money" else ""
+        prefix = money_symbol() if unit == "money" else ""
         if lang == "zh":
             return f"{prefix}{v / 10_000:,.1f}万"
         return f"{prefix}{v / 1e6:,.2f}M" if abs(v) >= 1e6 else f"{prefix}{v / 1e3:,.1f}k"
@@ -96,7 +97,9 @@ def map_deck(report: RegionsData, lang: str) -> pdk.Deck:
                 [
                     str(row[name_col(lang)]),
                     f"{names.get(int(row['city_id']), '')} · "
-                    + t(f"specialty.{row.specialty}", lang),
+                    + labels.code_label(
+                        "specialty", row.specialty, lang, row.get(f"specialty_{lang}")
+                    ),
                     *_figure_lines(row, lang),
                     t("regions.tip.click_clinic", lang),
                 ]
@@ -152,15 +155,26 @@ def map_notes(report: RegionsData, lang: str) -> list[str]:
     if report.unplaced:
         amount = fmt_value(report.unplaced, metric(m).unit, lang)
         notes.append(t("regions.unplaced", lang, amount=amount, metric=metric_name(m, lang)))
+    if report.at_city:
+        amount = fmt_value(report.at_city, metric(m).unit, lang)
+        notes.append(t("regions.at_city", lang, amount=amount, metric=metric_name(m, lang)))
+    if report.clinics_at_city:
+        notes.append(t("regions.clinics_at_city", lang, n=report.clinics_at_city))
     if not report.map_style:
         notes.append(t("regions.basemap_none", lang))
     return notes
 
 
-def specialty_legend(lang: str) -> str:
-    """Coloured dots naming the specialties (Streamlit markdown colours match the markers)."""
-    colours = {"eye": "blue", "dental": "green", "aesthetic": "violet"}
-    return "  ".join(f":{c}[●] {t(f'specialty.{s}', lang)}" for s, c in colours.items())
+def specialty_legend(report: RegionsData, lang: str) -> str:
+    """Coloured dots naming the specialties shown (Streamlit markdown colours match the markers)."""
+    clinics = report.clinics
+    colours = labels.specialty_colors(clinics["specialty"])
+    names = labels.loaded_labels(clinics, "specialty")
+    # Loaded labels are the user's text: escaped so that they never act as markdown.
+    return "  ".join(
+        f":{colours[s][1]}[●] {md(names[s][lang])}"
+        for s in labels.ordered_codes(clinics["specialty"])
+    )
 
 
 # ---------------------------------------------------------------- heat tables

@@ -86,6 +86,11 @@ class ScorecardData:
         return self.period.in_progress(self.data_end)
 
 
+def clinics_without_doctors(filters: Filters, scope: Scope) -> int:
+    """Clinics in the filters and scope with no doctor count (first visits per doctor is "—")."""
+    return int(data.run("clinics_without_doctors", filters, scope)["clinics"].iloc[0])
+
+
 def options(filters: Filters, scope: Scope, data_end: date) -> ScorecardOptions:
     """Periods of each kind up to the data's end, and the scopes the viewer may pick."""
     cities = data.run("filter_cities", None, scope)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.export.sheet import Column, Sheet
-from dashboard.formatting import DASH, fmt_change, fmt_value
+from dashboard.formatting import DASH, fmt_change, fmt_value, money_symbol
 from dashboard.i18n import t
 from dashboard.literal import html
 from dashboard.metrics.arithmetic import is_missing
@@ -58,10 +58,10 @@ def fmt_short(value: float | None, unit: str, lang: str) -> str:
     """A value for a narrow cell: large amounts of money as 万/亿 (zh) or k/M (en)."""
     if unit != "money" or is_missing(value) or abs(float(value)) < 10_000:
         return fmt_value(value, unit, lang)
-    v = float(value)
+    v, sym = float(value), money_symbol()
     if lang == "zh":
-        return f"¥{v / 1e8:,.2f}亿" if abs(v) >= 1e8 else f"¥{v / 1e4:,.1f}万"
-    return f"¥{v / 1e6:,.2f}M" if abs(v) >= 1e6 else f"¥{v / 1e3:,.1f}k"
+        return f"{sym}{v / 1e8:,.2f}亿" if abs(v) >= 1e8 else f"{sym}{v / 1e4:,.1f}万"
+    return f"{sym}{v / 1e6:,.2f}M" if abs(v) >= 1e6 else f"{sym}{v / 1e3:,.1f}k"
 
 
 def kpi_table(report: ScorecardData, perspective: str, lang: str) -> pd.DataFrame:

@@ -1,46 +1,27 @@
-"""The ``calendar`` table: one row per day with ISO weeks, months and Chinese public holidays."""
+"""Chinese public holidays for the demand model; the ``calendar`` table itself is the writer's.
+
+The writer builds the calendar at every load and seed (``warehouse/calendar_build.py``); the
+generator only needs to know when holidays fall, from the same library.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 from dashboard.seed.core import Window
+from dashboard.warehouse import public_holidays
 
 
-def calendar_span(window: Window) -> tuple[date, date]:
-    """From 1 January two years before the first fact to 31 December a year after the end.
+def seed_holidays(window: Window) -> pd.DataFrame:
+    """Public holidays from two years before the window to a year after it: date, names.
 
-    Whole years on both sides so that year-on-year comparisons and forward-looking
-    targets (the current quarter, a campaign that ends after today) always find their days.
+    A year after the end because visits planned near the end may fall in the next Spring
+    Festival; years the library does not cover have none (weekends only).
     """
-    return date(window.start.year - 2, 1, 1), date(window.end.year + 1, 12, 31)
-
-
-def build_calendar(window: Window, holidays: pd.DataFrame) -> pd.DataFrame:
-    """The calendar table, holiday flags and names taken from ``holidays.csv``."""
-    first, last = calendar_span(window)
-    days = pd.date_range(first, last, freq="D").as_unit("s")
-    iso = days.isocalendar()
-    names = holidays.set_index(holidays["date"].dt.as_unit("s"))["name_zh"]
-    holiday_name = pd.Series(days.map(names), dtype="str")
-    dow = days.day_of_week.to_numpy() + 1
-    return pd.DataFrame(
-        {
-            "date": days,
-            "iso_year": iso["year"].to_numpy(np.int32),
-            "iso_week": iso["week"].to_numpy(np.int32),
-            "week_start": days - pd.to_timedelta(dow - 1, unit="D"),
-            "month_start": days.to_period("M").to_timestamp().as_unit("s"),
-            "year": days.year.to_numpy(np.int32),
-            "quarter": days.quarter.to_numpy(np.int32),
-            "month": days.month.to_numpy(np.int32),
-            "day_of_week": dow.astype(np.int32),
-            "is_holiday": holiday_name.notna().to_numpy(),
-            "holiday_name": holiday_name.to_numpy(),
-        }
+    return public_holidays.holiday_days(
+        date(window.start.year - 2, 1, 1), date(window.end.year + 1, 12, 31)
     )
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from dashboard import schema
 from dashboard.seed import experiments as exp
 from dashboard.seed.actuals import Sources
-from dashboard.seed.calendar_table import build_calendar
+from dashboard.seed.calendar_table import seed_holidays
 from dashboard.seed.core import window_for
 from dashboard.seed.customers import customers_frame, link_customers
 from dashboard.seed.demand import cell_weights, zhengzhou_campaign
@@ -40,17 +40,19 @@ def _generate(end_date: date, leads: int, seed: int) -> dict[str, pd.DataFrame]:
     window = window_for(end_date)
     net = build_network(ref, window, seed)
     channels = ref.channels
-    p = cell_weights(net, channels, ref.holidays, window, seed)
-    lv = generate_leads(p, leads, net, channels, ref.holidays, window, seed)
+    holidays = seed_holidays(window)
+    p = cell_weights(net, channels, holidays, window, seed)
+    lv = generate_leads(p, leads, net, channels, holidays, window, seed)
     cust, lead_customer = link_customers(lv, seed)
     codes = channels["code"].tolist()
     referral, fallback = codes.index("referral"), codes.index(FALLBACK_CHANNEL)
     assign_referrers(cust, lv, net.city, referral, fallback, window, seed)
     staff_clinics(net, _monthly_first_visits(cust, net, window), seed)
-    reopen = reopening(window, ref.holidays)
+    reopen = reopening(window, holidays)
     orders = generate_orders(lv, lead_customer, cust, net, ref.services, window, reopen, seed)
     t: dict[str, pd.DataFrame] = {}
-    t["calendar"] = build_calendar(window, ref.holidays)
+    # The calendar is built by the writer; the sample chain overrides no day of it.
+    t["calendar_overrides"] = _no_overrides()
     t["cities"] = net.cities
     t["clinics"] = net.clinics
     t["channels"] = _channels(channels)
@@ -70,6 +72,19 @@ def _generate(end_date: date, leads: int, seed: int) -> dict[str, pd.DataFrame]:
     src = Sources(window, net, lv, t)
     t["scorecard_targets"] = scorecard_targets(src, zhengzhou_campaign(net, window), leads, seed)
     return {name: _conform(name, t[name]) for name in schema.TABLE_ORDER}
+
+
+def _no_overrides() -> pd.DataFrame:
+    """An empty calendar_overrides frame with its columns' types."""
+    return pd.DataFrame(
+        {
+            "date": pd.Series([], dtype="datetime64[s]"),
+            "is_holiday": pd.Series([], dtype="boolean"),
+            "holiday_name": pd.Series([], dtype="str"),
+            "holiday_name_en": pd.Series([], dtype="str"),
+            "is_workday": pd.Series([], dtype="boolean"),
+        }
+    )
 
 
 def _channels(channels: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The generator's hand-written inputs under ``sample_data/`` (cities, channels, holidays, …).
+"""The generator's hand-written inputs under ``sample_data/`` (cities, channels, services, …).
 
 Everything a non-programmer may want to tune (real cities, channel costs and conversion
 rates, the service catalogue, the experiments) lives in small UTF-8 CSV files there; this
@@ -24,7 +24,6 @@ class Reference:
 
     cities: pd.DataFrame
     channels: pd.DataFrame
-    holidays: pd.DataFrame
     services: pd.DataFrame
     surnames: pd.DataFrame
     given_chars: pd.DataFrame
@@ -39,12 +38,10 @@ def _read(folder: Path, name: str, **kwargs) -> pd.DataFrame:
 @lru_cache(maxsize=4)
 def load_reference(folder: Path = SAMPLE_DATA_DIR) -> Reference:
     """Read every reference CSV from ``folder`` (cached; treat the frames as read-only)."""
-    holidays = _read(folder, "holidays.csv", parse_dates=["date"])
     experiments = _read(folder, "experiments.csv", dtype={"specialty": "str"})
     return Reference(
         cities=_read(folder, "cities.csv"),
         channels=_read(folder, "channels.csv"),
-        holidays=holidays,
         services=_read(folder, "services.csv"),
         surnames=_read(folder, "surnames.csv"),
         given_chars=_read(folder, "given_chars.csv"),

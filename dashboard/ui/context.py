@@ -38,6 +38,11 @@ class PageContext:
         """The viewer may read the audit log."""
         return self.viewer.can_read_audit
 
+    @property
+    def can_read_health(self) -> bool:
+        """The viewer may read the data-health report."""
+        return self.viewer.can_read_health
+
 
 def publish(ctx: PageContext) -> None:
     """Make the context available to the page that runs next (entry script only)."""

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import clock
+from dashboard import clock, labels
 from dashboard.filters import EARLIEST_DAY, LATEST_DAY, PRESETS, Filters, preset_range
 from dashboard.i18n import t
 from dashboard.reports.frame import FrameData
@@ -204,14 +204,16 @@ def filter_bar(lang: str, options: FrameData, data_end: date | None) -> Filters:
         relabel,
         scoped=True,
     )
-    specialty_codes = ["eye", "dental", "aesthetic"]
+    # The specialties of the loaded clinics the viewer may see, not a fixed list.
+    names = labels.loaded_labels(all_clinics, "specialty")
+    specialty_codes = labels.ordered_codes(names)
     specialties = _multiselect(
         side,
         lang,
         "specialty",
         "filters.specialties",
-        {s: t(f"specialty.{s}", lang) for s in specialty_codes},
-        _labels("specialty", specialty_codes),
+        {s: names[s][lang] for s in specialty_codes},
+        {s: tuple(names[s][g] for g in LANGUAGES) for s in specialty_codes},
         relabel,
     )
     clinics = all_clinics

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 import streamlit as st
 
+from dashboard.formatting import money_symbol
 from dashboard.i18n import t
 from dashboard.metrics import lifecycle as lc
 from dashboard.ui import linknotice
@@ -35,6 +36,14 @@ class Controls:
         return asdict(self)
 
 
+def _label(control: str, lang: str) -> str:
+    """A control's label; the money thresholds name the configured currency."""
+    label = t(f"members.control.{control}", lang)
+    if control in ("tier_mid", "tier_high"):
+        return t("members.control.in_currency", lang, label=label, currency=money_symbol().strip())
+    return label
+
+
 def controls(lang: str) -> Controls:
     """Thresholds in one row (each bound to the URL so a copied link keeps the view)."""
     c_active, c_lapse, c_mid, c_high, c_months = st.columns(5)
@@ -58,7 +67,7 @@ def controls(lang: str) -> Controls:
         bind="query-params",
     )
     mid = c_mid.number_input(
-        t("members.control.tier_mid", lang),
+        _label("tier_mid", lang),
         min_value=1,
         value=int(lc.DEFAULT_TIER_MID),
         step=1000,
@@ -66,7 +75,7 @@ def controls(lang: str) -> Controls:
         bind="query-params",
     )
     high = c_high.number_input(
-        t("members.control.tier_high", lang),
+        _label("tier_high", lang),
         min_value=2,
         value=int(lc.DEFAULT_TIER_HIGH),
         step=1000,
@@ -82,7 +91,7 @@ def controls(lang: str) -> Controls:
     )
     values = (active, lapse, mid, high, months)
     for (key, label), value in zip(_CONTROLS.items(), values, strict=True):
-        linknotice.bound(key, links[key], value, label=t(f"members.control.{label}", lang))
+        linknotice.bound(key, links[key], value, label=_label(label, lang))
     return Controls(
         active_days=int(active or lc.DEFAULT_ACTIVE_DAYS),
         lapse_days=int(lapse or lc.DEFAULT_LAPSE_DAYS),

@@ -70,33 +70,34 @@ def group_picker(options: dict[object, dict[str, str]], level: str, lang: str, c
     )
 
 
-def referrer_picker(lang: str) -> int | None:
-    """The referrer whose network is shown, by customer id (empty = the list's number one)."""
+def referrer_picker(lang: str) -> str | None:
+    """The referrer whose network is shown, by customer number as the source writes it
+    (empty = the list's number one)."""
     link = linknotice.link_values(REFERRER_KEY)
     label = t("referrers.control.referrer", lang)
-    value = st.number_input(
+    value = st.text_input(
         label,
-        min_value=1,
         value=None,
-        step=1,
+        max_chars=64,
         help=t("referrers.control.referrer_help", lang),
         placeholder=t("referrers.control.referrer_placeholder", lang),
         key=REFERRER_KEY,
         bind="query-params",
     )
-    shown = t("referrers.control.referrer_placeholder", lang) if value is None else ""
-    linknotice.bound(REFERRER_KEY, link, value, label=label, shown=shown)
-    return None if value is None else int(value)
+    text = (value or "").strip()
+    shown = t("referrers.control.referrer_placeholder", lang) if not text else ""
+    linknotice.bound(REFERRER_KEY, link, text or None, label=label, shown=shown)
+    return text or None
 
 
-def _pick_row(ids: list[int]) -> None:
+def _pick_row(ids: list[str]) -> None:
     """Table callback: the clicked row's referrer becomes the network's referrer."""
     rows = st.session_state[TABLE_KEY].selection.rows
     if rows and 0 <= rows[0] < len(ids):
         st.session_state[REFERRER_KEY] = ids[rows[0]]
 
 
-def ranking_table(shown: pd.DataFrame, ids: list[int]) -> None:
+def ranking_table(shown: pd.DataFrame, ids: list[str]) -> None:
     """The ranking as a full-width table; clicking a row selects that referrer's network."""
     st.dataframe(
         shown,

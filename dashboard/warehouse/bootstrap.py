@@ -91,12 +91,22 @@ def _ensure_derived(settings: Settings) -> None:
                 present.setdefault(table, []).append(column)
     except sa.exc.SQLAlchemyError:
         return  # the page's own queries report an unreadable warehouse
-    # Missing, or written by an older version with other columns: the loader rebuilds them.
+    # Missing, or written by an older version with other columns (a calendar without is_workday):
+    # the writer rebuilds them.
     stale = [
         name
-        for name in schema.DERIVED_TABLES
+        for name in (*schema.BUILT_TABLES, *schema.DERIVED_TABLES)
         if present.get(name) != [c.name for c in schema.table(name).c]
     ]
+    # Loaded tables of an older version that lack a declared column (the writer adds it, empty,
+    # keeping the rows), or no key_map yet: pages would fail on the missing names.
+    stale += [
+        name
+        for name in schema.TABLE_ORDER
+        if name in present and {c.name for c in schema.table(name).c} - set(present[name])
+    ]
+    if "key_map" not in present:
+        stale.append("key_map")
     if "leads" in present and stale:
         with _lock:
             from dashboard.warehouse.writer import replace_tables

@@ -23,7 +23,7 @@ from sqlalchemy.schema import CreateTable
 
 from dashboard import schema
 from dashboard.settings import Settings
-from dashboard.warehouse import derived, writelock
+from dashboard.warehouse import calendar_build, derived, writelock
 from dashboard.warehouse.engine import server_connect_args
 
 # Indexes a server warehouse needs for the dashboard's joins and date ranges: (table, key
@@ -76,6 +76,8 @@ SERVER_INDEXES: tuple[tuple, ...] = (
     ),
     ("channel_daily", ("date",), ("clinic_id", "channel_id", "impressions", "clicks", "spend")),
     ("referral_rewards", ("paid_on",), ("clinic_id", "amount")),
+    # Pages show a record's external id: looked up by the integer id.
+    ("key_map", ("table_name", "internal_id"), ("external_id",)),
 )
 
 
@@ -83,14 +85,22 @@ def create_schema(conn: sa.Connection) -> None:
     """Create every declared table that does not exist yet (no FK constraints: the loader validates)."""
     is_duckdb = conn.dialect.name == "duckdb"
     existing = set(sa.inspect(conn).get_table_names()) if not is_duckdb else _duckdb_tables(conn)
-    for name in schema.DERIVED_TABLES:
-        # A derived table is rebuilt at every load anyway: one from an older version is dropped
-        # and created again when its columns differ from the declaration.
+    for name in (*schema.BUILT_TABLES, *schema.DERIVED_TABLES):
+        # A derived table or the calendar is rebuilt at every load anyway: one from an older
+        # version is dropped and created again when its columns differ from the declaration.
         if name in existing and _columns(conn, name) != [c.name for c in schema.table(name).c]:
             conn.exec_driver_sql(f"drop table {name}")
             existing.discard(name)
-    for name in (*schema.TABLE_ORDER, "load_batches", *schema.DERIVED_TABLES):
+    for name in (
+        *schema.TABLE_ORDER,
+        "load_batches",
+        "key_map",
+        *schema.BUILT_TABLES,
+        *schema.DERIVED_TABLES,
+    ):
         if name in existing:
+            if name in schema.TABLE_ORDER:
+                _upgrade(conn, name)
             continue
         ddl = CreateTable(schema.table(name), include_foreign_key_constraints=[])
         sql = str(ddl.compile(dialect=conn.dialect))
@@ -128,7 +138,7 @@ def server_index_ddl() -> dict[str, str]:
 def _create_server_indexes(conn: sa.Connection) -> None:
     """Create the declared indexes; drop the writer's (ix_*) indexes no longer declared."""
     declared = server_index_ddl()
-    tables = [*schema.TABLE_ORDER, *schema.DERIVED_TABLES]
+    tables = [*schema.TABLE_ORDER, "key_map", *schema.DERIVED_TABLES]
     rows = conn.execute(
         sa.text(
             "select indexname from pg_indexes where schemaname = current_schema() "
@@ -142,6 +152,28 @@ def _create_server_indexes(conn: sa.Connection) -> None:
             conn.exec_driver_sql(f'drop index if exists "{name}"')
     for ddl in declared.values():
         conn.exec_driver_sql(ddl)
+
+
+def _upgrade(conn: sa.Connection, name: str) -> None:
+    """Bring a table of an older version up to its declaration, keeping its rows.
+
+    New columns are added (empty), and columns that became optional lose NOT NULL, so a load
+    that keeps this table works after an upgrade. Names come from the schema, never from input.
+    """
+    rows = conn.execute(
+        sa.text(
+            "select column_name, is_nullable from information_schema.columns "
+            "where table_name = :name and table_schema = current_schema()"
+        ),
+        {"name": name},
+    ).fetchall()
+    found = {r[0]: r[1] == "YES" for r in rows}
+    for column in schema.table(name).columns:
+        if column.name not in found:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"alter table {name} add column {column.name} {kind}")
+        elif column.nullable and not column.primary_key and not found[column.name]:
+            conn.exec_driver_sql(f"alter table {name} alter column {column.name} drop not null")
 
 
 def _columns(conn: sa.Connection, name: str) -> list[str]:
@@ -171,8 +203,13 @@ def _strip_primary_key(sql: str) -> str:
     return head.rstrip().rstrip(",") + "\n)" + tail
 
 
-def replace_tables(settings: Settings, frames: Mapping[str, pd.DataFrame], source: str) -> int:
-    """Replace the given tables wholesale, atomically; return the new batch id."""
+def replace_tables(
+    settings: Settings,
+    frames: Mapping[str, pd.DataFrame],
+    source: str,
+    new_keys: pd.DataFrame | None = None,
+) -> int:
+    """Replace the given tables wholesale, atomically, adding ``new_keys`` to key_map; return the batch id."""
     unknown = set(frames) - set(schema.TABLE_ORDER)
     if unknown:
         raise ValueError(f"unknown tables: {sorted(unknown)}")
@@ -181,8 +218,8 @@ def replace_tables(settings: Settings, frames: Mapping[str, pd.DataFrame], sourc
     # a load already holds this lock over its checks, and takes it again here at no cost.
     with writelock.exclusive(settings):
         if settings.is_duckdb:
-            return _replace_duckdb(settings.duckdb_path, ordered, source)
-        return _replace_server(settings, ordered, source)
+            return _replace_duckdb(settings.duckdb_path, ordered, source, new_keys)
+        return _replace_server(settings, ordered, source, new_keys)
 
 
 def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -192,7 +229,9 @@ def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _replace_duckdb(path: Path, frames: Mapping[str, pd.DataFrame], source: str) -> int:
+def _replace_duckdb(
+    path: Path, frames: Mapping[str, pd.DataFrame], source: str, new_keys: pd.DataFrame | None
+) -> int:
     import duckdb
 
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
@@ -202,6 +241,8 @@ def _replace_duckdb(path: Path, frames: Mapping[str, pd.DataFrame], source: str)
     # full reload would leave the warehouse about twice its real size, and copy it first.
     full = set(schema.TABLE_ORDER) <= set(frames)
     history = _batch_history(path) if full and path.exists() else []
+    # External ids outlive a full reload: the same id keeps its integer in every later load.
+    kept_keys = _key_map_rows(path) if full and path.exists() else None
     if path.exists() and not full:
         shutil.copyfile(path, tmp)
     try:
@@ -215,13 +256,27 @@ def _replace_duckdb(path: Path, frames: Mapping[str, pd.DataFrame], source: str)
             con.execute("begin transaction")
             if history:
                 con.executemany("insert into load_batches values (?, ?, ?, ?)", history)
+            for rows in (kept_keys, new_keys):
+                if rows is not None and len(rows):
+                    con.register(
+                        "incoming_keys", rows[["table_name", "external_id", "internal_id"]]
+                    )
+                    con.execute("insert into key_map select * from incoming_keys")
+                    con.unregister("incoming_keys")
             for name, frame in frames.items():
                 data = _conform(name, frame)
                 con.register("incoming", data)
                 # Table names come from schema.TABLE_ORDER (checked above), never from input.
                 con.execute(f'delete from "{name}"')  # noqa: S608
-                con.execute(f'insert into "{name}" select * from incoming')  # noqa: S608
+                # Columns by name: a table upgraded from an older version (``_upgrade``) may
+                # hold its columns in another order than the declaration.
+                cols = ", ".join(f'"{c}"' for c in data.columns)
+                con.execute(f'insert into "{name}" ({cols}) select {cols} from incoming')  # noqa: S608
                 con.unregister("incoming")
+            calendar_build.rebuild(
+                lambda sql: con.execute(sql).fetchall(),
+                lambda frame: _replace_duckdb_table(con, "calendar", frame),
+            )
             derived.rebuild(con.execute)
             batch_id = _next_batch_duckdb(con)
             con.execute(
@@ -266,11 +321,32 @@ def _batch_history(path: Path) -> list[tuple]:
         con.close()
 
 
+def _key_map_rows(path: Path) -> pd.DataFrame | None:
+    """The key_map rows of an existing DuckDB warehouse (None if it has none)."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return con.execute("select table_name, external_id, internal_id from key_map").df()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
 def _next_batch_duckdb(con) -> int:
     return int(con.execute("select coalesce(max(batch_id), 0) + 1 from load_batches").fetchone()[0])
 
 
-def _replace_server(settings: Settings, frames: Mapping[str, pd.DataFrame], source: str) -> int:
+def _replace_server(
+    settings: Settings,
+    frames: Mapping[str, pd.DataFrame],
+    source: str,
+    new_keys: pd.DataFrame | None,
+) -> int:
     engine = sa.create_engine(
         settings.warehouse_url,
         connect_args=server_connect_args(settings, read_only=False),
@@ -281,6 +357,12 @@ def _replace_server(settings: Settings, frames: Mapping[str, pd.DataFrame], sour
             for name, frame in frames.items():
                 conn.execute(sa.delete(schema.table(name)))
                 _bulk_insert(conn, name, _conform(name, frame))
+            if new_keys is not None and len(new_keys):
+                _bulk_insert(conn, "key_map", _conform("key_map", new_keys))
+            calendar_build.rebuild(
+                lambda sql: conn.exec_driver_sql(sql).fetchall(),
+                lambda frame: _replace_server_table(conn, "calendar", frame),
+            )
             derived.rebuild(conn.exec_driver_sql)
             batch_id = int(
                 conn.execute(
@@ -295,7 +377,7 @@ def _replace_server(settings: Settings, frames: Mapping[str, pd.DataFrame], sour
                     tables=",".join(frames)[:400],
                 )
             )
-            for name in (*frames, *schema.DERIVED_TABLES):
+            for name in (*frames, *schema.BUILT_TABLES, *schema.DERIVED_TABLES):
                 conn.exec_driver_sql(
                     f"analyze {name}"
                 ) if conn.dialect.name == "postgresql" else None
@@ -304,11 +386,26 @@ def _replace_server(settings: Settings, frames: Mapping[str, pd.DataFrame], sour
             # the covering indexes serve index-only scans, and the hint bits, so the first
             # page views do not write them. Names come from the schema, never from input.
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                for name in (*frames, *schema.DERIVED_TABLES):
+                for name in (*frames, *schema.BUILT_TABLES, *schema.DERIVED_TABLES):
                     conn.exec_driver_sql(f"vacuum {name}")
         return batch_id
     finally:
         engine.dispose()
+
+
+def _replace_duckdb_table(con, name: str, frame: pd.DataFrame) -> None:
+    """Empty a table the writer builds itself and fill it with ``frame`` (DuckDB)."""
+    con.register("built", _conform(name, frame))
+    # Names come from schema.BUILT_TABLES, never from input.
+    con.execute(f'delete from "{name}"')  # noqa: S608
+    con.execute(f'insert into "{name}" select * from built')  # noqa: S608
+    con.unregister("built")
+
+
+def _replace_server_table(conn: sa.Connection, name: str, frame: pd.DataFrame) -> None:
+    """Empty a table the writer builds itself and fill it with ``frame`` (server warehouse)."""
+    conn.execute(sa.delete(schema.table(name)))
+    _bulk_insert(conn, name, _conform(name, frame))
 
 
 def _bulk_insert(conn: sa.Connection, name: str, frame: pd.DataFrame) -> None:

@@ -28,7 +28,7 @@ VISITS = [
     pytest.param(p.id, lang, query, id=f"{p.id}-{lang}-{view}")
     for lang, view, query in (("zh", "default", {}), ("en", "city", CITY))
     for p in PAGES
-    if not p.admin_only
+    if not p.restricted
 ]
 NAMES_SHOWN = {"weekly", "funnel", "experiments", "referrers"}
 

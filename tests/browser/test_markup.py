@@ -71,7 +71,7 @@ INJECTED = """() => ({
 
 
 # Every page once, the languages taking turns (each page load takes a while).
-VISITS = [(p.id, h.LANGS[i % 2]) for i, p in enumerate(p for p in PAGES if not p.admin_only)]
+VISITS = [(p.id, h.LANGS[i % 2]) for i, p in enumerate(p for p in PAGES if not p.restricted)]
 
 
 @pytest.mark.parametrize(("page_id", "lang"), VISITS)

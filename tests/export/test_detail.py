@@ -79,7 +79,8 @@ def test_orders_split_in_order_masked_and_typed(warehouse, raw, tmp_path):
     wb = open_workbook(out)
     assert wb.sheetnames == [t("export.cover.sheet", "zh"), *result.sheets]
     rows = data_rows(wb, "orders")
-    assert [r[0].value for r in rows] == want.order_id.tolist()
+    # Ids are written as the source system wrote them: text (leading zeros kept).
+    assert [r[0].value for r in rows] == want.order_id.astype(str).tolist()
     assert [r[7].value for r in rows] == pytest.approx(want.amount.astype(float).tolist())
     assert all(r[7].number_format == FORMATS["money"] for r in rows)
     assert [r[1].value for r in rows] == [ts.to_pydatetime() for ts in want.ordered_at]
@@ -115,7 +116,7 @@ def test_leads_with_flags_blanks_and_limit(warehouse, raw, tmp_path):
     result = export_detail("leads", info(f, lang="en"), out, chunk_rows=50)
     assert result.rows == len(want) > 50
     rows = data_rows(open_workbook(out), "leads")
-    assert [r[0].value for r in rows] == want.lead_id.tolist()
+    assert [r[0].value for r in rows] == want.lead_id.astype(str).tolist()
     assert [r[6].value for r in rows] == ["yes" if v else "no" for v in want.is_returning]
     paid = [r[10].value for r in rows]
     assert [v is None for v in paid] == want.paid_at.isna().tolist()

@@ -12,7 +12,6 @@ import csv
 import hashlib
 import itertools
 import shutil
-from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -29,36 +28,19 @@ from dashboard.warehouse import engine as wh
 Rows = dict[str, list[dict[str, str]]]
 
 
-def _calendar() -> list[dict[str, str]]:
-    rows = []
-    for i in range(7):
-        day = date(2024, 1, 1) + timedelta(days=i)
-        iso = day.isocalendar()
-        rows.append(
-            {
-                "date": day.isoformat(),
-                "iso_year": str(iso.year),
-                "iso_week": str(iso.week),
-                "week_start": (day - timedelta(days=day.weekday())).isoformat(),
-                "month_start": day.replace(day=1).isoformat(),
-                "year": str(day.year),
-                "quarter": str((day.month - 1) // 3 + 1),
-                "month": str(day.month),
-                "day_of_week": str(day.isoweekday()),
-                "is_holiday": "true" if i == 0 else "false",
-                "holiday_name": "元旦" if i == 0 else "",
-            }
-        )
-    return rows
-
-
 def _rows(header: str, *lines: str) -> list[dict[str, str]]:
     names = header.split("|")
     return [dict(zip(names, line.split("|"), strict=True)) for line in lines]
 
 
 SAMPLE: Rows = {
-    "calendar": _calendar(),
+    # calendar.csv only overrides flags (loaded into calendar_overrides): a clinic's own day
+    # off with its names, and a training Sunday made a working day.
+    "calendar": _rows(
+        "date|is_holiday|holiday_name|holiday_name_en|is_workday",
+        "2024-01-06|true|店庆|Clinic anniversary|false",
+        "2024-01-07||||true",
+    ),
     "cities": _rows(
         "city_id|name_zh|name_en|province_zh|province_en|region_zh|region_en|tier|lat|lon",
         "1|郑州|Zhengzhou|河南|Henan|华中|Central China|new_tier1|34.7466|113.6253",

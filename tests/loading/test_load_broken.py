@@ -87,9 +87,16 @@ CASES = [
         ("expenses.csv", 3, "date", "load.impossible_date"),
     ),
     (
-        "date_wrong_format",
+        # Day-first or month-first: never guessed without the file's declared order.
+        "date_ambiguous_order",
         ["expenses"],
         _set("expenses", 0, date="03.01.2024"),
+        ("expenses.csv", 2, "date", "load.ambiguous_date"),
+    ),
+    (
+        "date_wrong_format",
+        ["expenses"],
+        _set("expenses", 0, date="3 Jan 2024"),
         ("expenses.csv", 2, "date", "load.bad_date"),
     ),
     (
@@ -117,10 +124,11 @@ CASES = [
         ("leads.csv", 2, "is_returning", "load.bad_bool"),
     ),
     (
-        "too_many_decimals",
+        # More decimals are rounded to the fen (a warning); a sum this large cannot be kept.
+        "money_too_large",
         ["orders"],
-        _set("orders", 1, amount="10.005"),
-        ("orders.csv", 3, "amount", "load.decimal_places"),
+        _set("orders", 1, amount="1234567890123.005"),
+        ("orders.csv", 3, "amount", "load.decimal_too_large"),
     ),
     (
         "negative_money",
@@ -137,8 +145,8 @@ CASES = [
     (
         "required_value_empty",
         ["customers"],
-        _set("customers", 3, phone=""),
-        ("customers.csv", 5, "phone", "load.required"),
+        _set("customers", 3, home_city_id=""),
+        ("customers.csv", 5, "home_city_id", "load.required"),
     ),
     (
         "duplicate_key",
@@ -162,13 +170,13 @@ CASES = [
         "calendar_date_twice",
         ["calendar"],
         _append("calendar"),
-        ("calendar.csv", 9, "date", "load.duplicate_key"),
+        ("calendar.csv", 4, "date", "load.duplicate_key"),
     ),
     (
         "bad_enum",
-        ["clinics"],
-        _set("clinics", 0, specialty="Eye"),
-        ("clinics.csv", 2, "specialty", "load.bad_enum"),
+        ["channels"],
+        _set("channels", 0, tier="Core"),  # specialties and kinds are open; tiers are not
+        ("channels.csv", 2, "tier", "load.bad_enum"),
     ),
     (
         "text_too_long",
@@ -249,10 +257,37 @@ CASES = [
         ("scorecard_targets.csv", 2, "scope_id", "load.chain_scope_id"),
     ),
     (
-        "calendar_week_wrong",
+        # The warehouse computes weeks and months from the date: never taken from a file.
+        "calendar_computed_column",
         ["calendar"],
-        _set("calendar", 2, iso_week="2"),
-        ("calendar.csv", 4, "iso_week", "load.calendar_mismatch"),
+        _add_column("calendar", "iso_week", "1"),
+        ("calendar.csv", 1, "iso_week", "load.computed_column"),
+    ),
+    (
+        "calendar_holiday_without_name",
+        ["calendar"],
+        _set("calendar", 0, holiday_name=""),
+        ("calendar.csv", 2, "holiday_name", "load.calendar.holiday_needs_name"),
+    ),
+    (
+        "calendar_name_without_holiday",
+        ["calendar"],
+        _set("calendar", 1, holiday_name="周日培训"),
+        ("calendar.csv", 3, "is_holiday", "load.calendar.name_without_holiday"),
+    ),
+    (
+        # 2024-02-10 is 春节 in the library: a working day only if the file clears the holiday.
+        "calendar_library_holiday_made_workday",
+        ["calendar"],
+        _append(
+            "calendar",
+            date="2024-02-10",
+            is_holiday="",
+            holiday_name="",
+            holiday_name_en="",
+            is_workday="true",
+        ),
+        ("calendar.csv", 4, "is_workday", "load.calendar.holiday_workday"),
     ),
     (
         "phone_mangled_by_excel",
@@ -304,9 +339,9 @@ def test_every_problem_is_reported_not_just_the_first(
     loaded_settings, make_folder, sample_rows, unchanged
 ):
     sample_rows["orders"][0]["amount"] = "-1.00"
-    sample_rows["orders"][1]["category"] = "haircut"
+    sample_rows["orders"][1]["category"] = ""
     sample_rows["orders"][2]["ordered_at"] = "2024-02-30 10:00"
-    sample_rows["clinics"][0]["doctors"] = ""
+    sample_rows["clinics"][0]["staff"] = ""
     folder = make_folder(sample_rows, ["orders", "clinics"])
     check = unchanged(loaded_settings)
 
@@ -314,9 +349,9 @@ def test_every_problem_is_reported_not_just_the_first(
 
     found = {(p.file, p.row, p.column, p.code) for p in result.problems}
     assert found == {
-        ("clinics.csv", 2, "doctors", "load.required"),
+        ("clinics.csv", 2, "staff", "load.required"),
         ("orders.csv", 2, "amount", "load.negative"),
-        ("orders.csv", 3, "category", "load.bad_enum"),
+        ("orders.csv", 3, "category", "load.required"),
         ("orders.csv", 4, "ordered_at", "load.impossible_date"),
     }
     assert result.problem_count == 4

@@ -43,9 +43,9 @@ def test_overall_cap():
 
 
 def test_problems_as_frame_and_report_languages(loaded_settings, make_folder, sample_rows):
-    sample_rows["clinics"][0]["specialty"] = "eyes"
-    sample_rows["clinics"][1]["opened_on"] = ""
-    result = load_directory(loaded_settings, make_folder(sample_rows, ["clinics"]), "zh")
+    sample_rows["channels"][0]["tier"] = "gold"
+    sample_rows["channels"][1]["name_en"] = ""
+    result = load_directory(loaded_settings, make_folder(sample_rows, ["channels"]), "zh")
 
     frame = problems_as_frame(result)
     assert frame.columns.tolist() == ["file", "row", "column", "reason"]
@@ -53,8 +53,8 @@ def test_problems_as_frame_and_report_languages(loaded_settings, make_folder, sa
     assert frame["row"].tolist() == [2, 3]
     assert frame["reason"][1] == "此列必须填写，不能为空"
     assert problems_as_frame(result, "en")["reason"][1] == "A value is required here"
-    assert "clinics.csv 第 2 行 specialty 列：“eyes” 不是允许的值" in format_report(result, "zh")
-    assert "clinics.csv, row 3, column opened_on: A value is required here" in format_report(
+    assert "channels.csv 第 2 行 tier 列：“gold” 不是允许的值" in format_report(result, "zh")
+    assert "channels.csv, row 3, column name_en: A value is required here" in format_report(
         result, "en"
     )
 

@@ -39,7 +39,7 @@ def test_thresholds_come_from_the_url(duckdb_warehouse, lang):
     assert not at.exception, [e.value for e in at.exception]
     text = all_text(at)
     assert t("members.stage_rule", lang, active=60, lapse=200) in text
-    assert t("members.tiers_rule", lang, mid="3,000", high="15,000") in text
+    assert t("members.tiers_rule", lang, mid="¥3,000", high="¥15,000") in text
     flows = at.dataframe[2].value
     assert flows.iloc[:, 0].nunique() == 3  # three monthly steps
 

@@ -23,9 +23,6 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from dashboard.seed.calendar_table import build_calendar
-from dashboard.seed.core import Window
-
 START, END = date(2026, 10, 1), date(2026, 10, 31)
 PHONE_BASE = 13_900_000_000
 
@@ -184,12 +181,8 @@ def orders(cust: pd.DataFrame) -> pd.DataFrame:
 
 def tables() -> dict[str, pd.DataFrame]:
     """The tables the referrer queries read, ready for ``replace_tables``."""
-    holidays = pd.DataFrame(
-        {"date": pd.Series([], dtype="datetime64[s]"), "name_zh": pd.Series([], dtype="str")}
-    )
     cust = customers()
     return {
-        "calendar": build_calendar(Window(date(2024, 1, 1), date(2026, 12, 31)), holidays),
         "cities": CITIES,
         "clinics": CLINICS,
         "channels": CHANNELS,

@@ -72,26 +72,6 @@ LEADS = [
 ]
 
 
-def _calendar() -> pd.DataFrame:
-    days = pd.date_range("2026-01-01", "2026-12-31", freq="D")
-    iso = days.isocalendar()
-    return pd.DataFrame(
-        {
-            "date": days,
-            "iso_year": iso.year.to_numpy(),
-            "iso_week": iso.week.to_numpy(),
-            "week_start": days - pd.to_timedelta(days.day_of_week, unit="D"),
-            "month_start": days.to_period("M").to_timestamp(),
-            "year": days.year,
-            "quarter": days.quarter,
-            "month": days.month,
-            "day_of_week": days.day_of_week + 1,
-            "is_holiday": False,
-            "holiday_name": None,
-        }
-    )
-
-
 def tables() -> dict[str, pd.DataFrame]:
     """The hand-built warehouse: one city, two clinics, two channels, the leads above."""
     leads = pd.DataFrame(LEADS)
@@ -99,7 +79,6 @@ def tables() -> dict[str, pd.DataFrame]:
         leads[col] = pd.to_datetime(leads[col])
     leads["customer_id"] = leads["customer_id"].astype("Int64")
     return {
-        "calendar": _calendar(),
         "cities": pd.DataFrame(
             [
                 {

@@ -15,6 +15,7 @@ import pytest
 from dashboard import data
 from dashboard.filters import Filters, Scope
 from dashboard.i18n import t
+from dashboard.literal import t_md
 from dashboard.metrics import referrals as rf
 from dashboard.privacy import mask_name, mask_phone
 from dashboard.reports import overview, referrers
@@ -262,8 +263,14 @@ def test_odd_controls_fall_back(warehouse):
         referrer_id="x",
     )
     assert (report.basis, report.level) == (rf.DEFAULT_BASIS, rf.DEFAULT_LEVEL)
-    assert report.referrer_id == (
-        int(report.ranking["referrer_id"].iloc[0]) if len(report.ranking) else None
+    # "x" could be a source system's customer number: it is looked up, and not found.
+    assert report.referrer_id is None and report.referrer_ref == "x"
+    assert report.network.empty
+    found = referrers.network_messages(report, "en")
+    assert found == [(t_md("referrers.not_found", "en", id="x"), "warning")]
+    blank = referrers.load(CHAIN_PERIODS[0], Scope.all(), referrer_id="  ")
+    assert blank.referrer_id == (
+        int(blank.ranking["referrer_id"].iloc[0]) if len(blank.ranking) else None
     )
 
 

@@ -199,7 +199,7 @@ def test_queries_return_aggregates_only(warehouse):
     f = Filters(date(2026, 1, 1), date(2026, 11, 15))
     cells = data.run("regions_grid_customers", f, Scope.all(), step=0.01)
     assert len(cells) == len(cells.drop_duplicates(["cell_y", "cell_x"]))
-    assert set(cells.columns) == {"cell_y", "cell_x", "value"}
+    assert set(cells.columns) == {"cell_y", "cell_x", "value", "at_city"}
 
 
 def test_narrowing_from_map_clicks():

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.i18n import t
 from dashboard.navigation import PAGES
-from tests.pages.apptest import all_text, link_notice, main_text, open_page
+from dashboard.ui.referrers_widgets import REFERRER_KEY
+from tests.pages.apptest import all_text, displayed, link_notice, main_text, open_page
 
 HOSTILE = [
     "1; drop table leads; --",
@@ -37,10 +39,16 @@ def _widget_keys(at) -> list[str]:
             key = getattr(widget, "key", None)
             if key and not key.startswith("$$"):
                 keys.append(key)
-    return sorted(set(keys) - {"lang"})
+    # Free-text controls take any value as what the person typed: tested apart below.
+    return sorted(set(keys) - {"lang"} - FREE_TEXT)
 
 
-@pytest.mark.parametrize("page", [p.id for p in PAGES if not p.admin_only])
+# The referrer picker takes a customer number as the source system writes it, so any text
+# is a lookup, not an ignored link value.
+FREE_TEXT = {REFERRER_KEY}
+
+
+@pytest.mark.parametrize("page", [p.id for p in PAGES if not p.restricted])
 def test_hostile_url_values_change_nothing(duckdb_warehouse, page):
     clean = open_page(page, "en")
     assert not clean.exception
@@ -56,3 +64,19 @@ def test_hostile_url_values_change_nothing(duckdb_warehouse, page):
         # under a notice that names them (as text).
         assert value in link_notice(at.main), (page, value)
         assert main_text(at) == all_text(clean.main), (page, value)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_referrer_number_is_only_looked_up(duckdb_warehouse, value):
+    """Any text is a possible customer number: looked up with a bound parameter, not found,
+    named literally in the warning; the ranking and the rest of the page stay the same."""
+    clean = open_page("referrers", "en")
+    at = open_page("referrers", "en", **{REFERRER_KEY: value})
+    assert not at.exception, [e.value for e in at.exception]
+    text = all_text(at)
+    assert not [m for m in LEAK_MARKERS if m in text]
+    warnings = [displayed(w.value) for w in at.main.warning]
+    assert t("referrers.not_found", "en", id=value) in warnings
+    assert [df.value.to_dict() for df in at.dataframe[:1]] == [
+        df.value.to_dict() for df in clean.dataframe[:1]
+    ]

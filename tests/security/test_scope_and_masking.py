@@ -26,7 +26,7 @@ from tests.conftest import use_policy
 from tests.pages.apptest import AUTH, ENTRY, link_notice
 from tests.pages.apptest import all_text as page_text
 
-USER_PAGES = [p.id for p in PAGES if not p.admin_only]
+USER_PAGES = [p.id for p in PAGES if not p.restricted]
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 

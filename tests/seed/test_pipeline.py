@@ -20,7 +20,8 @@ def test_every_table_with_declared_columns(small):
     assert list(small) == list(schema.TABLE_ORDER)
     for name, frame in small.items():
         assert list(frame.columns) == [c.name for c in schema.table(name).columns], name
-        assert len(frame) > 0, name
+        # The sample chain overrides no calendar day: the writer builds the calendar.
+        assert len(frame) > 0 or name == "calendar_overrides", name
 
 
 def test_same_seed_same_frames_and_other_seed_differs(small):
@@ -44,6 +45,8 @@ def test_primary_and_unique_keys(small):
 def test_foreign_keys_resolve(small):
     for name, frame in small.items():
         for fk in schema.table(name).foreign_keys:
+            if fk.column.table.name in schema.BUILT_TABLES:
+                continue  # the calendar is built from these dates (tests/warehouse)
             target = small[fk.column.table.name][fk.column.name]
             values = frame[fk.parent.name].dropna()
             assert values.isin(target).all(), f"{name}.{fk.parent.name} -> {fk.target_fullname}"

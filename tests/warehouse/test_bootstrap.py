@@ -73,3 +73,25 @@ def test_current_warehouse_is_left_alone(old_copy):
     before = _batches(old_copy)
     bootstrap.ensure_warehouse(old_copy)
     assert _batches(old_copy) == before  # no rebuild, no new load batch
+
+
+def test_loaded_table_of_an_older_version_gains_its_new_columns(old_copy, duckdb_settings):
+    # channels and clinics as a version before open vocabularies wrote them, and no key_map.
+    _age(
+        old_copy,
+        "alter table channels drop column kind_en",
+        "alter table clinics drop column specialty_zh",
+        "drop table key_map",
+    )
+    bootstrap.ensure_warehouse(old_copy)
+    for table in ("channels", "clinics", "key_map"):
+        assert set(_columns(old_copy, table)) == {c.name for c in schema.table(table).c}
+    with wh.get_engine(old_copy).connect() as conn:
+        kinds = pd.read_sql("select channel_id, kind, kind_en from channels", conn)
+    with wh.get_engine(duckdb_settings).connect() as conn:
+        want = pd.read_sql("select channel_id, kind from channels", conn)
+    assert kinds["kind_en"].isna().all()
+    pd.testing.assert_frame_equal(
+        kinds[["channel_id", "kind"]].sort_values("channel_id", ignore_index=True),
+        want.sort_values("channel_id", ignore_index=True),
+    )
