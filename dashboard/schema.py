@@ -39,6 +39,7 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("customers", "gender"): ("F", "M"),
     ("experiments", "metric"): ("conversion", "revenue"),
     ("experiments", "surface"): ("ad_copy", "booking_screen", "offer", "landing_page"),
+    ("experiment_metrics", "kind"): ("proportion", "mean"),
     ("feedback", "problem_category"): (
         "equipment",
         "staff_attitude",
@@ -109,6 +110,7 @@ OMISSIBLE: dict[tuple[str, str], tuple[str, ...]] = {
     ("clinics", "lon"): ("regions",),
     ("experiment_exposures", "value"): ("experiments",),
     ("experiment_exposures", "clinic_id"): ("experiments",),
+    ("leads", "appointment_at"): ("regions", "scorecard", "weekly"),
     **{(table, label): () for (table, _), labels in OPEN_VOCABULARIES.items() for label in labels},
 }
 
@@ -262,6 +264,12 @@ leads = Table(
     Column("arrived_at", DateTime, comment="arrived at the clinic (到院)"),
     Column("paid_at", DateTime, comment="paid deal (成交)"),
     Column("deal_amount", MONEY, comment="revenue of the paid deal, or null"),
+    Column(
+        "appointment_at",
+        DateTime,
+        comment="when the booked visit is due (预约到诊时间); may lie ahead, not before the "
+        "booking's day; null if not recorded",
+    ),
 )
 
 channel_daily = Table(
@@ -356,6 +364,69 @@ experiment_exposures = Table(
     Column("converted", Boolean, nullable=False),
     Column("value", MONEY, comment="revenue per unit, 0 if none; null if not tracked"),
     Column("guardrail_event", Boolean, comment="e.g. refund or complaint; null if not tracked"),
+)
+
+# Further metrics of an experiment, measured on the same exposures: one row per metric, and
+# one outcome per exposed unit and metric in experiment_outcomes (a long table: any number of
+# metrics without new columns, exported as one more query by the system that computes them).
+# The experiment's own metric (experiments.metric: conversion from ``converted``, revenue from
+# ``value``) stays its main metric; these codes are reserved here.
+EXPERIMENT_BUILTIN_METRICS: tuple[str, ...] = ("conversion", "revenue")
+
+experiment_metrics = Table(
+    "experiment_metrics",
+    metadata,
+    Column(
+        "experiment_id",
+        Integer,
+        ForeignKey("experiments.experiment_id"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column(
+        "metric_code",
+        String(30),
+        primary_key=True,
+        comment="e.g. retention_d7; not conversion or revenue (the main metric's codes)",
+    ),
+    Column("name_zh", String(80), nullable=False, comment="e.g. 7日留存率"),
+    Column("name_en", String(120), nullable=False, comment="e.g. Day-7 retention"),
+    Column(
+        "kind",
+        String(12),
+        nullable=False,
+        comment="proportion (outcomes 0 or 1; z-test) or mean (any number; Welch t)",
+    ),
+)
+
+experiment_outcomes = Table(
+    "experiment_outcomes",
+    metadata,
+    Column(
+        "experiment_id",
+        Integer,
+        ForeignKey("experiments.experiment_id"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column(
+        "unit_id",
+        String(40),
+        primary_key=True,
+        comment="an exposed unit of the experiment (experiment_exposures.unit_id)",
+    ),
+    Column(
+        "metric_code",
+        String(30),
+        primary_key=True,
+        comment="a metric of the experiment (experiment_metrics.metric_code)",
+    ),
+    Column(
+        "value",
+        Double,
+        nullable=False,
+        comment="0 or 1 for a proportion, the unit's value for a mean; no row: not measured (yet)",
+    ),
 )
 
 feedback = Table(
@@ -493,6 +564,8 @@ TABLE_ORDER: tuple[str, ...] = (
     "experiments",
     "experiment_variants",
     "experiment_exposures",
+    "experiment_metrics",
+    "experiment_outcomes",
     "feedback",
     "staff_training",
     "budgets",

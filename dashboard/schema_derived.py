@@ -50,6 +50,36 @@ def declare(metadata: MetaData, money: Numeric) -> tuple[str, ...]:
             "arrivals", BigInteger, nullable=False, comment="leads whose arrived_at is that day"
         ),
         Column("paid_deals", BigInteger, nullable=False, comment="leads whose paid_at is that day"),
+        Column(
+            "appointments",
+            BigInteger,
+            nullable=False,
+            comment="leads whose appointment_at is that day and not after the data's end",
+        ),
+        Column(
+            "appointment_arrivals",
+            BigInteger,
+            nullable=False,
+            comment="of those appointments, the leads that arrived (any day)",
+        ),
+        Column(
+            "booked_arrivals",
+            BigInteger,
+            nullable=False,
+            comment="leads booked that day that arrived (any day)",
+        ),
+        Column(
+            "booked_with_appointment",
+            BigInteger,
+            nullable=False,
+            comment="leads booked that day that have an appointment_at",
+        ),
+        Column(
+            "inquiries_booked",
+            BigInteger,
+            nullable=False,
+            comment="leads whose inquiry_at is that day that booked (any day)",
+        ),
         comment="Derived: funnel events per day, clinic and lead channel, each on the day it happened.",
     )
 

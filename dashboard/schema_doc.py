@@ -17,6 +17,8 @@ TABLE_NOTES = {
     "experiments": "A/B tests: hypothesis, owner, dates, main metric.",
     "experiment_variants": "Variants of each experiment; exactly one control; planned traffic shares sum to 1.",
     "experiment_exposures": "One row per exposed unit: variant, outcome, value, guardrail event.",
+    "experiment_metrics": "File `experiment_metrics.csv`, optional: further metrics of an experiment measured on the same exposures (e.g. day-1 and day-7 retention), each with its own statistics on the board; the main metric stays `experiments.metric`.",
+    "experiment_outcomes": "File `experiment_outcomes.csv`, optional: one value per exposed unit and further metric (long format: one row per unit and metric). A unit without a row is not (yet) measured on that metric and is left out of its test.",
     "feedback": "Satisfaction per visit (1–5) with a problem category.",
     "staff_training": "Training hours per clinic and day.",
     "budgets": "Plan per month, city and category (4:3:3 of the non-reserve budget, 15% reserve).",

@@ -14,7 +14,12 @@ from dashboard.ui import export_widgets
 
 ctx = ui.page_header("channels")
 lang = ctx.lang
-controls = widgets.controls(lang)
+with ui.guard(lang):
+    # The view opens on a horizon the period's new customers have had (else the period ROI).
+    default = channels.default_view(ctx.filters, ctx.scope, ctx.data_end)
+controls = widgets.controls(
+    lang, widgets.ChannelControls(horizon=default.horizon, rank_by=default.rank_by)
+)
 with ui.guard(lang):
     report = channels.load(
         ctx.filters,

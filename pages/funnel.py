@@ -11,7 +11,10 @@ from dashboard.ui import export_widgets, funnel_widgets
 
 ctx = ui.page_header("funnel")
 lang = ctx.lang
-controls = funnel_widgets.controls(lang)
+with ui.guard(lang):
+    # The view opens on a window most of the period's leads have had (dashboard.metrics.maturity).
+    default_window = funnel.default_window(ctx.filters, ctx.scope)
+controls = funnel_widgets.controls(lang, default_window)
 with ui.guard(lang):
     report = funnel.load(ctx.filters, ctx.scope, **controls.as_kwargs())
 
@@ -30,8 +33,9 @@ if text.untimed:
     st.info(text.untimed, icon=":material/schedule:")
 
 st.subheader(t("funnel.stages", lang))
-st.caption(rules["cohort"])
+st.caption(f"{rules['cohort']} {rules['default']}")
 st.caption(rules["base"])
+st.caption(rules["names"])
 st.caption(rules["impressions"])
 st.plotly_chart(charts.stage_funnel(report.stages, lang), width="stretch")
 ui.show_table(funnel.display(stage_sheet, lang))

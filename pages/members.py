@@ -34,8 +34,13 @@ left, right = st.columns([3, 2])
 left.plotly_chart(charts.stage_bars(report.stages, lang), width="stretch")
 with right:
     st.markdown(f"**{t('members.repeat', lang)}**")
-    ui.kpi_cards(report.repeat, members.REPEAT_KPIS, lang, per_row=2)
+    # The returning share is complete; a repurchase window not over for every new customer is
+    # marked maturing, with the share that has had it.
+    labels, notes = members.maturing_texts(report, lang)
+    ui.kpi_cards(report.repeat, members.REPEAT_KPIS, lang, per_row=2, labels=labels, notes=notes)
     st.caption(t("members.repeat_rule", lang))
+    for note in notes.values():
+        st.caption(note)
 ui.show_table(members.display(stage_sheet, lang))
 st.caption(stage_sheet.notes[-1])
 
@@ -49,7 +54,11 @@ with st.expander(flow_sheet.title):
     ui.show_table(members.display(flow_sheet, lang))
 
 st.subheader(cohort_sheet.title)
+if "cohorts_truncated" in rules:
+    st.caption(rules["cohorts_truncated"])
 st.caption(f"{rules['cohorts']} {rules['dash']}")
+if "cohorts_maturing" in rules:
+    st.caption(rules["cohorts_maturing"])
 st.plotly_chart(charts.retention_heatmap(report.cohorts, lang), width="stretch")
 with st.expander(cohort_sheet.title):
     ui.show_table(members.display(cohort_sheet, lang))

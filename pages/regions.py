@@ -37,7 +37,7 @@ with map_area:
     )
     st.caption(t("regions.click_map", ctx.lang))
 
-table_name = view.metric_name(report.table_metric, ctx.lang)
+table_name = view.metric_name(report.table_metric, ctx.lang, report.arrival_basis)
 st.subheader(t("regions.ranking_title", ctx.lang, metric=table_name))
 widgets.ranking_table(
     view.ranking_table(report, ctx.lang), view.ranking_city_ids(report), ctx.filters, clinic_city

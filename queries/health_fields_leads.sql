@@ -13,5 +13,6 @@ select
     count(booked_at) as booked_at,
     count(arrived_at) as arrived_at,
     count(paid_at) as paid_at,
+    count(appointment_at) as appointment_at,
     count(deal_amount) as deal_amount
 from leads

@@ -35,6 +35,12 @@ select 'experiment_exposures', count(*), 1, cast(min(exposed_at) as date),
        cast(max(exposed_at) as date)
 from experiment_exposures
 union all
+select 'experiment_metrics', count(*), 0, cast(null as date), cast(null as date)
+from experiment_metrics
+union all
+select 'experiment_outcomes', count(*), 0, cast(null as date), cast(null as date)
+from experiment_outcomes
+union all
 select 'feedback', count(*), 1, cast(min(submitted_at) as date), cast(max(submitted_at) as date)
 from feedback
 union all

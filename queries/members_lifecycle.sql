@@ -1,10 +1,11 @@
--- members_lifecycle: lifecycle bits per customer combination, period-end stage bits × value tier, and first-purchase cohort retention, from the purchase-day table.
+-- members_lifecycle: lifecycle bits per customer combination and period-end stage bits × value tier, from the purchase-day table.
 -- Filters and scope apply to the customer: city = home city, clinic/specialty = home clinic,
 -- channel = acquisition channel; every purchase (paid order) of those customers up to the
 -- period end counts. Purchases come from the derived table customer_purchase_days (purchase
 -- days with the gap to the previous one and the customer's filter columns): one group-by, no
 -- window over every order, no join of purchases to customers. One query serves the whole
--- page, so the result has three sections, each using its own columns (the others are null):
+-- page's lifecycle, so the result has two sections, each using its own columns (the others
+-- are null); cohort retention is members_cohorts.sql (it follows cohorts to the data's end):
 --
 -- section 'path': customers per combination of five bit masks over the snapshots. The
 --   snapshots are month ends followed by the period end, one per month; bit j belongs to
@@ -20,9 +21,6 @@
 -- section 'mix': the same five bits at the period end (end_*) × value tier (lifetime value
 --   up to the period end against tier_mid / tier_high; null without a purchase): customers
 --   and their lifetime value.
--- section 'cohort': per first-purchase month (first_month, numbered year × 12 + month − 1,
---   from first_cohort to last_cohort) and months_since 1 … 12: the cohort's customers and
---   those who purchased in the calendar month months_since after their first.
 with snapshots as (
     select cal.date as t, cal.year * 12 + cal.month - 1 - :first_snapshot_month as j
     from calendar cal
@@ -30,19 +28,15 @@ with snapshots as (
 ),
 day_bits as (
     -- Per calendar day: which snapshots it is on or before, inside the active window of, and
-    -- within lapse_days of; its month index and its bit among the cohort months.
+    -- within lapse_days of.
     select
         cal.date as d,
-        min(cal.year * 12 + cal.month - 1) as month_index,
         bit_or(case when s.t >= cal.date then cast(1 as bigint) << cast(s.j as integer) else 0 end)
             as since_bits,
         bit_or(case when s.t >= cal.date and s.t - cal.date < :active_days
                     then cast(1 as bigint) << cast(s.j as integer) else 0 end) as window_bits,
         bit_or(case when s.t >= cal.date and s.t - cal.date <= :lapse_days
-                    then cast(1 as bigint) << cast(s.j as integer) else 0 end) as recent_bits,
-        min(case when cal.year * 12 + cal.month - 1 >= :first_cohort
-                 then cast(1 as bigint) << cast(cal.year * 12 + cal.month - 1 - :first_cohort as integer)
-                 else 0 end) as month_bit
+                    then cast(1 as bigint) << cast(s.j as integer) else 0 end) as recent_bits
     from calendar cal
     cross join snapshots s
     where cal.date <= :end_date
@@ -66,8 +60,7 @@ per_customer as (
         bit_or(coalesce(b.window_bits, 0)) as window_bits,
         bit_or(case when p.gap_days >= :active_days then coalesce(b.window_bits, 0) else 0 end)
             as return_bits,
-        bit_or(coalesce(b.recent_bits, 0)) as recent_bits,
-        bit_or(coalesce(b.month_bit, 0)) as month_bits
+        bit_or(coalesce(b.recent_bits, 0)) as recent_bits
     from customer_purchase_days p
     join clinics hk on hk.clinic_id = p.home_clinic_id
     left join day_bits b on b.d = p.date
@@ -77,8 +70,7 @@ per_customer as (
 ),
 profiles as (
     -- One row per paying member, plus one row for all members without a purchase by the
-    -- period end (customers = how many; no bits, no tier). Month bits only matter in the
-    -- cohort window.
+    -- period end (customers = how many; no bits, no tier).
     select
         1 as customers,
         coalesce(f.since_bits, 0) as exists_bits,
@@ -91,13 +83,7 @@ profiles as (
             when a.ltv >= :tier_mid then 'mid'
             else 'low'
         end as tier,
-        a.ltv,
-        f.month_index as first_month,
-        case
-            when f.month_index >= :first_cohort and f.month_index <= :last_cohort
-            then a.month_bits
-            else 0
-        end as month_bits
+        a.ltv
     from per_customer a
     left join day_bits f on f.d = a.first_d
     union all
@@ -105,33 +91,18 @@ profiles as (
         m.customers - x.paying,
         0, 0, 0, 0, 0,
         cast(null as varchar(4)),
-        0,
-        cast(null as integer),
         0
     from members m
     cross join (select count(*) as paying from per_customer) x
     where m.customers > x.paying
 ),
 combos as materialized (
-    -- Customers sharing every column: one pass over the members serves all three sections.
+    -- Customers sharing every column: one pass over the members serves both sections.
     select
-        exists_bits, new_bits, window_bits, return_bits, recent_bits, tier, first_month,
-        month_bits, sum(customers) as customers, sum(ltv) as ltv
+        exists_bits, new_bits, window_bits, return_bits, recent_bits, tier,
+        sum(customers) as customers, sum(ltv) as ltv
     from profiles
-    group by
-        exists_bits, new_bits, window_bits, return_bits, recent_bits, tier, first_month,
-        month_bits
-),
-patterns as (
-    select first_month, month_bits, sum(customers) as customers
-    from combos
-    where first_month >= :first_cohort and first_month <= :last_cohort
-    group by first_month, month_bits
-),
-offsets as (
-    select 1 as months_since union all select 2 union all select 3 union all select 4
-    union all select 5 union all select 6 union all select 7 union all select 8
-    union all select 9 union all select 10 union all select 11 union all select 12
+    group by exists_bits, new_bits, window_bits, return_bits, recent_bits, tier
 )
 select
     'path' as section,
@@ -146,10 +117,7 @@ select
     cast(null as bigint) as end_return,
     cast(null as bigint) as end_recent,
     cast(null as varchar(4)) as tier,
-    cast(null as integer) as first_month,
-    cast(null as integer) as months_since,
     sum(customers) as customers,
-    cast(null as bigint) as returned,
     sum(ltv) as ltv
 from combos
 group by exists_bits, new_bits, window_bits, return_bits, recent_bits
@@ -163,10 +131,7 @@ select
     (return_bits >> :last_bit) & 1,
     (recent_bits >> :last_bit) & 1,
     tier,
-    null,
-    null,
     sum(customers),
-    null,
     sum(ltv)
 from combos
 group by
@@ -176,22 +141,3 @@ group by
     (return_bits >> :last_bit) & 1,
     (recent_bits >> :last_bit) & 1,
     tier
-union all
-select
-    'cohort',
-    null, null, null, null, null, null, null, null, null, null,
-    null,
-    p.first_month,
-    o.months_since,
-    sum(p.customers),
-    sum(
-        case
-            when ((p.month_bits >> cast(p.first_month - :first_cohort + o.months_since as integer)) & 1) = 1
-            then p.customers
-            else 0
-        end
-    ),
-    null
-from patterns p
-cross join offsets o
-group by p.first_month, o.months_since

@@ -2,24 +2,21 @@
 -- One row per group; `grain` says which: 'city', 'week', 'channel', 'clinic' (over the period),
 -- 'this_week' or 'last_week' (days :this_start..end and :last_start..:last_end, by city).
 -- Facts are read once from :from_ts (the earlier of the period start and :last_start).
+-- 到诊率's counts: see kpi_funnel (the definition is chosen in dashboard.reports.regions).
 -- Facts count in the city of the clinic where they happened. Channel: the lead's channel for
 -- lead events, else the customer's acquisition channel. New customer: first paid order ever
 -- falls in the span (ties broken by order id, as on the overview), at that order's clinic.
 with lead_events as (
-    select k.city_id, l.clinic_id, l.channel_id, cast(l.booked_at as date) as day,
-           count(*) as bookings, 0 as arrivals
-    from leads l
-    join clinics k on k.clinic_id = l.clinic_id
-    where l.booked_at >= :from_ts and l.booked_at < :end_ts
-      and {{ filters city=k.city_id specialty=k.specialty clinic=l.clinic_id channel=l.channel_id }}
-    group by k.city_id, l.clinic_id, l.channel_id, cast(l.booked_at as date)
-    union all
-    select k.city_id, l.clinic_id, l.channel_id, cast(l.arrived_at as date), 0, count(*)
-    from leads l
-    join clinics k on k.clinic_id = l.clinic_id
-    where l.arrived_at >= :from_ts and l.arrived_at < :end_ts
-      and {{ filters city=k.city_id specialty=k.specialty clinic=l.clinic_id channel=l.channel_id }}
-    group by k.city_id, l.clinic_id, l.channel_id, cast(l.arrived_at as date)
+    -- lead_daily (rebuilt by the writer at every load): bookings and arrivals on the day they
+    -- happened, and 到诊率's counts (appointments due that day by the data's end and the ones
+    -- that arrived; that day's bookings that arrived or carry an appointment time).
+    select k.city_id, ld.clinic_id, ld.channel_id, ld.date as day,
+           ld.bookings, ld.arrivals, ld.appointments, ld.appointment_arrivals,
+           ld.booked_arrivals, ld.booked_with_appointment
+    from lead_daily ld
+    join clinics k on k.clinic_id = ld.clinic_id
+    where ld.date >= cast(:from_ts as date) and ld.date <= :end_date
+      and {{ filters city=k.city_id specialty=k.specialty clinic=ld.clinic_id channel=ld.channel_id }}
 ),
 range_orders as materialized (
     -- order_facts (rebuilt by the writer at every load): the orders with their customer's
@@ -67,13 +64,14 @@ events as (
     -- The additive counts per clinic, channel and day (small: no customer detail).
     select city_id, clinic_id, channel_id, day,
            bookings, arrivals, cast(0 as numeric(14, 2)) as revenue,
-           0 as new_customers, 0 as responses, 0 as complaints
+           0 as new_customers, 0 as responses, 0 as complaints,
+           appointments, appointment_arrivals, booked_arrivals, booked_with_appointment
     from lead_events
     union all
-    select city_id, clinic_id, channel_id, day, 0, 0, revenue, new_customers, 0, 0
+    select city_id, clinic_id, channel_id, day, 0, 0, revenue, new_customers, 0, 0, 0, 0, 0, 0
     from order_events
     union all
-    select city_id, clinic_id, channel_id, day, 0, 0, 0, 0, responses, complaints
+    select city_id, clinic_id, channel_id, day, 0, 0, 0, 0, responses, complaints, 0, 0, 0, 0
     from feedback_events
 ),
 tagged as (
@@ -102,7 +100,11 @@ sums as (
         sum(t.revenue) as revenue,
         sum(t.new_customers) as new_customers,
         sum(t.responses) as responses,
-        sum(t.complaints) as complaints
+        sum(t.complaints) as complaints,
+        sum(t.appointments) as appointments,
+        sum(t.appointment_arrivals) as appointment_arrivals,
+        sum(t.booked_arrivals) as booked_arrivals,
+        sum(t.booked_with_appointment) as booked_with_appointment
     from tagged t
     group by grouping sets (
         (t.in_period, t.city_id),
@@ -163,11 +165,12 @@ customer_counts as (
 cells as (
     select grain, city_id, week_start, channel_id, clinic_id,
            bookings, arrivals, revenue, 0 as paying_customers, new_customers,
-           responses, complaints
+           responses, complaints, appointments, appointment_arrivals, booked_arrivals,
+           booked_with_appointment
     from kept_sums
     union all
     select grain, city_id, week_start, channel_id, clinic_id,
-           0, 0, 0, paying_customers, 0, 0, 0
+           0, 0, 0, paying_customers, 0, 0, 0, 0, 0, 0, 0
     from customer_counts
 )
 select
@@ -178,7 +181,11 @@ select
     sum(c.paying_customers) as paying_customers,
     sum(c.new_customers) as new_customers,
     sum(c.responses) as responses,
-    sum(c.complaints) as complaints
+    sum(c.complaints) as complaints,
+    sum(c.appointments) as appointments,
+    sum(c.appointment_arrivals) as appointment_arrivals,
+    sum(c.booked_arrivals) as booked_arrivals,
+    sum(c.booked_with_appointment) as booked_with_appointment
 from cells c
 group by c.grain, c.city_id, c.week_start, c.channel_id, c.clinic_id
 order by c.grain, c.city_id, c.week_start, c.channel_id, c.clinic_id

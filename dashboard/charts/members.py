@@ -120,17 +120,26 @@ def flows_sankey(flows: pd.DataFrame, snapshots: list, lang: str) -> go.Figure:
 
 
 def retention_heatmap(cohorts: pd.DataFrame, lang: str) -> go.Figure:
-    """Cohorts (rows) × months since first purchase (columns), coloured by the share buying again."""
-    columns = lc.retention_columns()
+    """Cohorts (rows) × months since first purchase (columns), coloured by the share buying again.
+
+    Months the data has not reached are gaps (no colour, no text), not 0%; the month still in
+    progress at the data's end carries a "*" after its share (and after a cohort's label when
+    its first-purchase month itself is in progress).
+    """
+    columns = lc.retention_columns(cohorts)
+    maturing = [None if k is None or pd.isna(k) else int(k) for k in cohorts["maturing"]]
     z = [
         [None if v is None or pd.isna(v) else float(v) for v in row]
         for row in cohorts[columns].itertuples(index=False, name=None)
     ]
-    text = [["" if v is None else f"{v:.0%}" for v in row] for row in z]
-    months = [t("members.col.month_k", lang, k=k) for k in range(1, len(columns) + 1)]
+    text = [
+        ["" if v is None else f"{v:.0%}" + ("*" if k == j + 1 else "") for j, v in enumerate(row)]
+        for row, k in zip(z, maturing, strict=True)
+    ]
+    months = [t("members.col.month_k", lang, k=int(c[1:])) for c in columns]
     cohort_labels = [
-        f"{pd.Timestamp(d):%Y-%m} ({n:,})"
-        for d, n in zip(cohorts["cohort"], cohorts["customers"], strict=True)
+        f"{pd.Timestamp(d):%Y-%m}{'*' if k == 0 else ''} ({n:,})"
+        for d, n, k in zip(cohorts["cohort"], cohorts["customers"], maturing, strict=True)
     ]
     fig = go.Figure(
         go.Heatmap(
@@ -139,6 +148,7 @@ def retention_heatmap(cohorts: pd.DataFrame, lang: str) -> go.Figure:
             y=cohort_labels,
             text=text,
             texttemplate="%{text}",
+            textfont=dict(size=11 if len(columns) <= 12 else 9),
             colorscale="Blues",
             hoverongaps=False,
             colorbar=dict(tickformat=".0%", title=dict(text=t("members.chart.retention", lang))),
@@ -147,7 +157,8 @@ def retention_heatmap(cohorts: pd.DataFrame, lang: str) -> go.Figure:
     )
     fig.update_yaxes(autorange="reversed", title_text=t("members.chart.cohort", lang))
     fig.update_xaxes(title_text=t("members.chart.months_since", lang), side="top")
-    fig = style(fig, height=460)
+    # 24 cohorts need more room than 2; a row of text stays readable either way.
+    fig = style(fig, height=max(260, min(760, 120 + 26 * len(cohort_labels))))
     fig.update_layout(hovermode="closest")
     return fig
 

@@ -37,6 +37,19 @@ EXTRA_REFERENCES = (
         "experiment_variants",
         ("experiment_id", "variant_code"),
     ),
+    # An outcome belongs to an exposed unit of its experiment and to one of its metrics.
+    Reference(
+        "experiment_outcomes",
+        ("experiment_id", "unit_id"),
+        "experiment_exposures",
+        ("experiment_id", "unit_id"),
+    ),
+    Reference(
+        "experiment_outcomes",
+        ("experiment_id", "metric_code"),
+        "experiment_metrics",
+        ("experiment_id", "metric_code"),
+    ),
 )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard import clock
+from dashboard import clock, schema
 from dashboard.loading import keys, referrals
 from dashboard.loading.existing import ExistingWarehouse
 from dashboard.loading.problems import Problems, show_key, show_value
@@ -178,6 +178,38 @@ def check_lead_stages(ctx: Context) -> None:
         last_stage = np.where(present, j, last_stage)
 
 
+@rule("appointment_not_before_booking")
+def check_appointment(ctx: Context) -> None:
+    """A visit is not due before the day it was booked (the lead's day if no booking time).
+
+    Days, not times: a CRM that exports the appointment's date only (00:00) books visits for
+    later that same day. An appointment may lie in the future (it is a plan, not an event).
+    """
+    data = ctx.incoming.get("leads")
+    if data is None or not data.has("appointment_at"):
+        return
+    frame = data.frame
+    due = pd.to_datetime(frame["appointment_at"].where(data.clean("appointment_at")))
+    for col in ("booked_at", "created_at"):
+        if not data.has(col):
+            continue
+        base = pd.to_datetime(frame[col].where(data.clean(col)))
+        if col == "created_at" and data.has("booked_at"):
+            # Leads with a booking time were judged against it.
+            base = base.where(frame["booked_at"].isna())
+        wrong = _true(due.dt.floor("D") < base.dt.floor("D"))
+        _report(
+            ctx,
+            data,
+            "appointment_at",
+            "load.appointment_before_booking",
+            wrong,
+            frame["appointment_at"],
+            earlier=col,
+        )
+        data.mark_bad("appointment_at", wrong)
+
+
 @rule("deal_amount_needs_paid_at")
 def check_deal_amount(ctx: Context) -> None:
     """A lead has a deal amount only when it was paid."""
@@ -232,6 +264,49 @@ def check_variants(ctx: Context) -> None:
             "count": wrong["controls"].astype(int).tolist(),
         },
     )
+
+
+@rule("experiment_metric_codes")
+def check_metric_codes(ctx: Context) -> None:
+    """A further metric does not take the main metric's codes (conversion, revenue)."""
+    data = ctx.incoming.get("experiment_metrics")
+    if data is None or not data.has("metric_code"):
+        return
+    code = data.frame["metric_code"]
+    builtin = _usable(data, "metric_code") & _true(
+        code.str.lower().isin(schema.EXPERIMENT_BUILTIN_METRICS)
+    )
+    _report(
+        ctx, data, "metric_code", "load.metric_code_reserved", builtin, code,
+        reserved=", ".join(schema.EXPERIMENT_BUILTIN_METRICS),
+    )  # fmt: skip
+
+
+@rule("proportion_outcomes")
+def check_proportion_outcomes(ctx: Context) -> None:
+    """An outcome of a proportion metric is 0 or 1 (the unit did it or not)."""
+    data = ctx.incoming.get("experiment_outcomes")
+    if data is None or not data.has("experiment_id", "metric_code", "value"):
+        return
+    if "experiment_metrics" in ctx.unreadable:
+        return
+    metrics = ctx.incoming.get("experiment_metrics")
+    cols = ["experiment_id", "metric_code", "kind"]
+    if metrics is not None:
+        kinds = metrics.frame.loc[_usable(metrics, *cols), cols]
+    else:
+        kinds = ctx.existing.keys("experiment_metrics", tuple(cols))
+    proportion = kinds[_true(kinds["kind"] == "proportion")][cols[:2]]
+    if proportion.empty:
+        return
+    ok = _usable(data, *cols[:2], "value")
+    frame = data.frame
+    keys_in = pd.MultiIndex.from_frame(frame[cols[:2]].astype(object))
+    is_proportion = keys_in.isin(pd.MultiIndex.from_frame(proportion.astype(object)))
+    value = frame["value"]
+    wrong = ok & is_proportion & ~_true(value.isin([0, 1]))
+    _report(ctx, data, "value", "load.outcome_not_binary", wrong, value)
+    data.mark_bad("value", wrong)
 
 
 @rule("date_ranges_ordered")

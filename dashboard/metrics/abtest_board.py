@@ -6,16 +6,26 @@ the power figures and a verdict:
 
 - ``attention`` — the experiment failed the SRM check (p < 0.001), has no single control, or a
   significant winner's guardrail got significantly worse; kept off both lists;
-- ``too_early`` — a variant of the pair has fewer than 150 units or (conversion metrics only)
-  10 conversions;
+- ``too_early`` — a variant of the pair has fewer than 150 units or (proportion metrics only)
+  10 events (conversions): a mean metric such as revenue is judged on units alone, since its
+  units need never "convert";
 - ``red`` / ``black`` — BH-adjusted p < 0.05 and the 95% intervals of the absolute and of the
   relative lift lie wholly above / below zero (so a listed verdict never contradicts an
   interval shown beside it; the pooled z-test and the unpooled intervals can disagree near
   the threshold, and then the comparison stays inconclusive);
 - ``inconclusive`` — everything else.
 
-The BH family is every main-metric comparison on the board that has a p-value, whatever list it
-lands on; guardrail tests are not corrected (a harm signal should err on the side of flagging).
+An experiment is measured on its main metric (``experiments.metric``: conversion from the
+exposures' ``converted``, revenue from their ``value``) and on each further metric of
+``experiment_metrics`` (outcomes per unit in ``experiment_outcomes``): every metric of every
+comparison is one row with its own statistics, minimum-sample rule, power figures and verdict
+(proportions: pooled z-test, Newcombe interval; means: Welch t). The sample-ratio check and the
+guardrail are the experiment's and the pair's, shared by all its metrics. A further metric's
+units are the exposed units with an outcome for it (a unit without one is not yet measured).
+
+The BH family is every metric-level comparison on the board that has a p-value, main and
+further metrics alike, whatever list it lands on; guardrail tests are not corrected (a harm
+signal should err on the side of flagging).
 """
 
 from __future__ import annotations
@@ -61,14 +71,18 @@ def evaluate(
     variants: pd.DataFrame,
     traffic: dict[int, float],
     settings: BoardSettings | None = None,
+    metrics: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per treatment-vs-control comparison with statistics, checks and verdict.
+    """One row per treatment-vs-control comparison and metric with statistics, checks, verdict.
 
     ``experiments`` has experiment_id, metric, has_guardrail; ``variants`` has experiment_id,
     variant_code, is_control, planned_share, units, conversions, value_sum, value_sq_sum,
-    guardrail_units, guardrail_events; ``traffic`` is recent units per day per experiment.
+    guardrail_units, guardrail_events; ``traffic`` is recent units per day per experiment;
+    ``metrics`` (optional) has experiment_id, metric_code, name_zh, name_en, kind,
+    variant_code, units, value_sum, value_sq_sum per further metric and variant.
     """
-    rows = evaluate_rows(records(experiments), records(variants), traffic, settings)
+    extra = records(metrics) if metrics is not None else None
+    rows = evaluate_rows(records(experiments), records(variants), traffic, settings, extra)
     return board_frame(rows)
 
 
@@ -77,6 +91,7 @@ def evaluate_rows(
     variants: list[dict],
     traffic: dict[int, float],
     settings: BoardSettings | None = None,
+    metrics: list[dict] | None = None,
 ) -> list[dict]:
     """``evaluate`` on rows as dicts, returning dicts (the report adds to them before framing)."""
     cfg = settings or BoardSettings()
@@ -84,9 +99,17 @@ def evaluate_rows(
     by_experiment: dict[int, list[dict]] = {}
     for arm in variants:
         by_experiment.setdefault(int(arm["experiment_id"]), []).append(arm)
+    further: dict[int, dict[str, list[dict]]] = {}
+    for arm in metrics or ():
+        exp_metrics = further.setdefault(int(arm["experiment_id"]), {})
+        exp_metrics.setdefault(str(arm["metric_code"]), []).append(arm)
     for exp in experiments:
         exp_id = int(exp["experiment_id"])
-        rows.extend(_experiment_rows(exp, by_experiment.get(exp_id, []), traffic.get(exp_id), cfg))
+        arms = by_experiment.get(exp_id, [])
+        per_day = traffic.get(exp_id)
+        rows.extend(_experiment_rows(exp, arms, per_day, cfg))
+        for metric_arms in further.get(exp_id, {}).values():
+            rows.extend(_further_rows(exp, arms, metric_arms, per_day, cfg))
     adjusted = benjamini_hochberg([row.get("p_value") for row in rows])
     for row, p_adjusted in zip(rows, adjusted, strict=True):
         row["p_adjusted"] = p_adjusted
@@ -100,7 +123,8 @@ def board_frame(rows: list[dict], extra: tuple[str, ...] = ()) -> pd.DataFrame:
 
 
 COLUMNS = [
-    "experiment_id", "metric", "variant_code", "control_code",
+    "experiment_id", "metric", "kind", "is_primary", "metric_zh", "metric_en",
+    "variant_code", "control_code",
     "units_c", "units_t", "conv_c", "conv_t", "share_c", "share_t",
     "control_value", "treatment_value",
     "abs_lift", "abs_lo", "abs_hi", "rel_lift", "rel_lo", "rel_hi",
@@ -114,40 +138,95 @@ COLUMNS = [
 BOARD_COLUMNS = [*COLUMNS, "p_adjusted", "verdict", "reason"]
 
 
-def _experiment_rows(exp: dict, arms: list[dict], per_day: float | None, cfg: BoardSettings):
+def main_kind(metric: str) -> str:
+    """The kind of an experiment's main metric: revenue is a mean, conversion a proportion."""
+    return "mean" if metric == "revenue" else "proportion"
+
+
+def _base(exp: dict, arms: list[dict]) -> dict:
+    """What every row of an experiment shares: its sample-ratio check and guardrail flag."""
     srm = srm_check([int(a["units"]) for a in arms], [float(a["planned_share"]) for a in arms])
-    controls = [a for a in arms if bool(a["is_control"])]
-    base = {
+    return {
         "experiment_id": int(exp["experiment_id"]),
-        "metric": exp["metric"],
         "srm_chi2": srm.chi2,
         "srm_p": srm.p_value,
         "srm_failed": srm.failed,
         "srm_reason": srm.reason,
         "has_guardrail": bool(exp["has_guardrail"]),
     }
+
+
+def _experiment_rows(exp: dict, arms: list[dict], per_day: float | None, cfg: BoardSettings):
+    metric = exp["metric"]
+    base = {**_base(exp, arms), "metric": metric, "kind": main_kind(metric), "is_primary": True}
+    controls = [a for a in arms if bool(a["is_control"])]
     if len(controls) != 1:
         return [{**base, "no_control": True}]
-    control = controls[0]
-    total_share = sum(float(a["planned_share"]) for a in arms)
-    total_units = sum(int(a["units"]) for a in arms)
-    metric = exp["metric"]
+    return _rows(base, exp, arms, arms, per_day, cfg)
+
+
+def _further_rows(
+    exp: dict, arms: list[dict], metric_arms: list[dict], per_day: float | None, cfg
+) -> list[dict]:
+    """The rows of one further metric: its outcomes per variant against the control's."""
+    controls = [a for a in arms if bool(a["is_control"])]
+    if len(controls) != 1:
+        return []  # the main metric's row already says the experiment has no single control
+    first = metric_arms[0]
+    kind = str(first["kind"])
+    base = {
+        **_base(exp, arms),
+        "metric": str(first["metric_code"]),
+        "kind": kind,
+        "is_primary": False,
+        "metric_zh": first["name_zh"],
+        "metric_en": first["name_en"],
+    }
+    measured = {a["variant_code"]: a for a in metric_arms}
+    outcome_arms = []
+    for arm in arms:
+        m = measured.get(arm["variant_code"], {})
+        total = float(m.get("value_sum") or 0.0)
+        outcome_arms.append(
+            {
+                **arm,
+                "units": int(m.get("units") or 0),
+                # A proportion's events are its units with outcome 1 (the loader allows 0 or 1).
+                "conversions": round(total) if kind == "proportion" else None,
+                "value_sum": total,
+                "value_sq_sum": float(m.get("value_sq_sum") or 0.0),
+            }
+        )
+    return _rows(base, exp, arms, outcome_arms, per_day, cfg)
+
+
+def _rows(base: dict, exp: dict, arms: list[dict], measured: list[dict], per_day, cfg):
+    """One row per treatment: ``measured`` are the arms on this metric, ``arms`` the exposures."""
+    kind = base["kind"]
+    control = next(a for a in measured if bool(a["is_control"]))
+    exposed_control = next(a for a in arms if bool(a["is_control"]))
+    total_share = sum(float(a["planned_share"]) for a in measured)
+    total_units = sum(int(a["units"]) for a in measured)
     return [
         {
             **base,
             "no_control": False,
-            **_pair(metric, control, arm, total_share),
-            **_guardrail(exp, control, arm),
-            **_minimum(metric, control, arm, per_day, total_share, cfg),
-            **_power(metric, control, arm, per_day, total_share, total_units, cfg),
+            **_pair(kind, control, arm, total_share),
+            **_guardrail(exp, exposed_control, exposed),
+            **_minimum(kind, control, arm, per_day, total_share, cfg),
+            **_power(kind, control, arm, per_day, total_share, total_units, cfg),
         }
-        for arm in arms
+        for arm, exposed in zip(measured, arms, strict=True)
         if not bool(arm["is_control"])
     ]
 
 
-def _comparison(metric: str, c, t) -> Comparison:
-    if metric == "revenue":
+def _count(x) -> int | None:
+    return None if x is None else int(x)
+
+
+def _comparison(kind: str, c, t) -> Comparison:
+    if kind == "mean":
         return compare_means(
             int(c["units"]), float(c["value_sum"]), float(c["value_sq_sum"]),
             int(t["units"]), float(t["value_sum"]), float(t["value_sq_sum"]),
@@ -157,15 +236,15 @@ def _comparison(metric: str, c, t) -> Comparison:
     )
 
 
-def _pair(metric: str, c, t, total_share: float) -> dict:
-    cmp = _comparison(metric, c, t)
+def _pair(kind: str, c, t, total_share: float) -> dict:
+    cmp = _comparison(kind, c, t)
     return {
         "variant_code": t["variant_code"],
         "control_code": c["variant_code"],
         "units_c": int(c["units"]),
         "units_t": int(t["units"]),
-        "conv_c": int(c["conversions"]),
-        "conv_t": int(t["conversions"]),
+        "conv_c": _count(c["conversions"]),
+        "conv_t": _count(t["conversions"]),
         "share_c": _share(c, total_share),
         "share_t": _share(t, total_share),
         "control_value": cmp.control,
@@ -212,11 +291,13 @@ def _guardrail(exp: dict, c: dict, t: dict) -> dict:
 
 
 def _minimum(
-    metric: str, c, t, per_day: float | None, total_share: float, cfg: BoardSettings
+    kind: str, c, t, per_day: float | None, total_share: float, cfg: BoardSettings
 ) -> dict:
-    # Conversions are the sample of a conversion metric only: a revenue metric is judged on
-    # units (its units need never "convert", and would otherwise stay too early for ever).
-    min_conv = cfg.min_conversions if metric == "conversion" else 0
+    # Events are the sample of a proportion metric only: a mean metric (revenue …) is judged
+    # on units (its units need never "convert", and would otherwise stay too early for ever).
+    if kind != "proportion":
+        c, t = {**c, "conversions": 0}, {**t, "conversions": 0}
+    min_conv = cfg.min_conversions if kind == "proportion" else 0
     units_short = max(0, cfg.min_units - int(c["units"]), cfg.min_units - int(t["units"]))
     conv_short = max(0, min_conv - int(c["conversions"]), min_conv - int(t["conversions"]))
     days = 0.0 if units_short == conv_short == 0 else None
@@ -242,20 +323,20 @@ def _minimum(
     }
 
 
-def _baseline(metric: str, c) -> tuple[float | None, float | None]:
-    """The control's level and standard deviation of the main metric."""
+def _baseline(kind: str, c) -> tuple[float | None, float | None]:
+    """The control's level and standard deviation of the metric."""
     n = int(c["units"])
     if n <= 0:
         return None, None
-    if metric == "revenue":
+    if kind == "mean":
         mean, var = moments(n, float(c["value_sum"]), float(c["value_sq_sum"]))
         return mean, (math.sqrt(var) if var else None)
     rate = int(c["conversions"]) / n
     return rate, abtest_power.conversion_sigma(rate)
 
 
-def _power(metric, c, t, per_day, total_share, total_units, cfg: BoardSettings) -> dict:
-    level, sigma = _baseline(metric, c)
+def _power(kind, c, t, per_day, total_share, total_units, cfg: BoardSettings) -> dict:
+    level, sigma = _baseline(kind, c)
     n_c, n_t = int(c["units"]), int(t["units"])
     out: dict = {}
     if not level or not sigma:
@@ -327,11 +408,14 @@ def _flag(x) -> bool:
 
 def ranked(board: pd.DataFrame, verdict: str) -> pd.DataFrame:
     """The comparisons with ``verdict``, in list order (see ``ranked_positions``)."""
-    columns = {name: board[name].tolist() for name in RANK_COLUMNS}
+    columns = {name: board[name].tolist() for name in RANK_COLUMNS if name in board}
     return board.iloc[ranked_positions(columns, verdict)]
 
 
-RANK_COLUMNS = ("verdict", "rel_lo", "abs_lo", "rel_hi", "abs_hi", "experiment_id", "variant_code")
+RANK_COLUMNS = (
+    "verdict", "rel_lo", "abs_lo", "rel_hi", "abs_hi", "experiment_id", "variant_code",
+    "is_primary", "metric",
+)  # fmt: skip
 
 
 def ranked_positions(columns: dict[str, list], verdict: str) -> list[int]:
@@ -340,7 +424,8 @@ def ranked_positions(columns: dict[str, list], verdict: str) -> list[int]:
     ``columns`` holds the board's ``RANK_COLUMNS`` as lists. Red: by the interval's lower bound,
     best first; black: by the upper bound, worst first (the relative bound, or the absolute one
     where it is missing; missing keys last, ties as pandas' ``sort_values`` leaves them);
-    others: by experiment, then variant (missing first).
+    others: by experiment, its main metric before the further ones (by code), then variant
+    (missing first).
     """
     rows = [i for i, v in enumerate(columns["verdict"]) if v == verdict]
     if verdict in ("red", "black"):
@@ -349,7 +434,14 @@ def ranked_positions(columns: dict[str, list], verdict: str) -> list[int]:
         keys = [absolute[i] if _missing(rel[i]) else rel[i] for i in rows]
         return _sorted(rows, keys, descending=verdict == "red")
     exp_ids, codes = columns["experiment_id"], columns["variant_code"]
-    return sorted(rows, key=lambda i: (exp_ids[i], *_code_key(codes[i])))
+    primary = columns.get("is_primary") or [True] * len(exp_ids)
+    metrics = columns.get("metric") or [""] * len(exp_ids)
+
+    def key(i: int):
+        further = not _flag(primary[i]) if not _missing(primary[i]) else False
+        return (exp_ids[i], further, "" if not further else str(metrics[i]), *_code_key(codes[i]))
+
+    return sorted(rows, key=key)
 
 
 def _sorted(rows: list[int], keys: list, descending: bool) -> list[int]:

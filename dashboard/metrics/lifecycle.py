@@ -3,8 +3,9 @@
 The warehouse (queries/members_lifecycle.sql) reduces every customer's purchases to five
 bit masks over the snapshots (one bit per snapshot) and returns how many customers share
 each combination. This module turns those bits into stages, stage counts per snapshot,
-month-to-month flows, the value-tier table and the cohort retention table. Stages are
-decided here only; the SQL only says which windows held a purchase.
+month-to-month flows and the value-tier table. The cohort retention table comes from
+queries/members_cohorts.sql (purchase months per first-purchase month, to the data's end).
+Stages are decided here only; the SQL only says which windows held a purchase.
 """
 
 from __future__ import annotations
@@ -36,8 +37,7 @@ DEFAULT_TIER_HIGH = 20_000.0
 MAX_MONTHS = 12  # snapshots cover the period end and the 12 month ends before it
 MONTH_CHOICES: tuple[int, ...] = (3, 6, 9, 12)
 DEFAULT_MONTHS = 6
-RETENTION_MONTHS = 12
-COHORTS = 12
+MAX_COHORTS = 24  # first-purchase months shown at most: the latest of the period's
 
 
 @dataclass(frozen=True)
@@ -332,10 +332,35 @@ def stage_tier_table(mix: pd.DataFrame) -> pd.DataFrame:
     return _matrix(cells, mix["customers"].tolist(), STAGES, TIERS, "stage", "tier")
 
 
-def cohort_window(end: date) -> tuple[int, int]:
-    """First and last cohort month (as month indexes): the 12 months before the end's month."""
-    last = month_index(end) - 1
-    return last - COHORTS + 1, last
+@dataclass(frozen=True)
+class CohortWindow:
+    """The first-purchase months the page shows (month indexes) and how many the period touches."""
+
+    first: int
+    last: int
+    touched: int  # calendar months the period touches; more than shown when truncated
+
+    @property
+    def months(self) -> range:
+        """The cohort months shown, oldest first."""
+        return range(self.first, self.last + 1)
+
+    @property
+    def truncated(self) -> bool:
+        """True when the period touches more months than are shown (the latest are kept)."""
+        return self.touched > len(self.months)
+
+
+def cohort_window(start: date, end: date, most: int = MAX_COHORTS) -> CohortWindow:
+    """The calendar months the period [start, end] touches, at most the latest ``most`` of them.
+
+    A period inside one month touches that month; a period of four weeks across a month
+    boundary touches both months. Each cohort is the whole calendar month.
+    """
+    first, last = month_index(start), month_index(end)
+    touched = max(last - first + 1, 1)
+    last = max(last, first)
+    return CohortWindow(max(first, last - most + 1), last, touched)
 
 
 def last_complete_month(end: date) -> int:
@@ -344,40 +369,60 @@ def last_complete_month(end: date) -> int:
     return month_index(end) if complete else month_index(end) - 1
 
 
-def retention_table(cohorts: pd.DataFrame, end: date) -> pd.DataFrame:
-    """Cohort × months since first purchase: the share who purchased again (None = month not over).
+def maturing_month(data_end: date | None) -> int | None:
+    """The month (index) still in progress at the data's end; None when that month is over."""
+    if data_end is None or last_complete_month(data_end) == month_index(data_end):
+        return None
+    return month_index(data_end)
 
-    Rows are every cohort month of the window (a cohort without customers has no shares);
-    columns m1 … m12 are shares; ``customers`` is the cohort size.
+
+def retention_table(
+    cohorts: pd.DataFrame, window: CohortWindow, data_end: date | None
+) -> pd.DataFrame:
+    """Cohort × months since first purchase, followed to the data's end.
+
+    ``cohorts`` holds the rows of members_cohorts.sql: first_month, months_since (0 = the
+    first-purchase month, whose customers are the cohort) and customers. Rows are every
+    cohort month of ``window`` (a cohort without customers has no shares); ``customers`` is
+    the cohort size; m1 … mK are the shares who purchased in the k-th calendar month after
+    the first, where K reaches the data's last month for the oldest cohort. A month the data
+    has not reached yet is None (blank, not 0%); the month in progress at the data's end keeps
+    its share so far, and ``maturing`` names its k (0: the first-purchase month itself is in
+    progress, so the cohort is still growing; None when the row has no such month).
     """
-    first, last = cohort_window(end)
-    complete = last_complete_month(end)
-    sizes: dict[object, int] = {}
-    returned: dict[tuple[object, int], object] = {}
-    for month, since, size, back in zip(
+    data_month = month_index(data_end) if data_end is not None else window.first
+    in_progress = maturing_month(data_end)
+    width = max(1, data_month - window.first)
+    counts: dict[tuple[int, int], int] = {}
+    for month, since, customers in zip(
         cohorts["first_month"].tolist(),
         cohorts["months_since"].tolist(),
-        cohorts["cohort_customers"].tolist(),
-        cohorts["returned"].tolist(),
+        cohorts["customers"].tolist(),
         strict=True,
     ):
-        sizes[month] = max(sizes.get(month, size), size)
-        returned[(month, int(since))] = back  # a repeated month: the last row wins
-    months = range(first, last + 1)
-    cohort_sizes = [int(sizes.get(c, 0)) for c in months]
-    # One object block (dates, sizes, shares or None), then the sizes as the int column.
-    cells = np.empty((len(months), 2 + RETENTION_MONTHS), dtype=object)
-    for row, (c, size) in enumerate(zip(months, cohort_sizes, strict=True)):
+        counts[(int(month), int(since))] = int(customers)
+    months = window.months
+    sizes = [counts.get((c, 0), 0) for c in months]
+    cells = np.empty((len(months), 2 + width), dtype=object)
+    maturing: list[int | None] = []
+    for row, (c, size) in enumerate(zip(months, sizes, strict=True)):
         cells[row, 0] = month_start(c)
         cells[row, 1] = size
-        for k in range(1, RETENTION_MONTHS + 1):
-            over = c + k <= complete
-            cells[row, 1 + k] = safe_div(returned.get((c, k), 0), size) if over else None
-    table = pd.DataFrame(cells, columns=["cohort", "customers", *retention_columns()], dtype=object)
-    table["customers"] = np.array(cohort_sizes, dtype=np.int64)
+        for k in range(1, width + 1):
+            reached = c + k <= data_month
+            cells[row, 1 + k] = safe_div(counts.get((c, k), 0), size) if reached else None
+        k = None if in_progress is None else in_progress - c
+        maturing.append(k if k is not None and 0 <= k <= width else None)
+    table = pd.DataFrame(
+        cells, columns=["cohort", "customers", *retention_columns(width)], dtype=object
+    )
+    table["customers"] = np.array(sizes, dtype=np.int64)
+    table["maturing"] = pd.Series(maturing, dtype=object)
     return table
 
 
-def retention_columns() -> list[str]:
-    """The month columns of the retention table: m1 … m12."""
-    return [f"m{k}" for k in range(1, RETENTION_MONTHS + 1)]
+def retention_columns(width: int | pd.DataFrame) -> list[str]:
+    """The month columns of a retention table (or of ``width`` months): m1 … mK."""
+    if isinstance(width, pd.DataFrame):
+        return [c for c in width.columns if c[:1] == "m" and c[1:].isdigit()]
+    return [f"m{k}" for k in range(1, width + 1)]

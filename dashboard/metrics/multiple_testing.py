@@ -5,24 +5,22 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy import stats
 
 
 def benjamini_hochberg(p_values: list[float | None]) -> list[float | None]:
     """BH-adjusted p-values in the input order; None entries stay None and are not counted.
 
     adjusted p₍ᵢ₎ = min over j ≥ i of p₍ⱼ₎ · m / j, capped at 1 (Benjamini & Hochberg 1995),
-    where m is the number of p-values present. Rejecting adjusted p < q controls the FDR at q.
+    where m is the number of p-values present, as ``scipy.stats.false_discovery_control``
+    computes it. Rejecting adjusted p < q controls the FDR at q.
     """
     present = [i for i, p in enumerate(p_values) if p is not None and not math.isnan(p)]
     out: list[float | None] = [None] * len(p_values)
-    m = len(present)
-    if m == 0:
+    if not present:
         return out
     raw = np.array([float(p_values[i]) for i in present])
-    order = np.argsort(raw, kind="mergesort")
-    ranked = raw[order] * m / np.arange(1, m + 1)
-    # Step-up: each adjusted value is the smallest of itself and every larger-rank value.
-    adjusted = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
-    for rank, pos in enumerate(order):
-        out[present[pos]] = float(adjusted[rank])
+    adjusted = stats.false_discovery_control(raw, method="bh")
+    for pos, value in zip(present, adjusted.tolist(), strict=True):
+        out[pos] = float(value)
     return out

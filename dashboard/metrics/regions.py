@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.metrics.arithmetic import is_missing, pct_change
-from dashboard.metrics.registry import kpi
+from dashboard.metrics.registry import basis_for, kpi
 
 # Below this many cases (bookings, feedback responses, paying customers) a city's rate is too
 # noisy to colour: with n = 30 a 50% rate still has a 95% interval of about ±18 points.
@@ -31,6 +31,11 @@ COUNT_COLUMNS = (
     "new_customers",
     "responses",
     "complaints",
+    # 到诊率's counts (see dashboard.metrics.registry.arrival_basis)
+    "appointments",
+    "appointment_arrivals",
+    "booked_arrivals",
+    "booked_with_appointment",
 )
 
 
@@ -66,6 +71,13 @@ class CityMetric:
             return _clean(row.get(self.column))
         return kpi(self.kpi_id).value(row)
 
+    def base(self, basis: str | None) -> str | None:
+        """The count a rate divides by: 到诊率's follows its definition (appointments due or
+        bookings made)."""
+        if self.kpi_id == "arrival_rate":
+            return "appointments" if basis == "appointments" else "bookings"
+        return self.denominator
+
 
 def _from_kpi(kpi_id: str, denominator: str) -> CityMetric:
     k = kpi(kpi_id)
@@ -96,19 +108,30 @@ def metric(metric_id: str) -> CityMetric:
     return METRICS[metric_id]
 
 
-def with_values(frame: pd.DataFrame, m: CityMetric, min_n: int = LOW_SAMPLE_MIN) -> pd.DataFrame:
+def selection_basis(frame: pd.DataFrame) -> str:
+    """到诊率's definition for the selection whose counts ``frame`` holds (all rows together)."""
+    total = frame[["booked_with_appointment", "bookings", "appointments"]].sum()
+    return basis_for(*(float(total[c]) for c in total.index))
+
+
+def with_values(
+    frame: pd.DataFrame, m: CityMetric, min_n: int = LOW_SAMPLE_MIN, basis: str | None = None
+) -> pd.DataFrame:
     """Add ``value``, ``n`` (the rate's denominator, else NaN) and ``low_sample`` for ``m``.
 
-    A rate with no denominator is NaN (shown as "—"); never inf.
+    A rate with no denominator is NaN (shown as "—"); never inf. ``basis`` is 到诊率's
+    definition for the whole selection (one for every row); by default the frame's own.
     """
     out = frame.copy()
-    values = [m.value(row) for row in out[list(COUNT_COLUMNS)].to_dict(orient="records")]
+    basis = basis or selection_basis(out)
+    rows = out[list(COUNT_COLUMNS)].to_dict(orient="records")
+    values = [m.value({**row, "arrival_basis": basis}) for row in rows]
     out["value"] = pd.Series(values, index=out.index, dtype=float)
     if not m.is_rate:
         out["n"] = np.nan
         out["low_sample"] = False
         return out
-    den = pd.to_numeric(out[m.denominator], errors="coerce").astype(float)
+    den = pd.to_numeric(out[m.base(basis)], errors="coerce").astype(float)
     out["n"] = den
     out["low_sample"] = (den > 0) & (den < min_n)
     return out
@@ -154,7 +177,12 @@ def _clean(value: object) -> float | None:
 
 
 def heat_grid(
-    cells: pd.DataFrame, cities: pd.DataFrame, col: str, col_keys: list, m: CityMetric
+    cells: pd.DataFrame,
+    cities: pd.DataFrame,
+    col: str,
+    col_keys: list,
+    m: CityMetric,
+    basis: str | None = None,
 ) -> HeatGrid:
     """The city × ``col`` matrix of metric ``m`` over ``cells`` (rows of the breakdown).
 
@@ -166,7 +194,7 @@ def heat_grid(
     base = cells[["city_id", col, *COUNT_COLUMNS]]
     full = pd.MultiIndex.from_product([ordered["city_id"].tolist(), keys], names=["city_id", col])
     filled = base.set_index(["city_id", col]).reindex(full, fill_value=0).reset_index()
-    valued = with_values(filled, m)
+    valued = with_values(filled, m, basis=basis)
     value = valued["value"].to_numpy(dtype=float).reshape(len(ordered), len(keys))
     n = valued["n"].to_numpy(dtype=float).reshape(len(ordered), len(keys))
     low = valued["low_sample"].to_numpy(dtype=bool).reshape(len(ordered), len(keys))
@@ -196,6 +224,7 @@ def ranking(
     last_week: pd.DataFrame,
     cities: pd.DataFrame,
     m: CityMetric,
+    basis: str | None = None,
 ) -> pd.DataFrame:
     """Cities ranked by ``m`` over the period (best first), with the week-on-week change.
 
@@ -207,8 +236,9 @@ def ranking(
 
     def valued(frame: pd.DataFrame) -> pd.DataFrame:
         filled = ids.merge(frame[["city_id", *COUNT_COLUMNS]], on="city_id", how="left")
-        return with_values(filled.fillna({c: 0 for c in COUNT_COLUMNS}), m)
+        return with_values(filled.fillna({c: 0 for c in COUNT_COLUMNS}), m, basis=basis)
 
+    basis = basis or selection_basis(totals)
     period, now, before = valued(totals), valued(this_week), valued(last_week)
     out = cities[["city_id", "tier"]].copy()
     out["value"] = period["value"].to_numpy()

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from dashboard.i18n import t
-from dashboard.metrics.arithmetic import roi, safe_div
+from dashboard.metrics.arithmetic import is_missing, roi, safe_div
 
 UNITS = ("count", "money", "rate", "ratio", "days", "score", "hours")
 DIRECTIONS = ("up", "down")
@@ -92,12 +92,68 @@ def _top_share(row: Mapping[str, float | None]) -> float | None:
     return safe_div(row.get("top_scores"), row.get("responses"))
 
 
+# 到诊率 has two definitions. "appointments" (预约到诊, as clinics define it): of the visits due
+# in the period (appointment_at, up to the data's end), the share whose lead arrived. Where the
+# leads carry no appointment times, "cohort": of the bookings made in the period, the share
+# that arrived (any time up to the data's end). Either way numerator and denominator count
+# the same leads, so the rate cannot exceed 100%. The definition is chosen once per selection:
+# appointments when at least APPOINTMENT_COVERAGE of the selection's bookings carry one.
+ARRIVAL_BASES = ("appointments", "cohort")
+APPOINTMENT_COVERAGE = 0.8
+
+
+def basis_for(with_appointment, bookings, appointments=None) -> str:
+    """The 到诊率 definition for a selection with these counts ("appointments" or "cohort")."""
+    share = safe_div(with_appointment, bookings)
+    if share is None:  # no bookings: appointments due in the period still decide
+        return "appointments" if not is_missing(appointments) and appointments > 0 else "cohort"
+    return "appointments" if share >= APPOINTMENT_COVERAGE else "cohort"
+
+
+def arrival_basis(row: Mapping[str, float | None]) -> str:
+    """Which 到诊率 definition ``row`` uses: its ``arrival_basis`` if set, else its selection's."""
+    basis = row.get("arrival_basis")
+    if basis in ARRIVAL_BASES:
+        return str(basis)
+    if "selection_bookings" in row:
+        return basis_for(
+            row.get("selection_booked_with_appointment"), row.get("selection_bookings")
+        )
+    return basis_for(
+        row.get("booked_with_appointment"), row.get("bookings"), row.get("appointments")
+    )
+
+
+def arrival_counts(row: Mapping[str, float | None]) -> tuple[float | None, float | None]:
+    """(arrived, base) of 到诊率 under the row's definition."""
+    if arrival_basis(row) == "appointments":
+        return row.get("appointment_arrivals"), row.get("appointments")
+    return row.get("booked_arrivals"), row.get("bookings")
+
+
+def arrival_rate_name(basis: str, lang: str) -> str:
+    """到诊率's name saying which definition is shown."""
+    return t("kpi.arrival_rate" if basis == "appointments" else "kpi_cohort.arrival_rate", lang)
+
+
+def arrival_rate_help(basis: str, lang: str) -> str:
+    """到诊率's definition as shown (the cohort's where that is the one used)."""
+    key = "kpi_help.arrival_rate" if basis == "appointments" else "kpi_cohort_help.arrival_rate"
+    return t(key, lang)
+
+
+def kpi_label(kpi_id: str, lang: str, basis: str = "appointments") -> str:
+    """A KPI's name as shown: 到诊率's says which definition ``basis`` is."""
+    return arrival_rate_name(basis, lang) if kpi_id == "arrival_rate" else t(f"kpi.{kpi_id}", lang)
+
+
 def _arrival_rate(row: Mapping[str, float | None]) -> float | None:
-    return safe_div(row.get("arrivals"), row.get("bookings"))
+    return safe_div(*arrival_counts(row))
 
 
 def _booking_completion(row: Mapping[str, float | None]) -> float | None:
-    return safe_div(row.get("bookings"), row.get("inquiries"))
+    # Of the leads that inquired in the period, the share that booked (same leads).
+    return safe_div(row.get("inquiries_booked"), row.get("inquiries"))
 
 
 def _complaint_rate(row: Mapping[str, float | None]) -> float | None:

@@ -3,7 +3,7 @@ the budget against plan and the private-traffic planner's actual rates."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
@@ -11,11 +11,12 @@ import pandas as pd
 from dashboard import data
 from dashboard.filters import Filters, Scope
 from dashboard.metrics import channels as cm
+from dashboard.metrics import maturity as mt
 from dashboard.metrics import planner as pl
 from dashboard.reports import budget
 from dashboard.reports.channels_sheets import sheets
 
-__all__ = ["ChannelsData", "PrivateTraffic", "load", "sheets"]
+__all__ = ["ChannelsData", "DefaultView", "PrivateTraffic", "default_view", "load", "sheets"]
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,37 @@ class ChannelsData:
     private: PrivateTraffic
     budget: budget.BudgetData
     is_empty: bool
+    # Per horizon, the share of the period's new customers who have had all of it (None: none).
+    maturity: dict[int, float | None] = field(default_factory=dict)
 
     @property
     def mature_share(self) -> float | None:
         """Share of the period's new customers whose whole horizon lies before the data's end."""
         return self.totals.get("mature_share")
+
+    @property
+    def horizon_complete(self) -> bool:
+        """The horizon's figures are complete enough to headline (``dashboard.metrics.maturity``)."""
+        return mt.is_complete(self.maturity.get(self.horizon, self.mature_share))
+
+    @property
+    def headline_roi(self) -> str:
+        """The ROI the page headlines: within the horizon when complete, else the period's."""
+        return "roi_horizon" if self.horizon_complete else "marketing_roi"
+
+
+@dataclass(frozen=True)
+class DefaultView:
+    """The controls a page view opens on when its URL names none (``default_view``)."""
+
+    horizon: int
+    rank_by: str
+    maturity: dict[int, float | None]
+
+    @property
+    def complete(self) -> bool:
+        """The default horizon is complete enough to headline (else the period ROI is)."""
+        return mt.is_complete(self.maturity.get(self.horizon))
 
 
 def _pick(value: object, allowed: tuple, default: object) -> object:
@@ -74,6 +101,41 @@ def ltv_window(data_end: date) -> tuple[date, date]:
         data_end - timedelta(days=2 * cm.LTV_DAYS - 1),
         data_end - timedelta(days=cm.LTV_DAYS),
     )
+
+
+def _end_ts(data_end: date) -> datetime:
+    """The first moment after the data's last day (horizons must end by it)."""
+    return datetime.combine(data_end + timedelta(days=1), time.min)
+
+
+def _data_end(filters: Filters, data_end: date | None) -> date:
+    if data_end is not None:
+        return data_end
+    as_of = data.data_as_of()
+    return as_of.date() if as_of else filters.end
+
+
+def horizon_maturity(
+    filters: Filters, scope: Scope, data_end: date | None = None
+) -> dict[int, float | None]:
+    """Per horizon, the share of the period's new customers (of the shown channels) who have
+    had the whole horizon by the data's end; None when the period has no new customer."""
+    data_end = _data_end(filters, data_end)
+    frame = data.run("channels_maturity", filters, scope, data_end_ts=_end_ts(data_end))
+    shown = frame[frame["channel_id"].isin(_channels(scope, filters)["channel_id"])]
+    counts = {h: float(shown[f"mature_{h}"].sum()) for h in cm.HORIZONS}
+    return mt.shares(counts, float(shown["new_customers"].sum()))
+
+
+def default_view(filters: Filters, scope: Scope, data_end: date | None = None) -> DefaultView:
+    """The horizon and ranking a view opens on: the longest horizon at least
+    ``maturity.COMPLETE_SHARE`` of the period's new customers have had, ranked by ROI within
+    it; when none has, the shortest horizon (shown as maturing), ranked by the period ROI."""
+    shares = horizon_maturity(filters, scope, data_end)
+    horizon = mt.longest_complete(cm.HORIZONS, shares)
+    if horizon is None:
+        return DefaultView(min(cm.HORIZONS), "marketing_roi", shares)
+    return DefaultView(horizon, "roi_horizon", shares)
 
 
 def _channels(scope: Scope, filters: Filters) -> pd.DataFrame:
@@ -169,10 +231,8 @@ def _load(
     horizon = int(_pick(horizon, cm.HORIZONS, cm.DEFAULT_HORIZON))
     grouping = str(_pick(grouping, cm.GROUPINGS, cm.DEFAULT_GROUPING))
     rank_by = str(_pick(rank_by, cm.RANKABLE, cm.DEFAULT_RANK))
-    if data_end is None:
-        as_of = data.data_as_of()
-        data_end = as_of.date() if as_of else filters.end
-    end_ts = datetime.combine(data_end + timedelta(days=1), time.min)
+    data_end = _data_end(filters, data_end)
+    end_ts = _end_ts(data_end)
     ltv_from, ltv_to = ltv_window(data_end)
     weekly, ltv = data.run_all(
         data.query("channels_weekly", filters, scope, horizon_days=horizon, data_end_ts=end_ts),
@@ -201,4 +261,5 @@ def _load(
         private=private_traffic(summary),
         budget=budget.load(filters, scope, data_end),
         is_empty=is_empty,
+        maturity=horizon_maturity(filters, scope, data_end),
     )

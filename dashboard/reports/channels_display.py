@@ -16,6 +16,7 @@ from dashboard.metrics import channels as cm
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.metrics.registry import kpi
 from dashboard.reports.channels_sheets import (
+    column_label,
     detail_columns,
     label,
     labelled,
@@ -152,12 +153,20 @@ def colour_column(report: ChannelsData) -> str:
 
 
 def maturity_note(report: ChannelsData, lang: str) -> str | None:
-    """A warning when some new customers have not yet had the whole horizon (else None)."""
+    """What the horizon's figures are worth while some new customers have not had all of it:
+    maturing (the period ROI is the headline), or nearly complete; None when complete."""
     share = report.totals.get("mature_share")
     if share is None or share >= 1:
         return None
+    values = {"share": fmt_value(share, "rate", lang), "horizon": report.horizon}
+    if report.horizon_complete:
+        return t("channels.maturity", lang, **values)
     return t(
-        "channels.maturity", lang, share=fmt_value(share, "rate", lang), horizon=report.horizon
+        "channels.maturing",
+        lang,
+        roi=label("roi_horizon", lang, report.horizon),
+        period_roi=label("marketing_roi", lang),
+        **values,
     )
 
 
@@ -166,7 +175,7 @@ def ranking_note(report: ChannelsData, lang: str) -> str:
     return t(
         "channels.ranking_rule",
         lang,
-        metric=label(report.rank_by, lang, report.horizon),
+        metric=column_label(report, report.rank_by, lang),
         min=cm.LOW_SAMPLE,
     )
 

@@ -11,6 +11,7 @@ from dashboard import labels
 from dashboard.export.sheet import Column, Sheet
 from dashboard.i18n import has, t
 from dashboard.metrics import channels as cm
+from dashboard.metrics import maturity as mt
 from dashboard.metrics.registry import KPIS, kpi
 from dashboard.reports import budget
 
@@ -59,19 +60,26 @@ def unit(column: str) -> str:
     return _UNITS.get(column) or kpi(column).unit
 
 
-_IN_HORIZON = ("roas_horizon", "roi_horizon", "revenue_horizon")
+IN_HORIZON = ("roas_horizon", "roi_horizon", "revenue_horizon")
 _IN_PERIOD = ("marketing_roi", "new_customer_revenue")
 
 
-def label(column: str, lang: str, horizon: int = cm.DEFAULT_HORIZON) -> str:
-    """A column header: the KPI's name (or the page's label), with the horizon or period noted."""
+def label(column: str, lang: str, horizon: int = cm.DEFAULT_HORIZON, maturing: bool = False) -> str:
+    """A column header: the KPI's name (or the page's label), with the horizon or period noted;
+    ``maturing``: the horizon's figures are not complete yet, and the header says so."""
     key = f"channels.col.{column}"
     name = t(key, lang) if has(key) or column not in KPIS else kpi(column).name(lang)
-    if column in _IN_HORIZON:
-        return t("channels.within_horizon", lang, name=name, horizon=horizon)
+    if column in IN_HORIZON:
+        within = "channels.within_horizon_maturing" if maturing else "channels.within_horizon"
+        return t(within, lang, name=name, horizon=horizon)
     if column in _IN_PERIOD:
         return t("channels.in_period", lang, name=name)
     return name
+
+
+def column_label(report: ChannelsData, column: str, lang: str) -> str:
+    """A column header of the report: horizon figures marked maturing when not complete."""
+    return label(column, lang, report.horizon, maturing=not report.horizon_complete)
 
 
 def row_names(rows: pd.DataFrame, grouping: str, lang: str) -> list[str]:
@@ -134,7 +142,7 @@ def ranking_columns(report: ChannelsData, lang: str) -> tuple[Column, ...]:
         Column("rank", t("channels.col.rank", lang), "count"),
         *_name_columns(report, lang),
         Column("sample", t("channels.col.sample", lang), "text"),
-        *(Column(c, label(c, lang, report.horizon), _sheet_unit(c)) for c in RANKING),
+        *(Column(c, column_label(report, c, lang), _sheet_unit(c)) for c in RANKING),
         Column("cac_low", t("channels.col.cac_low", lang), "money"),
         Column("cac_high", t("channels.col.cac_high", lang), "money"),
     )
@@ -144,7 +152,7 @@ def detail_columns(report: ChannelsData, lang: str) -> tuple[Column, ...]:
     """Columns of the traffic-and-leads table."""
     return (
         *_name_columns(report, lang)[:1],
-        *(Column(c, label(c, lang, report.horizon), _sheet_unit(c)) for c in DETAIL),
+        *(Column(c, column_label(report, c, lang), _sheet_unit(c)) for c in DETAIL),
         Column("conversion_low", t("channels.col.conversion_low", lang), "rate"),
         Column("conversion_high", t("channels.col.conversion_high", lang), "rate"),
         Column("notes", t("channels.col.notes", lang), "text"),
@@ -161,11 +169,11 @@ def bubble_columns(report: ChannelsData, lang: str) -> tuple[Column, ...]:
     """Columns of the bubble chart's table."""
     return (
         _name_columns(report, lang)[0],
-        Column("cac", label("cac", lang, report.horizon), "money"),
+        Column("cac", column_label(report, "cac", lang), "money"),
         Column("cac_low", t("channels.col.cac_low", lang), "money"),
         Column("cac_high", t("channels.col.cac_high", lang), "money"),
-        Column("roi_horizon", label("roi_horizon", lang, report.horizon), "ratio"),
-        Column("spend", label("spend", lang, report.horizon), "money"),
+        Column("roi_horizon", column_label(report, "roi_horizon", lang), "ratio"),
+        Column("spend", column_label(report, "spend", lang), "money"),
         Column("sample", t("channels.col.sample", lang), "text"),
     )
 
@@ -184,7 +192,7 @@ def weekly_columns(report: ChannelsData, lang: str) -> tuple[Column, ...]:
     return (
         Column("week_start", t("compare.week", lang), "date"),
         _name_columns(report, lang)[0],
-        Column("spend", label("spend", lang, report.horizon), "money"),
+        Column("spend", column_label(report, "spend", lang), "money"),
         Column("revenue", t("channels.col.weekly_revenue", lang), "money"),
     )
 
@@ -203,14 +211,26 @@ TOTALS = (
 )
 
 
+def total_keys(report: ChannelsData) -> tuple[str, ...]:
+    """The totals in headline order: while the horizon is maturing, the period ROI (complete)
+    comes before the horizon's ROAS and ROI, which follow it marked as maturing."""
+    if report.horizon_complete:
+        return TOTALS
+    rest = tuple(k for k in TOTALS if k != "marketing_roi")
+    at = rest.index("roas_horizon")
+    return (*rest[:at], "marketing_roi", *rest[at:])
+
+
 def totals_table(report: ChannelsData) -> pd.DataFrame:
     """The headline figures over every shown channel, one row."""
-    return pd.DataFrame([{c: report.totals.get(c) for c in TOTALS}])
+    return pd.DataFrame([{c: report.totals.get(c) for c in total_keys(report)}])
 
 
 def totals_columns(report: ChannelsData, lang: str) -> tuple[Column, ...]:
     """Columns of the totals table."""
-    return tuple(Column(c, label(c, lang, report.horizon), _sheet_unit(c)) for c in TOTALS)
+    return tuple(
+        Column(c, column_label(report, c, lang), _sheet_unit(c)) for c in total_keys(report)
+    )
 
 
 PLANNER = (
@@ -280,6 +300,7 @@ def definitions(report: ChannelsData, lang: str) -> tuple[str, ...]:
         t("channels.rule.referral", lang),
         t("channels.rule.ltv", lang, start=report.ltv_from, end=report.ltv_to),
         t("channels.rule.low_sample", lang, min=cm.LOW_SAMPLE),
+        t("channels.rule.default_view", lang, share=f"{mt.COMPLETE_SHARE:.0%}"),
     )
 
 

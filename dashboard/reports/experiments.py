@@ -6,6 +6,10 @@ up to the end of the period, in the clinics the filters and the viewer's scope a
 specialty, clinic; exposures carry no channel, so the channel filter does not apply). The SQL
 returns per-variant and per-day aggregates only; the statistics run on those in
 dashboard/metrics (abtest, abtest_board, abtest_timeline).
+
+Each experiment is on the board with its main metric (experiments.metric) and every further
+metric of experiment_metrics (one row per metric and treatment, each with its own statistics,
+and BH across all of them); the cumulative timeline follows the main metric.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from dashboard.metrics.abtest_board import (
 from dashboard.metrics.abtest_timeline import cumulative_lifts, recent_traffic
 from dashboard.metrics.arithmetic import safe_div
 from dashboard.reports.experiments_sheets import export_sheets
+from dashboard.reports.experiments_tables import is_further
 
 TARGET_LIFTS = (0.05, 0.10, 0.15, 0.20, 0.30)
 LISTS = ("red", "black", "attention", "inconclusive", "too_early")
@@ -45,7 +50,7 @@ class ExperimentsData:
     settings: BoardSettings
     experiments: pd.DataFrame  # one row per experiment: metadata, units, SRM, outcome
     variants: pd.DataFrame  # one row per variant: units, rate/mean with intervals, guardrail
-    board: pd.DataFrame  # one row per treatment-vs-control comparison, with its verdict
+    board: pd.DataFrame  # one row per treatment-vs-control comparison and metric, with verdict
     timeline: pd.DataFrame  # cumulative lift per treatment and day
     channel_ignored: bool  # a channel filter was set; it does not apply to exposures
     is_empty: bool
@@ -71,6 +76,8 @@ class ExperimentsData:
         out = {v: verdicts.count(v) for v in LISTS}
         out["experiments"] = len(self.experiments)
         out["comparisons"] = int(self.board["variant_code"].notna().sum())
+        further = self.board["is_primary"].tolist() if "is_primary" in self.board else []
+        out["further"] = sum(1 for p in further if is_further(p))
         return out
 
 
@@ -83,10 +90,11 @@ def load(
 
 def _load(filters: Filters, scope: Scope, target_lift: float) -> ExperimentsData:
     """The report itself (``load`` caches it)."""
-    experiments, variants, daily = data.run_all(
+    experiments, variants, daily, metrics = data.run_all(
         data.query("experiments_list", filters, scope),
         data.query("experiments_variants", filters, scope),
         data.query("experiments_daily", filters, scope),
+        data.query("experiments_metrics", filters, scope),
     )
     # An experiment with no exposures in the viewer's clinics is not on this viewer's board.
     units: dict[int, int] = {}  # units per experiment, over all its variants
@@ -103,12 +111,14 @@ def _load(filters: Filters, scope: Scope, target_lift: float) -> ExperimentsData
         for r in records(experiments)
         if r["experiment_id"] in unvalued
     )
-    experiments, variants, daily = (_only(f, live) for f in (experiments, variants, daily))
+    experiments, variants, daily, metrics = (
+        _only(f, live) for f in (experiments, variants, daily, metrics)
+    )
     # The query results are a handful of rows: the statistics run on plain dicts, and each
     # table is framed once at the end (per-row pandas work would cost more than the SQL).
     exp_rows, arm_rows = records(experiments), records(variants)
     settings = BoardSettings(target_lift=target_lift)
-    rows = evaluate_rows(exp_rows, arm_rows, recent_traffic(daily), settings)
+    rows = evaluate_rows(exp_rows, arm_rows, recent_traffic(daily), settings, records(metrics))
     board = board_frame(_with_names(rows, exp_rows, arm_rows), NAME_COLUMNS)
     order, bounds = _list_order(rows)
     return ExperimentsData(
@@ -213,11 +223,16 @@ def _experiment_table(
     experiments: pd.DataFrame, units: dict[int, int], rows: list[dict]
 ) -> pd.DataFrame:
     """Per experiment: metadata, units, the SRM check and its place on the board."""
-    # Every comparison of an experiment carries the same SRM check: take the first row's.
+    # Every comparison of an experiment carries the same SRM check: take the first row's. Its
+    # place on the board is its main metric's; further metrics are shown, not summed up here.
     first: dict[int, dict] = {}
     verdicts: dict[int, list[str]] = {}
+    further: dict[int, set[str]] = {}
     for row in rows:
         first.setdefault(row["experiment_id"], row)
+        if row.get("is_primary") is False:
+            further.setdefault(row["experiment_id"], set()).add(str(row["metric"]))
+            continue
         verdicts.setdefault(row["experiment_id"], []).append(row["verdict"])
     ids = experiments["experiment_id"].tolist()
     nan = float("nan")
@@ -233,6 +248,7 @@ def _experiment_table(
             "srm_failed": srm("srm_failed"),
             "outcome": [_outcome(verdicts[i]) if i in verdicts else nan for i in ids],
             "running": [bool(pd.isna(d)) for d in experiments["ended_on"].tolist()],
+            "further_metrics": [len(further.get(i, ())) for i in ids],
         },
         index=experiments.index,
     )

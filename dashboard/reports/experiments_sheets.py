@@ -1,7 +1,8 @@
 """The red-black board for Excel: the page's tables with typed columns and a unit per column.
 
 A page cell such as "lift [low, high]" becomes three columns; a value that is a rate for
-conversion tests and ¥ per unit for revenue tests becomes two (one of them empty per row).
+proportion metrics and ¥ per unit for revenue becomes two (one of them empty per row), and a
+third, a plain number, when the board has a further mean metric that is not money.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dashboard.reports.experiments_tables import (
     as_date,
     cell,
     label,
+    metric_unit,
     variant_names,
 )
 
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
 
 
 DEFAULT_METRIC = "conversion"  # a row without a metric is read as a conversion test
+# The value columns per unit of a metric: (unit, its header suffix's catalogue key).
+VALUE_UNITS = (("rate", "abtest.suffix.rate"), ("money", "abtest.suffix.money"),
+               ("ratio", "abtest.suffix.ratio"))  # fmt: skip
 
 
 class _Columns:
@@ -63,14 +68,34 @@ class _Columns:
         metrics = [DEFAULT_METRIC if is_missing(m) else m for m in self.get("metric")]
         return [v if m == metric else None for v, m in zip(values, metrics, strict=True)]
 
+    def units(self) -> list[str]:
+        """The unit of each row's metric (rate, money or ratio)."""
+        if "unit" not in self._lists:
+            self._lists["unit"] = [metric_unit(r) for r in self.rows()]
+        return self._lists["unit"]
+
+    def by_unit(self, col: str, unit: str) -> list:
+        """The column where the row's metric is in ``unit``, None elsewhere."""
+        values = self.get(col)
+        if values is None:
+            return [None] * len(self.frame)
+        return [v if u == unit else None for v, u in zip(values, self.units(), strict=True)]
+
+    def value_units(self, lang: str) -> list[tuple[str, str]]:
+        """(unit, header suffix) of the value columns: rate and money always, ratio if used."""
+        units = set(self.units())
+        return [
+            (unit, t(key, lang, currency=currency_unit(lang)))
+            for unit, key in VALUE_UNITS
+            if unit != "ratio" or "ratio" in units
+        ]
+
 
 def _expand(cols: _Columns, key: str, lang: str) -> list[tuple[str, str, str, list | None]]:
     """(column key, header, unit, values) for one table key."""
     if key in PAIRS:
         return [column for part in PAIRS[key] for column in _expand(cols, part, lang)]
     header = t(f"abtest.xcol.{key}", lang) if key.endswith("_ci") else label(key, lang)
-    rate = t("abtest.suffix.rate", lang)
-    money = t("abtest.suffix.money", lang, currency=currency_unit(lang))
     low, high = t("abtest.suffix.low", lang), t("abtest.suffix.high", lang)
     if key in ("experiment", "variant", "control", "metric", "verdict", "role", "guardrail",
                "reason"):  # fmt: skip
@@ -86,18 +111,18 @@ def _expand(cols: _Columns, key: str, lang: str) -> list[tuple[str, str, str, li
         return out
     if key in ("control_value", "treatment_value"):
         return [
-            (f"{key}_rate", f"{header} ({rate})", "rate", cols.by_metric(key, "conversion")),
-            (f"{key}_money", f"{header} ({money})", "money", cols.by_metric(key, "revenue")),
+            (f"{key}_{unit}", f"{header} ({suffix})", unit, cols.by_unit(key, unit))
+            for unit, suffix in cols.value_units(lang)
         ]
     if key == "abs_ci":
         out = []
-        for metric, unit, suffix in (("conversion", "rate", rate), ("revenue", "money", money)):
+        for unit, suffix in cols.value_units(lang):
             for col, extra in (
                 ("abs_lift", f" ({suffix})"),
                 ("abs_lo", f" ({suffix}, {low})"),
                 ("abs_hi", f" ({suffix}, {high})"),
             ):
-                values = cols.by_metric(col, metric)
+                values = cols.by_unit(col, unit)
                 out.append((f"{col}_{unit}", f"{header}{extra}", unit, values))
         return out
     if key in ("rel_ci", "rate_ci", "mean_ci"):

@@ -2,7 +2,11 @@
 
 Each table is a list of column keys. On the page a key is one formatted cell (e.g. a lift with
 its interval); in Excel it expands into typed columns with units (lift, low, high; a value that
-is a rate for conversion tests and ¥ per unit for revenue tests becomes two columns).
+is a rate for proportion metrics, ¥ per unit for revenue and a plain number for other mean
+metrics becomes one column per unit).
+
+A row is one metric of one comparison: ``metric`` is its code (conversion and revenue for the
+main metric, the chain's own code for a further one), ``kind`` proportion or mean.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ LIST_COLUMNS: dict[str, list[str]] = {
     "all": ["experiment", "variant", "verdict", "metric", "units_pair", "conv_pair", "values",
             "abs_ci", "rel_ci", "p_value", "p_adjusted", "chance_to_beat", "srm_p",
             "guardrail", "mde_rel", "needed_units", "days_needed"],
-    "detail": ["variant", "verdict", "values", "abs_ci", "rel_ci", "p_value", "p_adjusted",
+    "detail": ["metric", "variant", "verdict", "values", "abs_ci", "rel_ci", "p_value", "p_adjusted",
                "chance_to_beat", "guardrail", "mde_rel", "needed_units", "days_needed"],
 }  # fmt: skip
 # Page cells that hold two figures; in Excel each becomes its own columns.
@@ -84,12 +88,28 @@ def _p_eq(x) -> str:
     return "< 0.0001" if float(x) < 0.0001 else f"= {float(x):.4f}"
 
 
-def _metric_unit(metric: str) -> str:
-    return "money" if metric == "revenue" else "rate"
+def metric_unit(row: dict) -> str:
+    """The unit of a row's metric: rate (proportions), money (revenue), ratio (other means)."""
+    metric = row.get("metric")
+    metric = "conversion" if is_missing(metric) or not metric else str(metric)
+    kind = row.get("kind")
+    if is_missing(kind) or not kind:
+        kind = "mean" if metric == "revenue" else "proportion"
+    if kind == "proportion":
+        return "rate"
+    return "money" if metric == "revenue" else "ratio"
 
 
-def _lift(x, metric: str, lang: str) -> str:
-    return fmt_delta(None if is_missing(x) else float(x), _metric_unit(metric), lang)
+def metric_name(row: dict, lang: str) -> str:
+    """A row's metric as read: the main metric's catalogue name, a further metric's own name."""
+    metric = row.get("metric")
+    metric = "conversion" if is_missing(metric) or not metric else str(metric)
+    name = row.get(f"metric_{lang}")
+    if _true(row.get("is_primary")) or is_missing(row.get("is_primary")) or is_missing(name):
+        if metric in ("conversion", "revenue"):
+            return t("abtest.metric.main", lang, name=t(f"abtest.metric.{metric}", lang))
+        return metric if is_missing(name) else str(name)
+    return str(name)
 
 
 def _points(x) -> str:
@@ -112,6 +132,11 @@ def _name(row: dict, prefix: str, lang: str) -> str:
     if is_missing(name):
         return DASH
     return f"{code} · {name}" if code else str(name)
+
+
+def is_further(is_primary) -> bool:
+    """A row of a further metric: ``is_primary`` present and false (missing reads as main)."""
+    return not is_missing(is_primary) and is_primary is not None and not bool(is_primary)
 
 
 def _true(x) -> bool:
@@ -140,13 +165,13 @@ def _reason(row: dict, lang: str) -> str:
 def cell(row: dict, key: str, lang: str) -> str:
     """One formatted cell of a board or variant row."""
     metric = row.get("metric") or "conversion"
-    unit = _metric_unit(metric)
+    unit = metric_unit(row)
     if key == "experiment":
         return _name(row, "experiment", lang)
     if key in ("variant", "control"):
         return _name(row, key, lang)
     if key == "metric":
-        return t(f"abtest.metric.{metric}", lang)
+        return metric_name(row, lang)
     if key == "day":
         return fmt_date(as_date(row.get("day")))
     if key == "verdict":
@@ -161,8 +186,8 @@ def cell(row: dict, key: str, lang: str) -> str:
     if key in PAIRS:
         return " / ".join(cell(row, k, lang) for k in PAIRS[key])
     if key == "abs_ci":
-        fmt = lambda x: _lift(x, metric, lang)  # noqa: E731
-        bound = _points if metric != "revenue" else fmt
+        fmt = lambda x: fmt_delta(None if is_missing(x) else float(x), unit, lang)  # noqa: E731
+        bound = _points if unit == "rate" else fmt
         return _ci(row.get("abs_lift"), row.get("abs_lo"), row.get("abs_hi"), fmt, bound)
     if key == "rel_ci":
         return _ci(row.get("rel_lift"), row.get("rel_lo"), row.get("rel_hi"), _pct)
@@ -216,13 +241,14 @@ def detail(report: ExperimentsData, experiment_id: int, lang: str) -> Experiment
     """The hypothesis, owner, dates, metric, comparisons, variants and timeline of one experiment."""
     exp = report.experiments.iloc[report.experiments["experiment_id"].tolist().index(experiment_id)]
     running = is_missing(exp["ended_on"]) or exp["ended_on"] is None
+    board = report.board.iloc[_rows_of(report.board, experiment_id)]
     meta = {
         "name": str(exp[f"name_{lang}"]),
         "code": str(exp["code"]),
         "hypothesis": str(exp[f"hypothesis_{lang}"]),
         "owner": str(exp["owner"]),
         "surface": t(f"abtest.surface.{exp['surface']}", lang),
-        "metric": t(f"abtest.metric.{exp['metric']}", lang),
+        "metric": _metrics_text(exp["metric"], board, lang),
         "dates": t(
             "abtest.dates_running" if running else "abtest.dates_ended",
             lang,
@@ -235,7 +261,6 @@ def detail(report: ExperimentsData, experiment_id: int, lang: str) -> Experiment
             "abtest.guardrail_yes" if exp["has_guardrail"] else "abtest.guardrail_no", lang
         ),  # fmt: skip
     }
-    board = report.board.iloc[_rows_of(report.board, experiment_id)]
     variants = report.variants.iloc[_rows_of(report.variants, experiment_id)]
     variant_rows = [_variant_row(v) for v in records(variants)]
     names = {v["variant_code"]: v[f"variant_{lang}"] for v in variant_rows}
@@ -260,6 +285,22 @@ def detail(report: ExperimentsData, experiment_id: int, lang: str) -> Experiment
     )
 
 
+def _metrics_text(main: str, board: pd.DataFrame, lang: str) -> str:
+    """The main metric, and the further metrics the experiment is also measured on."""
+    text = t(f"abtest.metric.{main}", lang)
+    if "is_primary" not in board:
+        return text
+    names, seen = [], set()
+    for row in records(board):
+        if is_further(row.get("is_primary")) and row["metric"] not in seen:
+            seen.add(row["metric"])
+            names.append(metric_name(row, lang))
+    if not names:
+        return text
+    sep = "、" if lang == "zh" else ", "
+    return t("abtest.metric.with_further", lang, main=text, further=sep.join(names))
+
+
 def _rows_of(frame: pd.DataFrame, experiment_id: int) -> slice | list[int]:
     """Positions of an experiment's rows: a slice when they are contiguous, as the report
     builds them (a slice is a view; taking rows copies every string column)."""
@@ -280,7 +321,14 @@ def forest_frame(report: ExperimentsData, lang: str) -> pd.DataFrame:
     rows = report.ordered
     names, codes = rows[f"name_{lang}"].tolist(), rows["variant_code"].tolist()
     keep = [i for i, code in enumerate(codes) if not is_missing(code)]
-    out = {"label": [f"{names[i]} · {codes[i]}" for i in keep]}
+    further = [is_further(p) for p in rows["is_primary"].tolist()] if "is_primary" in rows else []
+    metrics = rows[f"metric_{lang}"].tolist() if further else []
+    out = {
+        "label": [
+            f"{names[i]} · {codes[i]}" + (f" · {metrics[i]}" if further and further[i] else "")
+            for i in keep
+        ]
+    }
     for k in ("verdict", "rel_lift", "rel_lo", "rel_hi"):
         values = rows[k].tolist()
         out[k] = [values[i] for i in keep]

@@ -13,12 +13,14 @@ from dashboard.formatting import fmt_date, fmt_value
 from dashboard.i18n import LANGUAGES, t
 from dashboard.literal import md
 from dashboard.metrics import funnel as fm
+from dashboard.metrics import maturity as mt
 from dashboard.metrics import traffic_retention as tr
 from dashboard.reports.funnel_sheets import display, rules, sheets, untimed_text, window_text
 
 __all__ = [
     "FunnelData",
     "FunnelTexts",
+    "default_window",
     "display",
     "load",
     "rules",
@@ -60,6 +62,14 @@ class FunnelData:
         return self.maturing_leads / self.cohort_leads if self.cohort_leads else None
 
     @property
+    def window_complete(self) -> bool:
+        """The window's figures are complete enough to headline (``dashboard.metrics.maturity``):
+        at least ``COMPLETE_SHARE`` of the cohort has had the whole window. No limit is not."""
+        if self.unlimited or not self.cohort_leads:
+            return False
+        return mt.is_complete(1 - self.maturing_leads / self.cohort_leads)
+
+    @property
     def unlimited(self) -> bool:
         """True when every stage reached by the data's end counts (no window)."""
         return self.window == fm.NO_LIMIT
@@ -75,6 +85,24 @@ class FunnelData:
         if self.data_end is None or self.first_created is None or self.last_created is None:
             return None
         return (self.data_end - self.last_created).days, (self.data_end - self.first_created).days
+
+
+def window_maturity(filters: Filters, scope: Scope) -> dict[int, float | None]:
+    """Per numbered window, the share of the period's leads that have had all of it by the
+    data's end (None when the period has no lead)."""
+    # No data: no lead can have had a window (a far-future end would count them all).
+    data_end = data.data_as_of() or datetime.min
+    spans = [w for w in fm.WINDOWS if w != fm.NO_LIMIT]
+    row = data.run("funnel_maturity", filters, scope, data_end=data_end).iloc[0]
+    counts = {w: float(row[f"mature_{w}"] or 0) for w in spans}
+    return mt.shares(counts, float(row["leads"] or 0))
+
+
+def default_window(filters: Filters, scope: Scope) -> int:
+    """The window a view opens on: the longest that at least ``maturity.COMPLETE_SHARE`` of the
+    period's leads have had by the data's end; when none has, the shortest (shown maturing)."""
+    spans = [w for w in fm.WINDOWS if w != fm.NO_LIMIT]
+    return mt.longest_complete(spans, window_maturity(filters, scope)) or min(spans)
 
 
 def _pick(value: object, allowed: tuple, default: object) -> object:
@@ -260,7 +288,12 @@ def texts(report: FunnelData, lang: str) -> FunnelTexts:
             start=f.start,
             end=f.end,
             window=window_text(report.window, lang),
-            rate=fmt_value(report.lead_to_deal, "rate", lang),
+            rate=fmt_value(report.lead_to_deal, "rate", lang)
+            + (
+                ""
+                if report.unlimited or report.window_complete
+                else t("funnel.maturing_mark", lang)
+            ),
         ),
         maturing=_maturing_text(report, lang),
         untimed=untimed_text(report.stages, lang),

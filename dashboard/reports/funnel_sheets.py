@@ -12,6 +12,7 @@ from dashboard.export.sheet import Column, Sheet
 from dashboard.formatting import DASH, fmt_value
 from dashboard.i18n import t
 from dashboard.metrics import funnel as fm
+from dashboard.metrics import maturity as mt
 from dashboard.metrics import traffic_retention as tr
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.metrics.funnel import LEAD_STAGES, STAGES
@@ -69,6 +70,8 @@ def rules(lang: str, window: int | str) -> dict[str, str]:
             else t("funnel.cohort_rule", lang, window=window)
         ),
         "base": t("funnel.base_rule", lang),
+        "names": t("funnel.names_rule", lang),
+        "default": t("funnel.default_rule", lang, share=f"{mt.COMPLETE_SHARE:.0%}"),
         "impressions": t("funnel.impressions_rule", lang),
         "time": t("funnel.time_rule", lang),
         "dash": t("funnel.dash_reason", lang),
@@ -105,7 +108,8 @@ def stage_sheet(report: FunnelData, lang: str) -> Sheet:
     )
     r = rules(lang, report.window)
     untimed = untimed_text(report.stages, lang)
-    notes = (r["cohort"], r["base"], *((untimed,) if untimed else ()), r["impressions"])
+    notes = (r["cohort"], r["default"], r["base"], r["names"], *((untimed,) if untimed else ()))
+    notes = (*notes, r["impressions"])
     notes = (*notes, r["time"], r["dash"])
     return Sheet(t("funnel.sheet.stages", lang), frame, columns, t("funnel.stages", lang), notes)
 

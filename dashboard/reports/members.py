@@ -1,21 +1,26 @@
 """Member lifecycle: stages at the period end, month-to-month flows, cohort retention, value tiers.
 
-One warehouse pass does the work (queries/members_lifecycle.sql); what comes back is a
+One warehouse pass does the lifecycle (queries/members_lifecycle.sql); what comes back is a
 few thousand aggregated rows that dashboard.metrics.lifecycle turns
-into the page's tables. The repeat-purchase rate is the registry's KPI, so it means the
-same here as on the scorecard and the weekly review.
+into the page's tables. Cohort retention (queries/members_cohorts.sql) takes the
+first-purchase months the period touches (the latest 24 at most) and follows each to the
+data's end ("data as of"), read at the same time. The repeat-purchase rate is the
+registry's KPI, so it means the same here as on the scorecard and the weekly review.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import pandas as pd
 
 from dashboard import data
 from dashboard.filters import Filters, Scope
+from dashboard.formatting import fmt_value
+from dashboard.i18n import t
 from dashboard.metrics import lifecycle as lc
+from dashboard.metrics import maturity as mt
 from dashboard.metrics.compare import Delta, compare
 from dashboard.metrics.registry import kpi
 from dashboard.reports import kpis
@@ -38,6 +43,7 @@ __all__ = [
     "display",
     "flow_sheet",
     "load",
+    "maturing_texts",
     "rules",
     "sheets",
     "stage_sheet",
@@ -49,6 +55,7 @@ __all__ = [
 # Both repeat measures, named apart: the returning share of the period's payers, and the
 # repurchase of the period's new customers within 90 / 180 / 365 days (maturing: "—").
 REPEAT_KPIS: tuple[str, ...] = ("repeat_rate", "repurchase_90", "repurchase_180", "repurchase_365")
+REPURCHASE_DAYS: tuple[int, ...] = (90, 180, 365)
 
 
 @dataclass(frozen=True)
@@ -68,10 +75,23 @@ class MembersData:
     flows: pd.DataFrame
     transitions: pd.DataFrame
     cohorts: pd.DataFrame
+    cohort_window: lc.CohortWindow
+    data_end: datetime | None  # "data as of": where the cohorts are followed to
     tier_table: pd.DataFrame
     stage_tier: pd.DataFrame
     repeat: dict[str, Delta]
     is_empty: bool
+    # Per repurchase window (90 / 180 / 365 days), the share of the period's new customers who
+    # have had all of it by the last order day (None: no new customer). Below 1 it is maturing.
+    repurchase_mature: dict[int, float | None] = field(default_factory=dict)
+
+    def maturing(self) -> dict[str, int]:
+        """The repurchase KPIs whose window is not over for every new customer: id -> days."""
+        return {
+            f"repurchase_{days}": days
+            for days, share in self.repurchase_mature.items()
+            if share is not None and share < 1
+        }
 
     @property
     def last_step(self) -> tuple[date, date]:
@@ -115,12 +135,12 @@ def _load(
     tiers, tiers_ok = lc.tiers_or_default(tier_mid, tier_high)
     months = months if months in lc.MONTH_CHOICES else lc.DEFAULT_MONTHS
     snapshots = lc.snapshot_dates(filters.end, lc.MAX_MONTHS)
-    first_cohort, last_cohort = lc.cohort_window(filters.end)
+    window = lc.cohort_window(filters.start, filters.end)
     # The lifecycle and the repeat-rate reads at once (the KPI reads overlap the big group-by).
     repeat = kpis.plan(
         [kpis.Read(REPEAT_KPIS, filters), kpis.Read(REPEAT_KPIS, filters.previous())], scope
     )
-    frame, *repeat_frames = data.run_all(
+    frame, cohort_frame, as_of_frame, *repeat_frames = data.run_all(
         data.query(
             "members_lifecycle",
             filters,
@@ -132,9 +152,15 @@ def _load(
             lapse_days=thresholds.lapse_days,
             tier_mid=tiers.mid,
             tier_high=tiers.high,
-            first_cohort=first_cohort,
-            last_cohort=last_cohort,
         ),
+        data.query(
+            "members_cohorts",
+            filters,
+            scope,
+            first_cohort_day=lc.month_start(window.first),
+            after_cohort_day=lc.month_start(window.last + 1),
+        ),
+        data.query("data_as_of"),
         *repeat.queries,
     )
     # Nearly every row is a path: split those off once, then the few others.
@@ -142,14 +168,13 @@ def _load(
     paths = frame[is_path]
     rest = frame[~is_path]
     mix = rest[(rest["section"] == "mix").to_numpy()]
-    cohorts = rest[(rest["section"] == "cohort").to_numpy()].rename(
-        columns={"customers": "cohort_customers"}
-    )
+    data_end = data.as_of_time(as_of_frame)
     decoded = lc.decode_paths(paths, len(snapshots))
     shown = snapshots[-(months + 1) :]
     flows = lc.flows(decoded, snapshots, months)
     last = flows[(flows["end"] == snapshots[-1]).to_numpy()]
     stages = lc.stage_summary(mix)
+    measured_now, measured_before = repeat.measures(repeat_frames)
     return MembersData(
         filters=filters,
         thresholds=thresholds,
@@ -163,12 +188,24 @@ def _load(
         counts=lc.stage_counts(decoded, snapshots, since=len(snapshots) - len(shown)),
         flows=flows,
         transitions=lc.transition_table(last),
-        cohorts=lc.retention_table(cohorts, filters.end),
+        cohorts=lc.retention_table(
+            cohort_frame, window, data_end.date() if data_end is not None else None
+        ),
+        cohort_window=window,
+        data_end=data_end,
         tier_table=lc.tier_summary(mix),
         stage_tier=lc.stage_tier_table(mix),
-        repeat=_repeat(*repeat.measures(repeat_frames)),
+        repeat=_repeat(measured_now, measured_before),
         is_empty=int(stages["customers"].sum()) == 0,
+        repurchase_mature=_repurchase_mature(measured_now),
     )
+
+
+def _repurchase_mature(measured: pd.DataFrame) -> dict[int, float | None]:
+    """Each repurchase window's share of the period's new customers who have had all of it."""
+    row = measured.iloc[0] if not measured.empty else {}
+    new = float(row.get("new_customers") or 0)
+    return mt.shares({d: float(row.get(f"mature_{d}") or 0) for d in REPURCHASE_DAYS}, new)
 
 
 def _repeat(measured_now: pd.DataFrame, measured_before: pd.DataFrame) -> dict[str, Delta]:
@@ -176,3 +213,20 @@ def _repeat(measured_now: pd.DataFrame, measured_before: pd.DataFrame) -> dict[s
     now = kpis.totals_of(measured_now, REPEAT_KPIS)
     before = kpis.totals_of(measured_before, REPEAT_KPIS)
     return {k: compare(now[k], before[k], kpi(k).higher_is_better) for k in REPEAT_KPIS}
+
+
+def maturing_texts(report: MembersData, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Card titles and notes of the repurchase KPIs whose window is not over for every new
+    customer: marked maturing, with the share of new customers who have had the window."""
+    labels, notes = {}, {}
+    for kpi_id, days in report.maturing().items():
+        name = kpi(kpi_id).name(lang)
+        labels[kpi_id] = t("members.maturing_label", lang, name=name)
+        notes[kpi_id] = t(
+            "members.maturing_note",
+            lang,
+            name=name,
+            days=days,
+            share=fmt_value(report.repurchase_mature[days], "rate", lang),
+        )
+    return labels, notes

@@ -38,10 +38,23 @@ def rules(report: MembersData, lang: str) -> dict[str, str]:
         "stages": t("members.stage_rule", lang, active=th.active_days, lapse=th.lapse_days),
         "flows": t("members.flows_rule", lang),
         "transitions": t("members.transitions_rule", lang, start=start, end=end),
-        "cohorts": t("members.cohorts_rule", lang),
+        "cohorts": t("members.cohorts_rule", lang, most=lc.MAX_COHORTS, as_of=_as_of(report)),
         "tiers": t("members.tiers_rule", lang, mid=_money(tiers.mid), high=_money(tiers.high)),
         "dash": t("members.dash_reason", lang),
     }
+    in_progress = lc.maturing_month(report.data_end.date() if report.data_end else None)
+    if in_progress is not None:
+        out["cohorts_maturing"] = t("members.cohorts_maturing", lang, month=_month(in_progress))
+    window = report.cohort_window
+    if window.truncated:
+        out["cohorts_truncated"] = t(
+            "members.cohorts_truncated",
+            lang,
+            touched=window.touched,
+            shown=len(window.months),
+            first=_month(window.first),
+            last=_month(window.last),
+        )
     if not report.thresholds_ok:
         default = lc.Thresholds()
         out["bad_thresholds"] = t(
@@ -53,6 +66,43 @@ def rules(report: MembersData, lang: str) -> dict[str, str]:
             "members.bad_tiers", lang, mid=_money(default.mid), high=_money(default.high)
         )
     return out
+
+
+def _as_of(report: MembersData) -> str:
+    """The data's end as a date ("—" for an empty warehouse)."""
+    return report.data_end.date().isoformat() if report.data_end is not None else "—"
+
+
+def _month(index: int) -> str:
+    """A month index as YYYY-MM."""
+    return lc.month_start(index).strftime("%Y-%m")
+
+
+def cohort_notes(report: MembersData, lang: str) -> tuple[str, ...]:
+    """The cohort table's notes: its rule, the month in progress and the truncation (if any)."""
+    r = rules(report, lang)
+    return tuple(r[k] for k in ("cohorts", "cohorts_maturing", "cohorts_truncated") if k in r)
+
+
+def cohort_frame(report: MembersData, lang: str) -> pd.DataFrame:
+    """The retention table with its labels: YYYY-MM (* = still in progress) and the month in progress."""
+    cohorts = report.cohorts
+    growing = [k == 0 for k in cohorts["maturing"]]
+    return cohorts.assign(
+        cohort_label=[
+            d.strftime("%Y-%m") + ("*" if g else "")
+            for d, g in zip(cohorts["cohort"], growing, strict=True)
+        ],
+        maturing_label=[_maturing_label(k, lang) for k in cohorts["maturing"]],
+    )
+
+
+def _maturing_label(k: object, lang: str) -> str | None:
+    if k is None or pd.isna(k):
+        return None
+    if int(k) == 0:
+        return t("members.col.cohort_month", lang)
+    return t("members.col.month_k", lang, k=int(k))
 
 
 def _col(key: str, label: str, unit: str, lang: str, **values: object) -> Column:
@@ -123,16 +173,17 @@ def transition_sheet(report: MembersData, lang: str) -> Sheet:
 
 
 def cohort_sheet(report: MembersData, lang: str) -> Sheet:
-    """The retention heat table: cohort, its size, the share buying again in months 1 … 12."""
+    """The retention heat table: cohort, its size, the share buying again in months 1 … K
+    (to the data's end), and which month of the row is still in progress."""
+    months = lc.retention_columns(report.cohorts)
     columns = (
         _col("cohort_label", "cohort", "text", lang),
         _col("customers", "cohort_size", "count", lang),
-        *(_col(f"m{k}", "month_k", "rate", lang, k=k) for k in range(1, lc.RETENTION_MONTHS + 1)),
+        *(_col(m, "month_k", "rate", lang, k=int(m[1:])) for m in months),
+        _col("maturing_label", "maturing", "text", lang),
     )
-    frame = report.cohorts.assign(
-        cohort_label=[d.strftime("%Y-%m") for d in report.cohorts["cohort"]]
-    )
-    notes = (rules(report, lang)["cohorts"], rules(report, lang)["scope"])
+    frame = cohort_frame(report, lang)
+    notes = (*cohort_notes(report, lang), rules(report, lang)["scope"])
     return Sheet(
         t("members.sheet.cohorts", lang), frame, columns, t("members.cohorts", lang), notes
     )

@@ -53,6 +53,7 @@ class RegionsData:
     clinics_at_city: int = 0  # shown clinics without coordinates, placed at their city's centre
     map_style: str = ""
     is_empty: bool = False
+    arrival_basis: str = "appointments"  # 到诊率's definition here (registry.arrival_basis)
 
 
 def _pick(value: str | None, options: Sequence[str], default: str) -> str:
@@ -159,6 +160,7 @@ def _load(
         channels = channels[channels["channel_id"].isin(filters.channels)]
     channels = channels.reset_index(drop=True)
     m = rm.metric(table_metric)
+    basis = rm.selection_basis(totals)  # 到诊率's definition, one for the whole page
     return RegionsData(
         filters=filters,
         map_metric=map_metric,
@@ -172,7 +174,9 @@ def _load(
         view=view,
         city_totals=totals,
         weeks=weeks,
-        weekly=rm.heat_grid(_grain(breakdown, "week"), cities, "week_start", list(weeks), m),
+        weekly=rm.heat_grid(
+            _grain(breakdown, "week"), cities, "week_start", list(weeks), m, basis=basis
+        ),
         channels=channels,
         by_channel=rm.heat_grid(
             _grain(breakdown, "channel").astype({"channel_id": "int64"}),
@@ -180,10 +184,17 @@ def _load(
             "channel_id",
             channels["channel_id"].tolist(),
             m,
+            basis=basis,
         ),
         ranking=rm.ranking(
-            totals, _grain(breakdown, "this_week"), _grain(breakdown, "last_week"), cities, m
+            totals,
+            _grain(breakdown, "this_week"),
+            _grain(breakdown, "last_week"),
+            cities,
+            m,
+            basis=basis,
         ),
+        arrival_basis=basis,
         spans=spans,
         unplaced=_unplaced(rm.metric(map_metric), totals, grid),
         at_city=float(pd.to_numeric(grid["at_city"], errors="coerce").fillna(0).sum()),

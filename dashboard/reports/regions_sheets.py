@@ -48,7 +48,7 @@ def _ranking_sheet(report: RegionsData, lang: str) -> Sheet:
         Column("note", headers["note"]),
     ]
     notes = tuple(table_notes(report, lang))
-    title = t("regions.ranking_title", lang, metric=metric_name(m.id, lang))
+    title = t("regions.ranking_title", lang, metric=metric_name(m.id, lang, report.arrival_basis))
     return Sheet(
         t("regions.sheet.ranking", lang), ranking_frame(report, lang), tuple(columns), title, notes
     )
@@ -94,11 +94,11 @@ def _heat_sheet(report: RegionsData, which: str, lang: str) -> Sheet:
         Column("city", t("regions.col.city", lang)),
         Column("tier_label", t("regions.col.tier", lang)),
         col,
-        Column("value", metric_name(m.id, lang), m.unit),
+        Column("value", metric_name(m.id, lang, report.arrival_basis), m.unit),
         *((Column("n", t("regions.col.n", lang), "count"),) if m.is_rate else ()),
         Column("note", t("regions.col.note", lang)),
     )
-    title = t(f"regions.{which}_title", lang, metric=metric_name(m.id, lang))
+    title = t(f"regions.{which}_title", lang, metric=metric_name(m.id, lang, report.arrival_basis))
     return Sheet(
         t(f"regions.sheet.{which}", lang), frame, columns, title, tuple(table_notes(report, lang))
     )
@@ -133,10 +133,10 @@ def _cells_sheet(report: RegionsData, lang: str) -> Sheet:
     columns = (
         Column("lat", t("regions.col.cell_lat", lang), "number"),
         Column("lon", t("regions.col.cell_lon", lang), "number"),
-        Column("value", metric_name(m.id, lang), m.unit),
+        Column("value", metric_name(m.id, lang, report.arrival_basis), m.unit),
     )
     notes = tuple(map_notes(report, lang))
-    title = t("regions.cells_title", lang, metric=metric_name(m.id, lang))
+    title = t("regions.cells_title", lang, metric=metric_name(m.id, lang, report.arrival_basis))
     return Sheet(t("regions.sheet.cells", lang), report.grid, columns, title, notes)
 
 

@@ -21,7 +21,7 @@ from dashboard.i18n import t
 from dashboard.literal import html, md
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.metrics.regions import COUNT_COLUMNS, LOW_SAMPLE_MIN, CityMetric, HeatGrid, metric
-from dashboard.metrics.registry import kpi
+from dashboard.metrics.registry import arrival_rate_help, arrival_rate_name, kpi
 
 if TYPE_CHECKING:
     from dashboard.reports.regions import RegionsData
@@ -29,15 +29,19 @@ if TYPE_CHECKING:
 TIP_FIGURES = ("revenue", "arrivals", "customers", "new_customers", "complaints")
 
 
-def metric_name(metric_id: str, lang: str) -> str:
-    """A regional metric's name in ``lang``."""
+def metric_name(metric_id: str, lang: str, basis: str = "appointments") -> str:
+    """A regional metric's name in ``lang`` (到诊率's says which definition ``basis`` is)."""
     kpi_id = metric(metric_id).kpi_id
+    if kpi_id == "arrival_rate":
+        return arrival_rate_name(basis, lang)
     return kpi(kpi_id).name(lang) if kpi_id else t(f"regions.metric.{metric_id}", lang)
 
 
-def metric_help(metric_id: str, lang: str) -> str:
+def metric_help(metric_id: str, lang: str, basis: str = "appointments") -> str:
     """How a regional metric is computed, in ``lang`` (the registry's words for its KPIs)."""
     kpi_id = metric(metric_id).kpi_id
+    if kpi_id == "arrival_rate":
+        return f"{arrival_rate_name(basis, lang)}: {arrival_rate_help(basis, lang)}"
     if kpi_id:
         return f"{kpi(kpi_id).name(lang)}: {t(f'kpi_help.{kpi_id}', lang)}"
     return t(f"regions.metric_help.{metric_id}", lang)
@@ -189,9 +193,14 @@ def _row_labels(report: RegionsData, grid: HeatGrid, lang: str) -> list[tuple[st
 
 
 def _cell_texts(
-    grid: HeatGrid, m: CityMetric, lang: str, rows: list[tuple[str, str]], cols: list[str]
+    grid: HeatGrid,
+    m: CityMetric,
+    lang: str,
+    rows: list[tuple[str, str]],
+    cols: list[str],
+    basis: str = "appointments",
 ) -> tuple[list[list[str]], list[list[str]]]:
-    name = metric_name(m.id, lang)
+    name = metric_name(m.id, lang, basis)
     texts, hovers = [], []
     for r, (_, city) in enumerate(rows):
         trow, hrow = [], []
@@ -221,7 +230,7 @@ def _heat(
 ) -> go.Figure:
     m = metric(report.table_metric)
     rows = _row_labels(report, grid, lang)
-    text, hover = _cell_texts(grid, m, lang, rows, cols)
+    text, hover = _cell_texts(grid, m, lang, rows, cols, report.arrival_basis)
     coloured = [v for row in grid.z for v in row if v is not None]
     # Small rates (complaints: 1–5%) need a decimal on the colour bar to tell ticks apart.
     fine = bool(coloured) and max(coloured) - min(coloured) < 0.1
@@ -233,7 +242,7 @@ def _heat(
         text,
         hover,
         higher_is_better=m.higher_is_better,
-        colorbar_title=metric_name(m.id, lang),
+        colorbar_title=metric_name(m.id, lang, report.arrival_basis),
         x_title=x_title,
         value_format=fmt,
     )
@@ -264,7 +273,7 @@ def channel_figure(report: RegionsData, lang: str) -> go.Figure:
 def table_notes(report: RegionsData, lang: str) -> list[str]:
     """The rules under the heat tables: definition, attribution, low-sample threshold."""
     m = metric(report.table_metric)
-    notes = [metric_help(m.id, lang), t("regions.attribution", lang)]
+    notes = [metric_help(m.id, lang, report.arrival_basis), t("regions.attribution", lang)]
     if m.is_rate:
         notes.append(t("regions.low_sample_rule", lang, min=LOW_SAMPLE_MIN))
     return notes
@@ -279,7 +288,7 @@ def _span(span: tuple[date, date]) -> str:
 
 def ranking_columns(report: RegionsData, lang: str) -> dict[str, str]:
     """Ranking column key → header in ``lang`` (the screen table and the sheet share them)."""
-    name = metric_name(report.table_metric, lang)
+    name = metric_name(report.table_metric, lang, report.arrival_basis)
     this_span, last_span = report.spans
     return {
         "rank": t("regions.col.rank", lang),

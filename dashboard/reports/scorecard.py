@@ -24,7 +24,7 @@ from dashboard.metrics.periods import (
     period_containing,
     recent_periods,
 )
-from dashboard.metrics.registry import SCORECARD_KPIS, kpi
+from dashboard.metrics.registry import SCORECARD_KPIS, arrival_basis, kpi
 from dashboard.metrics.rows import column_tuples, object_frame
 from dashboard.metrics.target_scope import TargetScope, narrowing, scoped_filters
 from dashboard.metrics.targets import Judgement, index_targets, judge
@@ -79,6 +79,7 @@ class ScorecardData:
     league_kpis: tuple[str, ...]
     league_narrowing: tuple[str, ...]
     is_empty: bool
+    arrival_basis: str = "appointments"  # 到诊率's definition (registry.arrival_basis)
 
     @property
     def in_progress(self) -> bool:
@@ -214,7 +215,9 @@ def load(
         filters, period, elapsed, targets, cities, league_kpis, league_values
     )
     empty = elapsed == 0 or all(current[k] in (None, 0.0) for k in ("revenue", "arrival_rate"))
+    first = measured[0].iloc[0].to_dict() if not measured[0].empty else {}
     return ScorecardData(
+        arrival_basis=arrival_basis(first),
         period=period,
         data_end=data_end,
         target_scope=target_scope,

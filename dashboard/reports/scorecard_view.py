@@ -12,7 +12,7 @@ from dashboard.formatting import DASH, fmt_change, fmt_value, money_symbol
 from dashboard.i18n import t
 from dashboard.literal import html
 from dashboard.metrics.arithmetic import is_missing
-from dashboard.metrics.registry import kpi
+from dashboard.metrics.registry import kpi, kpi_label
 from dashboard.metrics.rows import object_frame, records
 from dashboard.metrics.targets import STATUSES
 
@@ -76,7 +76,7 @@ def kpi_table(report: ScorecardData, perspective: str, lang: str) -> pd.DataFram
     r = {name: [row[name] for row in chosen] for name in report.rows.columns}
     units = [kpi(k).unit for k in r["kpi_id"]]
     out: dict[str, object] = {
-        "kpi": [kpi(k).name(lang) for k in r["kpi_id"]],
+        "kpi": [kpi_label(k, lang, report.arrival_basis) for k in r["kpi_id"]],
         "actual": [fmt_short(v, u, lang) for v, u in zip(r["actual"], units, strict=True)],
         "target": [fmt_short(v, u, lang) for v, u in zip(r["target"], units, strict=True)],
     }
@@ -155,7 +155,7 @@ def league_table(report: ScorecardData, lang: str) -> pd.DataFrame:
     cells = {c: [row[i] for row in table] for i, c in enumerate(names)}
     cells["rank"] = [order[c] for c in cells["city_id"]]
     cells["city"] = cells[name_col]
-    cells["kpi"] = [kpi(k).name(lang) for k in cells["kpi_id"]]
+    cells["kpi"] = [kpi_label(k, lang, report.arrival_basis) for k in cells["kpi_id"]]
     cells["label"] = [
         _cell(a, s, r, lang)
         for a, s, r in zip(cells["attainment"], cells["status"], cells["reason"], strict=True)
@@ -214,7 +214,7 @@ def sheets(report: ScorecardData, lang: str) -> list[Sheet]:
         perspective_name=[
             t(f"scorecard.perspective.{p}", lang) for p in report.rows["perspective"]
         ],
-        kpi=[kpi(k).name(lang) for k in report.rows["kpi_id"]],
+        kpi=[kpi_label(k, lang, report.arrival_basis) for k in report.rows["kpi_id"]],
         unit=[kpi(k).unit for k in report.rows["kpi_id"]],  # the code formats the row's numbers
         unit_name=[t(f"kpi_unit.{kpi(k).unit}", lang) for k in report.rows["kpi_id"]],
         status_text=[
@@ -254,7 +254,10 @@ def sheets(report: ScorecardData, lang: str) -> list[Sheet]:
         name=t("scorecard.sheet.weekly", lang),
         frame=spark,
         columns=(Column("week_start", t("scorecard.col.week", lang), "date"),)
-        + tuple(Column(k, kpi(k).name(lang), _unit(kpi(k).unit)) for k in report.rows["kpi_id"]),
+        + tuple(
+            Column(k, kpi_label(k, lang, report.arrival_basis), _unit(kpi(k).unit))
+            for k in report.rows["kpi_id"]
+        ),
         title=t("scorecard.col.spark", lang),
     )
     league = league_table(report, lang)

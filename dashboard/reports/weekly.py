@@ -17,7 +17,7 @@ from dashboard.filters import Filters, Scope
 from dashboard.metrics import weekly as wm
 from dashboard.metrics.evaluate import frame_values
 from dashboard.metrics.periods import Period, last_complete_week, parse_period
-from dashboard.metrics.registry import WEEKLY_KPIS, kpi
+from dashboard.metrics.registry import WEEKLY_KPIS, arrival_basis, kpi
 from dashboard.metrics.target_scope import TargetScope, implied_scope, narrowing, scoped_filters
 from dashboard.metrics.targets import index_targets
 from dashboard.reports import kpis
@@ -54,6 +54,7 @@ class WeeklyData:
     north_star: wm.NorthStar | None
     north_star_narrowing: tuple[str, ...]
     is_empty: bool
+    arrival_basis: str = "appointments"  # 到诊率's definition (registry.arrival_basis)
 
     @property
     def last_week(self) -> Period:
@@ -158,6 +159,9 @@ def load(
         north_star=star,
         north_star_narrowing=star_blocked,
         is_empty=empty,
+        arrival_basis=arrival_basis(
+            measured_weeks.iloc[0].to_dict() if not measured_weeks.empty else {}
+        ),
     )
 
 

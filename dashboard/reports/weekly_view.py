@@ -12,7 +12,7 @@ from dashboard.formatting import DASH, fmt_change, fmt_delta, fmt_value
 from dashboard.i18n import t
 from dashboard.metrics import weekly_summary
 from dashboard.metrics.compare import Delta
-from dashboard.metrics.registry import kpi
+from dashboard.metrics.registry import kpi, kpi_label
 from dashboard.metrics.weekly import Headline
 from dashboard.reports.scorecard_view import fmt_attainment, fmt_short, status_text
 
@@ -63,7 +63,7 @@ def cards(report: WeeklyData, lang: str) -> list[Card]:
         out.append(
             Card(
                 kpi_id=h.kpi_id,
-                label=k.name(lang),
+                label=kpi_label(k.id, lang, report.arrival_basis),
                 value=fmt_short(h.this_week, k.unit, lang),
                 delta=delta,
                 higher_is_better=k.higher_is_better,
@@ -90,7 +90,7 @@ def headline_table(report: WeeklyData, lang: str) -> pd.DataFrame:
         unit = kpi(h.kpi_id).unit
         rows.append(
             {
-                "kpi": kpi(h.kpi_id).name(lang),
+                "kpi": kpi_label(h.kpi_id, lang, report.arrival_basis),
                 "this_week": fmt_value(h.this_week, unit, lang),
                 "last_week": fmt_value(h.last_week, unit, lang),
                 "change": change_words(h.delta, lang),
@@ -144,7 +144,7 @@ def star_line(report: WeeklyData, lang: str) -> dict[str, str]:
     j = s.judgement
     return {
         "campaign": s.label_zh if lang == "zh" else s.label_en,
-        "kpi": kpi(s.kpi_id).name(lang),
+        "kpi": kpi_label(s.kpi_id, lang, report.arrival_basis),
         "period": t("weekly.star.period", lang, start=s.start, end=s.end),
         "actual": fmt_value(s.actual, unit, lang),
         "target": fmt_value(s.target, unit, lang),
@@ -168,7 +168,7 @@ def sheets(report: WeeklyData, lang: str) -> list[Sheet]:
     heads = pd.DataFrame(
         [
             {
-                "kpi": kpi(h.kpi_id).name(lang),
+                "kpi": kpi_label(h.kpi_id, lang, report.arrival_basis),
                 "unit": kpi(h.kpi_id).unit,  # the code formats the row's numbers
                 "unit_name": t(f"kpi_unit.{kpi(h.kpi_id).unit}", lang),
                 "this_week": h.this_week,
@@ -235,7 +235,7 @@ def _movers_sheet(report: WeeklyData, lang: str) -> Sheet:
             for rank, r in enumerate(frame.to_dict("records"), start=1):
                 rows.append(
                     {
-                        "metric": kpi(metric).name(lang),
+                        "metric": kpi_label(metric, lang, report.arrival_basis),
                         "direction": t(f"weekly.movers.{direction}", lang),
                         "rank": rank,
                         "city": r[city],

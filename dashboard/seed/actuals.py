@@ -115,6 +115,14 @@ def _daily(src: Sources) -> dict[str, np.ndarray]:
     ):
         sel = np.flatnonzero(mask)
         add(name, secs[sel] // DAY, lc[sel])
+    # 到诊率 over the visits due in a period (those due by the end date) and booking completion
+    # over the period's inquiries: both counted on the same leads as their numerators.
+    due = np.flatnonzero(lv.has_appointment & (lv.appointment < w.horizon))
+    add("appointments", lv.appointment[due] // DAY, lc[due])
+    kept = due[lv.has_arrival[due]]
+    add("appointment_arrivals", lv.appointment[kept] // DAY, lc[kept])
+    asked = np.flatnonzero(lv.has_inquiry & lv.has_booking)
+    add("inquiries_booked", lv.inquiry[asked] // DAY, lc[asked])
     arr = np.flatnonzero(lv.has_arrival)
     add("arrival_days", lv.arrived[arr] // DAY, lc[arr], (lv.arrived[arr] - lv.created[arr]) / DAY)
     o = src.orders
@@ -170,8 +178,8 @@ def kpi_values(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "new_members": c["new_members"],
         "cac": _ratio(c["spend"], c["new_customers"]),
         "satisfaction_mean": _ratio(c["score_sum"], c["feedback"]),
-        "arrival_rate": _ratio(c["arrivals"], c["bookings"]),
-        "booking_completion": _ratio(c["bookings"], c["inquiries"]),
+        "arrival_rate": _ratio(c["appointment_arrivals"], c["appointments"]),
+        "booking_completion": _ratio(c["inquiries_booked"], c["inquiries"]),
         "lead_to_arrival_days": _ratio(c["arrival_days"], c["arrivals"]),
         "complaint_rate": _ratio(c["complaints"], c["feedback"]),
         "training_hours_per_staff": _ratio(c["training_hours"], staff),

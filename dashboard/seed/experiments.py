@@ -5,6 +5,10 @@ The experiments and their true effects are written down in ``experiments.csv`` a
 mismatch, a three-way revenue test, a winner whose complaint guardrail got worse, one
 still running). Exposures are drawn from those true rates; their number grows with the
 square root of the lead count and is capped so large seeds stay fast.
+
+One experiment (``FURTHER_METRICS``) is also measured on day-1 and day-7 retention: the
+experiment_metrics rows and one outcome per exposed unit and metric in experiment_outcomes,
+for the units whose window (1 or 7 days after exposure) has passed by the data's end.
 """
 
 from __future__ import annotations
@@ -121,6 +125,62 @@ def exposures(
     out.insert(0, "exposure_id", np.arange(1, len(out) + 1, dtype=np.int64))
     out["variant_code"] = out["variant_code"].astype("category")
     return out
+
+
+# experiment code -> (metric_code, name_zh, name_en, days after exposure, true rate per variant)
+FURTHER_METRICS: dict[str, tuple[tuple[str, str, str, int, dict[str, float]], ...]] = {
+    "offer_member_day_points": (
+        ("retention_d1", "次日留存率", "Day-1 retention", 1, {"A": 0.30, "B": 0.345}),
+        ("retention_d7", "7日留存率", "Day-7 retention", 7, {"A": 0.18, "B": 0.19}),
+    ),
+}
+
+
+def further_metrics(
+    experiments: pd.DataFrame, exposures: pd.DataFrame, window: Window, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """experiment_metrics and experiment_outcomes: day-1/day-7 retention of one experiment.
+
+    A unit is measured on an N-day retention once N days have passed since its exposure by the
+    end of the data; its outcome is 1 (came back) with its variant's true rate, else 0.
+    """
+    rng = rng_for(seed, "experiment_outcomes")
+    ids = dict(zip(experiments["code"], experiments["experiment_id"], strict=True))
+    end = pd.Timestamp(window.end) + pd.Timedelta(days=1)  # the data's last instant
+    metric_rows, parts = [], []
+    for code, metrics in FURTHER_METRICS.items():
+        if code not in ids:
+            continue
+        exp_id = ids[code]
+        units = exposures[exposures["experiment_id"] == exp_id]
+        variant = units["variant_code"].astype(str).to_numpy()
+        exposed = pd.to_datetime(units["exposed_at"]).to_numpy()
+        for metric_code, name_zh, name_en, days, rates in metrics:
+            metric_rows.append((exp_id, metric_code, name_zh, name_en, "proportion"))
+            due = exposed + np.timedelta64(days, "D") <= end.to_datetime64()
+            rate = np.array([rates.get(v, 0.0) for v in variant])
+            value = (rng.random(len(units)) < rate).astype(float)
+            parts.append(
+                frame(
+                    {
+                        "experiment_id": np.full(int(due.sum()), exp_id, dtype=np.int32),
+                        "unit_id": units["unit_id"].to_numpy()[due],
+                        "metric_code": np.full(int(due.sum()), metric_code, dtype=object),
+                        "value": value[due],
+                    }
+                )
+            )
+    metrics_frame = pd.DataFrame(
+        metric_rows, columns=["experiment_id", "metric_code", "name_zh", "name_en", "kind"]
+    ).astype({"experiment_id": np.int32})
+    columns = {"experiment_id": np.int32, "unit_id": object, "metric_code": object,
+               "value": float}  # fmt: skip
+    outcomes = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame({c: pd.Series([], dtype=t) for c, t in columns.items()})
+    )
+    return metrics_frame, outcomes
 
 
 def _clinics(net: Network, specialty, n: int, rng) -> np.ndarray:

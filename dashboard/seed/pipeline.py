@@ -64,6 +64,9 @@ def _generate(end_date: date, leads: int, seed: int) -> dict[str, pd.DataFrame]:
     t["experiment_exposures"] = exp.exposures(
         ref, t["experiments"], net, len(cust), leads, window, seed
     )
+    t["experiment_metrics"], t["experiment_outcomes"] = exp.further_metrics(
+        t["experiments"], t["experiment_exposures"], window, seed
+    )
     t["feedback"] = feedback(lv, lead_customer, orders.frame, net, window, seed)
     t["staff_training"] = staff_training(net, window, seed)
     t["referral_rewards"] = referral_rewards(cust, orders.first_paid, window, seed)

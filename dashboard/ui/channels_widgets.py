@@ -18,7 +18,8 @@ from dashboard.metrics import channels as cm
 from dashboard.metrics import planner as pl
 from dashboard.reports.budget import BudgetData
 from dashboard.reports.channels import ChannelsData, PrivateTraffic
-from dashboard.reports.channels_sheets import TOTALS, label, unit
+from dashboard.reports.channels_display import maturity_note
+from dashboard.reports.channels_sheets import IN_HORIZON, column_label, label, total_keys, unit
 from dashboard.ui import linknotice, urlbind
 
 BUBBLE_CHART_KEY = "channels_bubble_chart"
@@ -34,21 +35,25 @@ class ChannelControls:
     rank_by: str = cm.DEFAULT_RANK
 
 
-def controls(lang: str) -> ChannelControls:
+def controls(lang: str, defaults: ChannelControls | None = None) -> ChannelControls:
     """Draw the controls in one row, each kept in the URL so a copied link keeps the view.
 
+    ``defaults``: the view the page opens on (``dashboard.reports.channels.default_view``: the
+    horizon depends on the period); a control the viewer has left at its default follows it.
     Bound by hand rather than with ``bind=``: a bound widget with a format_func writes its
     translated label to the URL, so a link would change meaning with the language.
     """
+    defaults = defaults or ChannelControls()
     # Each control's key (and URL parameter), options, default and label under channels.control.
     specs = (
-        ("channels_horizon", cm.HORIZONS, cm.DEFAULT_HORIZON, "horizon"),
-        ("channels_group", cm.GROUPINGS, cm.DEFAULT_GROUPING, "grouping"),
-        ("channels_rank", cm.RANKABLE, cm.DEFAULT_RANK, "rank_by"),
+        ("channels_horizon", cm.HORIZONS, defaults.horizon, "horizon"),
+        ("channels_group", cm.GROUPINGS, defaults.grouping, "grouping"),
+        ("channels_rank", cm.RANKABLE, defaults.rank_by, "rank_by"),
     )
     for key, options, default, _ in specs:
         # By code only (labels such as "90天" are not accepted); odd values go to the link notice.
         urlbind.seed_one(key, {o: () for o in options}, default)
+        urlbind.follow_default(key, default)
     c_horizon, c_group, c_rank = st.columns([3, 2, 2])
     horizon = c_horizon.segmented_control(
         t("channels.control.horizon", lang),
@@ -57,7 +62,7 @@ def controls(lang: str) -> ChannelControls:
         required=True,
         key="channels_horizon",
     )
-    horizon = horizon or cm.DEFAULT_HORIZON
+    horizon = horizon or defaults.horizon
     grouping = c_group.selectbox(
         t("channels.control.grouping", lang),
         options=list(cm.GROUPINGS),
@@ -72,8 +77,8 @@ def controls(lang: str) -> ChannelControls:
     )
     chosen = ChannelControls(
         horizon=horizon,
-        grouping=grouping or cm.DEFAULT_GROUPING,
-        rank_by=rank_by or cm.DEFAULT_RANK,
+        grouping=grouping or defaults.grouping,
+        rank_by=rank_by or defaults.rank_by,
     )
     shown = (
         t("channels.control.horizon_option", lang, days=chosen.horizon),
@@ -93,8 +98,10 @@ def _card(col, title: str, value: str, help_text: str | None = None) -> None:
 
 
 def totals(report: ChannelsData, lang: str, per_row: int = 5) -> None:
-    """The headline figures over every shown channel, as cards (full value in the help)."""
-    keys = [k for k in TOTALS if k != "mature_share"]
+    """The headline figures over every shown channel, as cards (full value in the help); the
+    horizon's figures follow the period ROI, marked maturing, while the horizon is not complete."""
+    keys = [k for k in total_keys(report) if k != "mature_share"]
+    maturing = None if report.horizon_complete else maturity_note(report, lang)
     for start in range(0, len(keys), per_row):
         cols = st.columns(per_row)
         for col, key in zip(cols, keys[start : start + per_row], strict=False):
@@ -105,9 +112,11 @@ def totals(report: ChannelsData, lang: str, per_row: int = 5) -> None:
                 text = t("channels.payback_beyond", lang, months=cm.LTV_MONTHS)
             help_key = f"kpi_help.{key}"
             help_text = t(help_key, lang) if has(help_key) else ""
+            if maturing and key in IN_HORIZON:
+                help_text = f"{maturing}  \n{help_text}"
             _card(
                 col,
-                label(key, lang, report.horizon),
+                column_label(report, key, lang),
                 text,
                 f"{help_text}  \n{fmt_value(value, unit_, lang)}".strip(),
             )

@@ -41,7 +41,7 @@ def summary(counts: dict[str, int], lang: str) -> None:
     """How many experiments and comparisons, then one small card per list."""
     st.markdown(
         t("abtest.count.summary", lang, experiments=counts["experiments"],
-          comparisons=counts["comparisons"])
+          comparisons=counts["comparisons"], further=counts.get("further", 0))
     )  # fmt: skip
     for col, key in zip(st.columns(len(LIST_KEYS)), LIST_KEYS, strict=True):
         col.metric(t(f"abtest.count.{key}", lang), f"{counts.get(key, 0):,}", border=True)

@@ -35,8 +35,13 @@ def _window_label(window: int | str, lang: str) -> str:
     return t("funnel.control.window_none", lang) if window == fm.NO_LIMIT else str(window)
 
 
-def controls(lang: str) -> FunnelControls:
-    """Draw the controls in one row, each bound to the URL so a copied link keeps the view."""
+def controls(lang: str, default_window: int | str = fm.DEFAULT_WINDOW) -> FunnelControls:
+    """Draw the controls in one row, each bound to the URL so a copied link keeps the view.
+
+    ``default_window``: the window the view opens on (``dashboard.reports.funnel.default_window``:
+    it depends on the period); left at its default, the control follows it.
+    """
+    urlbind.follow_default("funnel_window", default_window)
     # Eight window options need the room (at 1440 px the first was cut at 4 : 2 : 2 : 1.4).
     c_window, c_compare, c_dim, c_top = st.columns([5.5, 2, 2, 1.4])
     # Kept in the URL by code (days, or "none"): "no limit" has a translated label, and old
@@ -46,7 +51,7 @@ def controls(lang: str) -> FunnelControls:
         "segmented_control",
         t("funnel.control.window", lang),
         fm.WINDOWS,
-        fm.DEFAULT_WINDOW,
+        default_window,
         _window_label,
         lang,
         key="funnel_window",
@@ -83,7 +88,7 @@ def controls(lang: str) -> FunnelControls:
     )
     linknotice.bound("funnel_top", link, top_n, label=t("funnel.control.top_n", lang))
     return FunnelControls(
-        window=window or fm.DEFAULT_WINDOW,
+        window=window or default_window,
         dimension=dimension or fm.DEFAULT_DIMENSION,
         top_n=top_n or fm.DEFAULT_TOP_N,
         comparison=comparison or fm.DEFAULT_COMPARISON,

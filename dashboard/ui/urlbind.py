@@ -51,6 +51,18 @@ def seed_one(key: str, aliases: Aliases, default: Hashable, force: bool = False)
         st.session_state[key] = picked[0] if picked else default
 
 
+def follow_default(key: str, default: Hashable) -> None:
+    """For a default that depends on the data (a horizon the period has finished): while the
+    widget still holds the default of the previous run, move it to this run's default. A value
+    the viewer picked, or the URL named, stays. Call before the widget is drawn."""
+    marker = f"_urlbind_default_{key}"
+    before = st.session_state.get(marker)
+    moved = before is not None and before != default
+    if moved and key in st.session_state and st.session_state[key] == before:
+        st.session_state[key] = default
+    st.session_state[marker] = default
+
+
 def seed_many(key: str, aliases: Aliases, force: bool = False) -> None:
     """Seed a multi-choice widget's state from the URL once per session (or when forced)."""
     if force or key not in st.session_state:

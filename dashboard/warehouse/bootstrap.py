@@ -107,6 +107,8 @@ def _ensure_derived(settings: Settings) -> None:
     ]
     if "key_map" not in present:
         stale.append("key_map")
+    # A loaded table an older version did not have (experiment_outcomes …): created empty.
+    stale += [name for name in schema.TABLE_ORDER if name not in present]
     if "leads" in present and stale:
         with _lock:
             from dashboard.warehouse.writer import replace_tables

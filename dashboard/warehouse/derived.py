@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dashboard import schema
+from dashboard.warehouse import sqlfiles
 
 # Per paying customer: the first paid order (ties at the same moment go to the lowest order
 # id, the rule every page uses), in order of first_ordered_at so DuckDB's zone maps skip
@@ -40,40 +41,68 @@ order by o.ordered_at, t.customer_id
 
 # Funnel events per day, clinic and channel, each counted on the day it happened (as the KPIs
 # count them): one pass per stage over the leads at load time instead of per page view.
+# Beside the events, the counts of the rates that follow one set of leads (so a rate's
+# numerator is a subset of its denominator and never exceeds 100%):
+#   appointments / appointment_arrivals: visits due that day (appointment_at) by the data's
+#     end ("data as of": a visit due later has not had its chance yet), and of those the
+#     ones whose lead arrived (到诊率);
+#   booked_arrivals / booked_with_appointment: of the leads booked that day, the ones that
+#     arrived and the ones with an appointment time (the booking-cohort 到诊率, and whether
+#     the appointment definition applies);
+#   inquiries_booked: of the leads that inquired that day, the ones that booked (booking
+#     completion).
 _LEAD_DAILY = """
-insert into lead_daily (date, clinic_id, channel_id, leads, inquiries, bookings, arrivals, paid_deals)
-with events as (
+insert into lead_daily (date, clinic_id, channel_id, leads, inquiries, bookings, arrivals,
+                        paid_deals, appointments, appointment_arrivals, booked_arrivals,
+                        booked_with_appointment, inquiries_booked)
+with as_of as (
+    select a.data_as_of as ts from (
+{as_of}
+    ) a
+),
+events as (
     select cast(created_at as date) as date, clinic_id, channel_id, count(*) as leads,
-           0 as inquiries, 0 as bookings, 0 as arrivals, 0 as paid_deals
+           0 as inquiries, 0 as bookings, 0 as arrivals, 0 as paid_deals,
+           0 as appointments, 0 as appointment_arrivals, 0 as booked_arrivals,
+           0 as booked_with_appointment, 0 as inquiries_booked
     from leads
     group by cast(created_at as date), clinic_id, channel_id
     union all
-    select cast(inquiry_at as date), clinic_id, channel_id, 0, count(*), 0, 0, 0
+    select cast(inquiry_at as date), clinic_id, channel_id, 0, count(*), 0, 0, 0, 0, 0, 0, 0,
+           count(booked_at)
     from leads
     where inquiry_at is not null
     group by cast(inquiry_at as date), clinic_id, channel_id
     union all
-    select cast(booked_at as date), clinic_id, channel_id, 0, 0, count(*), 0, 0
+    select cast(booked_at as date), clinic_id, channel_id, 0, 0, count(*), 0, 0, 0, 0,
+           count(arrived_at), count(appointment_at), 0
     from leads
     where booked_at is not null
     group by cast(booked_at as date), clinic_id, channel_id
     union all
-    select cast(arrived_at as date), clinic_id, channel_id, 0, 0, 0, count(*), 0
+    select cast(arrived_at as date), clinic_id, channel_id, 0, 0, 0, count(*), 0, 0, 0, 0, 0, 0
     from leads
     where arrived_at is not null
     group by cast(arrived_at as date), clinic_id, channel_id
     union all
-    select cast(paid_at as date), clinic_id, channel_id, 0, 0, 0, 0, count(*)
+    select cast(paid_at as date), clinic_id, channel_id, 0, 0, 0, 0, count(*), 0, 0, 0, 0, 0
     from leads
     where paid_at is not null
     group by cast(paid_at as date), clinic_id, channel_id
+    union all
+    select cast(appointment_at as date), clinic_id, channel_id, 0, 0, 0, 0, 0, count(*),
+           count(arrived_at), 0, 0, 0
+    from leads
+    where appointment_at <= (select ts from as_of)
+    group by cast(appointment_at as date), clinic_id, channel_id
 )
 select date, clinic_id, channel_id, sum(leads), sum(inquiries), sum(bookings), sum(arrivals),
-       sum(paid_deals)
+       sum(paid_deals), sum(appointments), sum(appointment_arrivals), sum(booked_arrivals),
+       sum(booked_with_appointment), sum(inquiries_booked)
 from events
 group by date, clinic_id, channel_id
 order by date, clinic_id, channel_id
-"""
+""".replace("{as_of}", sqlfiles.query_text("data_as_of").strip().rstrip(";"))
 
 # Per paying customer: lifetime order count and revenue, first and last order. A page that
 # needs totals up to a period end subtracts the orders after it (few, for recent periods)

@@ -77,12 +77,23 @@ def test_member_charts_build(lang):
     sankey = mc.flows_sankey(flows, snaps, lang).data[0]
     assert t("members.stage.none", lang) in sankey.node.label
     assert sum(sankey.link.value) == 8
+    window = lc.cohort_window(date(2026, 9, 1), date(2026, 11, 15))
     cohorts = lc.retention_table(
-        pd.DataFrame(columns=["first_month", "months_since", "cohort_customers", "returned"]),
+        pd.DataFrame(
+            {
+                "first_month": [window.first] * 3,
+                "months_since": [0, 1, 2],
+                "customers": [8, 2, 4],
+            }
+        ),
+        window,
         date(2026, 11, 15),
     )
-    heat = mc.retention_heatmap(cohorts, lang)
-    assert len(heat.data[0].y) == lc.COHORTS
+    heat = mc.retention_heatmap(cohorts, lang).data[0]
+    assert len(heat.y) == 3 and len(heat.x) == 2
+    # September: October 25%, November (in progress) 50%*; November's cohort is still growing.
+    assert list(heat.text[0]) == ["25%", "50%*"]
+    assert list(heat.text[2]) == ["", ""] and heat.y[2].startswith("2026-11*")
     tiers = pd.DataFrame(
         {"tier": list(lc.TIERS), "share": [0.1, None, 0.9], "ltv_share": [0.5, None, 0.5]}
     )

@@ -14,7 +14,8 @@ def _grid():
         {
             "city_id": [1, 1, 2, 2],
             "week": ["w1", "w2", "w1", "w2"],
-            "arrivals": [30, 10, 2, 0],
+            # bookings without appointment times: 到诊率 is the cohort's (bookings that arrived)
+            "booked_arrivals": [30, 10, 2, 0],
             "bookings": [100, 50, 4, 0],
         }
     )

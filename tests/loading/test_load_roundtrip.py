@@ -44,9 +44,9 @@ def test_export_format_is_plain_and_excel_friendly(loaded_settings, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")  # so Excel on Chinese Windows reads UTF-8
     lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0] == ",".join(c.name for c in schema.leads.columns)
-    assert lines[3] == "3,2024-01-03 10:00:00,2,11,,false,,,,,"
+    assert lines[3] == "3,2024-01-03 10:00:00,2,11,,false,,,,,,"
     assert lines[4].endswith(
-        ",true,,2024-01-04 07:30:00,2024-01-05 09:00:00,2024-01-05 09:30:00,15800.50"
+        ",true,,2024-01-04 07:30:00,2024-01-05 09:00:00,2024-01-05 09:30:00,15800.50,"
     )
     assert not (tmp_path / "customers.csv").exists()
     with pytest.raises(ValueError, match="unknown tables"):

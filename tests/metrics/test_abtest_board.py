@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import norm
+from scipy.stats import norm, ttest_ind
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower, zt_ind_solve_power
 from statsmodels.stats.proportion import proportions_ztest
@@ -230,3 +230,58 @@ def test_ranking_matches_pandas_sort_with_ties_and_missing_bounds():
     for verdict in ("red", "black", "inconclusive", "attention", "too_early"):
         got = ranked(board, verdict)
         assert got.index.tolist() == _pandas_ranked(board, verdict).tolist(), verdict
+
+
+def _outcome(exp_id, code, kind, variant, values):
+    values = np.asarray(values, dtype=float)
+    return {
+        "experiment_id": exp_id, "metric_code": code, "name_zh": f"{code}（中）",
+        "name_en": code, "kind": kind, "variant_code": variant, "units": len(values),
+        "value_sum": float(values.sum()), "value_sq_sum": float((values**2).sum()),
+    }  # fmt: skip
+
+
+def test_further_metrics_have_their_own_tests_minimum_and_bh_across_all():
+    """One experiment, main conversion plus a proportion and a mean metric from outcomes:
+    each row's test as scipy/statsmodels compute it on the unit values, BH across all rows of
+    the board, and the minimum sample judged per metric kind."""
+    rng = np.random.default_rng(3)
+    exps = [_exp(1), _exp(2, metric="revenue")]
+    arms = [_arm(1, "A", 900, 90, control=True), _arm(1, "B", 880, 120),
+            _arm(2, "A", 400, 0, control=True, value=4000.0, value_sq=90000.0),
+            _arm(2, "B", 410, 0, value=4510.0, value_sq=101000.0)]  # fmt: skip
+    # Day-7 retention measured on few units so far: 8 events in the control (too early).
+    d7 = {"A": (rng.random(300) < 0.027).astype(float), "B": (rng.random(310) < 0.2).astype(float)}
+    d7["A"][:8], d7["A"][8:] = 1.0, 0.0
+    # Spend: most units spend nothing — a mean metric is judged on units, never on events.
+    spend = {v: np.where(rng.random(n) < 0.3, rng.gamma(2.0, s, n), 0.0)
+             for v, n, s in (("A", 700, 50.0), ("B", 720, 65.0))}  # fmt: skip
+    metrics = [_outcome(1, "retention_d7", "proportion", v, d7[v]) for v in "AB"]
+    metrics += [_outcome(1, "spend_30d", "mean", v, spend[v]) for v in "AB"]
+    board = evaluate(pd.DataFrame(exps), pd.DataFrame(arms), {}, BoardSettings(),
+                     pd.DataFrame(metrics)).set_index(["experiment_id", "metric"])  # fmt: skip
+    assert list(board.index) == [(1, "conversion"), (1, "retention_d7"), (1, "spend_30d"),
+                                 (2, "revenue")]  # fmt: skip
+    assert board["is_primary"].tolist() == [True, False, False, True]
+    assert board["kind"].tolist() == ["proportion", "proportion", "mean", "mean"]
+    want = {
+        (1, "conversion"): proportions_ztest([120, 90], [880, 900])[1],
+        (1, "retention_d7"): proportions_ztest(
+            [d7["B"].sum(), d7["A"].sum()], [len(d7["B"]), len(d7["A"])]
+        )[1],
+        (1, "spend_30d"): ttest_ind(spend["B"], spend["A"], equal_var=False).pvalue,
+    }
+    for key, p in want.items():
+        assert board.loc[key, "p_value"] == pytest.approx(p, rel=1e-9), key
+    raw = board["p_value"].tolist()
+    assert board["p_adjusted"].tolist() == pytest.approx(
+        multipletests(raw, method="fdr_bh")[1].tolist(), rel=1e-12
+    )
+    d7_row = board.loc[(1, "retention_d7")]
+    assert d7_row["verdict"] == "too_early" and d7_row["conversions_short"] == 2
+    assert (d7_row["conv_c"], d7_row["conv_t"]) == (8, int(d7["B"].sum()))
+    spend_row = board.loc[(1, "spend_30d")]
+    assert not spend_row["too_early"] and spend_row["conversions_short"] == 0
+    assert pd.isna(spend_row["conv_c"])  # a mean metric has no events
+    # The main revenue test has no conversions at all and is not too early either.
+    assert not board.loc[(2, "revenue"), "too_early"]

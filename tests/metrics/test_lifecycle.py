@@ -90,26 +90,54 @@ def test_thresholds_validate():
     assert lc.tiers_or_default(9000, 3000)[1] is False
 
 
-def test_retention_blanks_months_not_over():
-    end = date(2026, 11, 15)
-    first, last = lc.cohort_window(end)
-    assert (lc.month_start(first), lc.month_start(last)) == (date(2025, 11, 1), date(2026, 10, 1))
+def test_cohort_window_is_the_months_the_period_touches():
+    # Inside one month: that month; four weeks across a boundary: both months.
+    w = lc.cohort_window(date(2026, 9, 8), date(2026, 9, 21))
+    assert [lc.month_start(m) for m in w.months] == [date(2026, 9, 1)]
+    assert (w.touched, w.truncated) == (1, False)
+    w = lc.cohort_window(date(2026, 10, 19), date(2026, 11, 15))
+    assert [lc.month_start(m) for m in w.months] == [date(2026, 10, 1), date(2026, 11, 1)]
+    # Two calendar years: 24 months, none left out.
+    w = lc.cohort_window(date(2024, 1, 1), date(2025, 12, 31))
+    assert (len(w.months), w.touched, w.truncated) == (24, 24, False)
+    # 2023-12-31 … 2026-01-01 touches 26 months: the latest 24 (2024-02 … 2026-01).
+    w = lc.cohort_window(date(2023, 12, 31), date(2026, 1, 1))
+    assert (w.touched, w.truncated) == (26, True)
+    assert (lc.month_start(w.first), lc.month_start(w.last)) == (date(2024, 2, 1), date(2026, 1, 1))
+
+
+def test_retention_blanks_months_the_data_has_not_reached():
+    window = lc.cohort_window(date(2026, 8, 1), date(2026, 10, 31))
+    aug, sep, oct_ = window.months
     cohorts = pd.DataFrame(
         {
-            "first_month": [last, last, first],
-            "months_since": [1, 2, 1],
-            "cohort_customers": [10, 10, 4],
-            "returned": [3, 1, 2],
+            "first_month": [aug, aug, aug, aug, sep, sep, oct_],
+            "months_since": [0, 1, 2, 3, 0, 2, 0],
+            "customers": [10, 3, 1, 2, 4, 1, 0],
         }
     )
-    table = lc.retention_table(cohorts, end).set_index("cohort")
-    october = table.loc[date(2026, 10, 1)]
-    assert october["customers"] == 10
-    # November 2026 is not over on the 15th: blank, not 30%.
-    assert pd.isna(october["m1"])
-    assert table.loc[date(2025, 11, 1), "m1"] == pytest.approx(0.5)
+    # The data ends on 15 November: November (k = 3 for August) is in progress.
+    table = lc.retention_table(cohorts, window, date(2026, 11, 15)).set_index("cohort")
+    assert lc.retention_columns(table.reset_index()) == ["m1", "m2", "m3"]
+    august = table.loc[date(2026, 8, 1)]
+    assert august["customers"] == 10
+    assert [august["m1"], august["m2"], august["m3"]] == [0.3, 0.1, 0.2]
+    assert august["maturing"] == 3
+    september = table.loc[date(2026, 9, 1)]
+    # No purchase in October is 0%; December is beyond the data: blank, not 0%.
+    assert [september["m1"], september["m2"], september["m3"]] == [0.0, 0.25, None]
+    assert september["maturing"] == 2
     # A cohort month without customers has no shares at all.
-    assert table.loc[date(2026, 1, 1), ["m1", "m2"]].isna().all()
+    assert table.loc[date(2026, 10, 1), ["m1", "m2", "m3"]].isna().all()
+    # Data ending on the month's last day: nothing in progress.
+    done = lc.retention_table(cohorts, window, date(2026, 11, 30))
+    assert done["maturing"].isna().all()
+    assert lc.maturing_month(date(2026, 11, 30)) is None
+    assert lc.maturing_month(date(2026, 11, 15)) == lc.month_index(date(2026, 11, 1))
+    # A cohort in the data's own month is still growing (k = 0) and has no month yet.
+    now = lc.cohort_window(date(2026, 11, 2), date(2026, 11, 8))
+    growing = lc.retention_table(cohorts.iloc[0:0], now, date(2026, 11, 15))
+    assert growing["maturing"].tolist() == [0] and growing["m1"].tolist() == [None]
     assert lc.last_complete_month(date(2026, 10, 31)) == lc.month_index(date(2026, 10, 31))
 
 

@@ -29,6 +29,8 @@ def test_rates_flag_small_denominators_and_never_divide_by_zero():
             {"city_id": 4, "arrivals": 29, "bookings": 30},
         ]
     )
+    # No appointment times: 到诊率 is the booking cohort's (its bookings that arrived).
+    frame["booked_arrivals"] = frame["arrivals"]
     out = rm.with_values(frame, rm.metric("arrival_rate"))
     assert out["value"].iloc[0] == pytest.approx(0.3)
     assert out["low_sample"].tolist() == [False, True, False, False]
@@ -126,3 +128,44 @@ def test_marker_radius_grows_with_the_square_root_of_revenue():
     r = rm.marker_radius(pd.Series([0.0, 25.0, 100.0]), smallest=5, largest=25)
     assert r.tolist() == pytest.approx([5.0, 15.0, 25.0])
     assert rm.marker_radius(pd.Series([0.0, 0.0])).tolist() == [5.0, 5.0]
+
+
+def test_arrival_rate_follows_the_selection_definition():
+    """Appointments due when 80% of the selection's bookings carry a time, else the cohort;
+    one definition for every row, and the low-sample base follows it."""
+    rows = [
+        # city 1: 40 visits due, 30 arrived; 50 bookings, 45 with a time, 20 of them arrived
+        {
+            "city_id": 1,
+            "appointments": 40,
+            "appointment_arrivals": 30,
+            "bookings": 50,
+            "booked_with_appointment": 45,
+            "booked_arrivals": 20,
+            "arrivals": 60,
+        },
+        # city 2: 10 visits due, 10 arrived; 10 bookings, all with a time
+        {
+            "city_id": 2,
+            "appointments": 10,
+            "appointment_arrivals": 10,
+            "bookings": 10,
+            "booked_with_appointment": 10,
+            "booked_arrivals": 9,
+            "arrivals": 12,
+        },
+    ]
+    frame = _counts(rows)
+    out = rm.with_values(frame, rm.metric("arrival_rate"))
+    # 55 of 60 bookings carry a time (≥ 80%): visits due.
+    assert out["value"].tolist() == pytest.approx([30 / 40, 10 / 10])
+    assert out["n"].tolist() == [40, 10]
+    assert out["low_sample"].tolist() == [False, True]
+    frame.loc[0, "booked_with_appointment"] = 30  # 40 of 60 = 67%: the booking cohort
+    out = rm.with_values(frame, rm.metric("arrival_rate"))
+    assert out["value"].tolist() == pytest.approx([20 / 50, 9 / 10])
+    assert out["n"].tolist() == [50, 10]
+    # A basis given for the whole page wins over the frame's own counts.
+    forced = rm.with_values(frame, rm.metric("arrival_rate"), basis="appointments")
+    assert forced["value"].tolist() == pytest.approx([30 / 40, 10 / 10])
+    assert (out["value"] <= 1).all() and (forced["value"] <= 1).all()

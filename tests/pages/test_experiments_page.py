@@ -43,6 +43,11 @@ def test_board_page_in_both_languages(duckdb_warehouse, raw, lang):
     units_a = int(((x.experiment_id == minimal) & (x.variant_code == "A")).sum())
     want = f"{fmt_value(units_a, 'count', lang)} / {fmt_value(units_b, 'count', lang)}"
     assert row[t("abtest.col.units_pair", lang)] == want
+    # The further metrics of the sample (day-1 and day-7 retention) are on the board by name.
+    further = raw["experiment_metrics"]
+    assert len(further) == 2
+    for name in further[f"name_{lang}"]:
+        assert name in text, name
     # The detail section shows the picked experiment's hypothesis, owner and metric.
     first = experiments.load(YTD, Scope.all()).experiments.iloc[0]
     assert first[f"hypothesis_{lang}"] in text

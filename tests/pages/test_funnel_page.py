@@ -9,7 +9,13 @@ import pytest
 from dashboard.formatting import fmt_value
 from dashboard.i18n import catalogue, t
 from dashboard.metrics import funnel as fm
+from dashboard.metrics.maturity import COMPLETE_SHARE
 from tests.pages.apptest import all_text, open_page
+from tests.pages.test_default_views import data_as_of
+
+# The window the default view opens on: the longest at least COMPLETE_SHARE of the last four
+# weeks' leads have had (test_default_views checks the rule against the raw rows).
+DEFAULT_WINDOW = 7
 
 # The default period: the last four complete weeks before the test chain's end (2026-11-15).
 # The default period: the data ends on Sunday 2026-11-15, so its week is complete and is the
@@ -31,11 +37,15 @@ def _cohort_size(raw, start: date = START, end: date = END) -> int:
 
 
 def _cohort_line(raw, lang: str, window: int | None) -> str:
-    """The page's cohort line from the raw rows: lead → paid deal over every created lead."""
+    """The page's cohort line from the raw rows: lead → paid deal over every created lead,
+    marked maturing when less than COMPLETE_SHARE of the leads have had the whole window."""
     c = _cohort(raw)
     paid = c.paid_at.notna()
+    mark = ""
     if window is not None:
         paid &= c.paid_at < c.created_at + timedelta(days=window)
+        had = (c.created_at <= data_as_of(raw) - timedelta(days=window)).mean()
+        mark = "" if had >= COMPLETE_SHARE else t("funnel.maturing_mark", lang)
     return t(
         "funnel.cohort_summary",
         lang,
@@ -47,7 +57,7 @@ def _cohort_line(raw, lang: str, window: int | None) -> str:
             if window is None
             else t("funnel.window_days", lang, n=window)
         ),
-        rate=fmt_value(paid.sum() / len(c), "rate", lang),
+        rate=fmt_value(paid.sum() / len(c), "rate", lang) + mark,
     )
 
 
@@ -66,9 +76,10 @@ def test_funnel_page_shows_every_section(duckdb_warehouse, raw, lang):
         assert t(want, lang) in subheaders
     assert t("funnel.breakdown", lang, dimension=dim) in subheaders
     text = all_text(at)
-    assert _cohort_line(raw, lang, 30) in text
+    assert _cohort_line(raw, lang, DEFAULT_WINDOW) in text
     assert t("funnel.impressions_rule", lang) in text
-    assert t("funnel.cohort_rule", lang, window=30) in text
+    assert t("funnel.cohort_rule", lang, window=DEFAULT_WINDOW) in text
+    assert t("funnel.names_rule", lang) in text
     assert t("funnel.base_rule", lang) in text
     for stage in fm.STAGES:
         assert t(f"funnel.stage.{stage}", lang) in text
@@ -86,7 +97,7 @@ def test_controls_come_from_the_url(duckdb_warehouse, raw, lang):
     at = open_page(
         "funnel",
         lang,
-        funnel_window="7",
+        funnel_window="14",
         funnel_top="5",
         # A bound select keeps its label in the URL.
         funnel_dim=t("funnel.col.city", lang),
@@ -94,7 +105,7 @@ def test_controls_come_from_the_url(duckdb_warehouse, raw, lang):
     )
     _no_exception(at)
     text = all_text(at)
-    assert t("funnel.cohort_rule", lang, window=7) in text
+    assert t("funnel.cohort_rule", lang, window=14) in text
     assert t("funnel.breakdown", lang, dimension=t("funnel.dimension.city", lang)) in [
         s.value for s in at.subheader
     ]
@@ -122,7 +133,7 @@ def test_odd_url_values_fall_back_to_defaults(duckdb_warehouse, lang):
     )
     _no_exception(at)
     text = all_text(at)
-    assert t("funnel.cohort_rule", lang, window=30) in text
+    assert t("funnel.cohort_rule", lang, window=DEFAULT_WINDOW) in text
     assert len(at.dataframe[1].value) == fm.DEFAULT_TOP_N + 1
 
 
@@ -157,10 +168,10 @@ def test_no_limit_survives_the_language_switch_and_the_default_leaves_the_url(
     assert window.format_func(fm.NO_LIMIT) == "No limit"
     assert at.query_params["funnel_window"] == fm.NO_LIMIT
     assert _cohort_line(raw, "en", None) in all_text(at)
-    window.set_value(30).run()
+    window.set_value(DEFAULT_WINDOW).run()
     _no_exception(at)
     assert "funnel_window" not in at.query_params  # the default is not written
-    assert _cohort_line(raw, "en", 30) in all_text(at)
+    assert _cohort_line(raw, "en", DEFAULT_WINDOW) in all_text(at)
 
 
 @pytest.mark.parametrize("window", ["180", "365"])

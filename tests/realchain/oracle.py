@@ -137,6 +137,20 @@ def first_orders(chain: Chain) -> pd.DataFrame:
     return first.merge(c, on="customer_id", how="left")
 
 
+def _arrival_rate(leads: pd.DataFrame, start: date, end: date) -> float | None:
+    """到诊率 (README): visits due in the period that arrived, where 80% of the period's
+    bookings carry an appointment time; else of the period's bookings, the share that arrived.
+    (A visit due after the data's end would not count; the real chain's are all past.)"""
+    booked = leads[_in(leads["booked_at"], start, end)]
+    due = leads.get("appointment_at")
+    with_time = 0 if due is None else float(booked["appointment_at"].notna().sum())
+    if due is not None and len(booked) and with_time >= 0.8 * len(booked):
+        cases = leads[_in(due, start, end)]
+    else:
+        cases = booked
+    return _ratio(float(cases["arrived_at"].notna().sum()), float(len(cases)))
+
+
 def kpis(chain: Chain, start: date, end: date) -> dict[str, float | None]:
     """The registry KPIs of the overview and weekly review (kpi_funnel.sql, kpi_money.sql).
 
@@ -169,8 +183,11 @@ def kpis(chain: Chain, start: date, end: date) -> dict[str, float | None]:
         marketing_roi=None if not spend else (float(new_revenue) - float(spend)) / float(spend),
         value_per_customer=_ratio(float(revenue), len(payers)),
         repeat_rate=_ratio(sum(1 for p in payers if p in before), len(payers)),
-        arrival_rate=_ratio(out["arrivals"], out["bookings"]),
-        booking_completion=_ratio(out["bookings"], out["inquiries"]),
+        arrival_rate=_arrival_rate(leads, start, end),
+        booking_completion=_ratio(
+            float((_in(leads["inquiry_at"], start, end) & leads["booked_at"].notna()).sum()),
+            out["inquiries"],
+        ),
     )
     # The scorecard's: members who joined in the period (kpi_quality.sql), and the median days
     # from lead to arrival of the period's arrivals (kpi_funnel.sql).

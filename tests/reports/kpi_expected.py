@@ -42,8 +42,12 @@ class Raw:
         self.clinics["opened_on"] = pd.to_datetime(self.clinics["opened_on"])
         self.channels = raw["channels"]
         leads = raw["leads"].copy()
+        if "appointment_at" not in leads:  # a chain whose CRM exports no appointment times
+            leads["appointment_at"] = pd.NaT
         for c in ("created_at", "inquiry_at", "booked_at", "arrived_at", "paid_at"):
             leads[c] = pd.to_datetime(leads[c])
+        leads["appointment_at"] = pd.to_datetime(leads["appointment_at"])
+        self.as_of = pd.Timestamp(latest_fact(raw))
         self.leads = leads.merge(
             self.clinics[["clinic_id", "city_id", "specialty"]], on="clinic_id"
         )
@@ -126,6 +130,16 @@ def measures(r: Raw, f: Filters) -> dict[str, float]:
         ("paid_deals", "paid_at"),
     ):
         out[name] = float(_within(leads[col], f).sum())
+    # 到诊率's counts: visits due in the period by the data's end, and of those the arrived;
+    # the period's bookings that arrived / carry an appointment; inquiries that booked.
+    due = leads[_within(leads["appointment_at"], f) & (leads["appointment_at"] <= r.as_of)]
+    out["appointments"] = float(len(due))
+    out["appointment_arrivals"] = float(due["arrived_at"].notna().sum())
+    booked = leads[_within(leads["booked_at"], f)]
+    out["booked_arrivals"] = float(booked["arrived_at"].notna().sum())
+    out["booked_with_appointment"] = float(booked["appointment_at"].notna().sum())
+    asked = leads[_within(leads["inquiry_at"], f)]
+    out["inquiries_booked"] = float(asked["booked_at"].notna().sum())
     arrived = leads[_within(leads["arrived_at"], f)]
     days = (arrived["arrived_at"] - arrived["created_at"]).dt.total_seconds() / 86400.0
     out["lead_to_arrival_days"] = float(np.median(days)) if len(days) else None
@@ -201,6 +215,20 @@ def measures(r: Raw, f: Filters) -> dict[str, float]:
     return out
 
 
+def arrival_basis(m: dict[str, float]) -> str:
+    """The documented choice: appointments when 80% or more of the bookings carry a time."""
+    if m["bookings"] == 0:
+        return "appointments" if m["appointments"] > 0 else "cohort"
+    return "appointments" if m["booked_with_appointment"] >= 0.8 * m["bookings"] else "cohort"
+
+
+def arrival_rate(m: dict[str, float]) -> float | None:
+    """到诊率 by its documented definition (see arrival_basis)."""
+    if arrival_basis(m) == "appointments":
+        return _div(m["appointment_arrivals"], m["appointments"])
+    return _div(m["booked_arrivals"], m["bookings"])
+
+
 def kpis(r: Raw, f: Filters) -> dict[str, float | None]:
     """Every registry KPI of the period, from the measures by its documented definition."""
     m = measures(r, f)
@@ -226,8 +254,8 @@ def kpis(r: Raw, f: Filters) -> dict[str, float | None]:
         "repurchase_90": _div(m["repurchased_90"], m["mature_90"]),
         "repurchase_180": _div(m["repurchased_180"], m["mature_180"]),
         "repurchase_365": _div(m["repurchased_365"], m["mature_365"]),
-        "arrival_rate": _div(m["arrivals"], m["bookings"]),
-        "booking_completion": _div(m["bookings"], m["inquiries"]),
+        "arrival_rate": arrival_rate(m),
+        "booking_completion": _div(m["inquiries_booked"], m["inquiries"]),
         "lead_to_arrival_days": m["lead_to_arrival_days"],
         "complaint_rate": _div(m["complaints"], m["responses"]),
         "training_hours_per_staff": _div(m["training_hours"], avg_staff),

@@ -1,4 +1,5 @@
-"""An independent computation of lifecycle stages, flows, retention and tiers from raw orders.
+"""An independent computation of lifecycle stages, flows and tiers from raw orders (cohort
+retention: tests/reports/test_members_cohorts.py).
 
 Follows the stated definitions directly — each customer's sorted purchase days, walked per
 snapshot — with none of the SQL's bit masks, so the tests can compare the two.
@@ -94,21 +95,3 @@ def lifetime_values(tables: dict, f: Filters) -> pd.Series:
         & orders["customer_id"].isin(who)
     ]
     return keep.groupby("customer_id")["amount"].sum().astype(float)
-
-
-def retention(tables: dict, f: Filters) -> dict[tuple[date, int], tuple[int, int]]:
-    """(cohort month start, k) → (cohort size, customers buying in month k after), all months."""
-    days = purchase_days(tables, f)
-    cohorts: dict[date, list[set[tuple[int, int]]]] = {}
-    for ds in days.values():
-        if not ds:
-            continue
-        months = {(d.year, d.month) for d in ds}
-        first = min(months)
-        cohorts.setdefault(date(first[0], first[1], 1), []).append(months)
-    out = {}
-    for start, people in cohorts.items():
-        for k in range(1, 13):
-            y, m = divmod(start.year * 12 + start.month - 1 + k, 12)
-            out[(start, k)] = (len(people), sum((y, m + 1) in p for p in people))
-    return out

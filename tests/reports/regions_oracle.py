@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.filters import Filters
+from tests.reports.kpi_expected import latest_fact
 
 COUNTS = (
     "bookings",
@@ -22,6 +23,10 @@ COUNTS = (
     "new_customers",
     "responses",
     "complaints",
+    "appointments",
+    "appointment_arrivals",
+    "booked_arrivals",
+    "booked_with_appointment",
 )
 
 
@@ -55,12 +60,22 @@ def facts(raw: dict[str, pd.DataFrame], f: Filters, start: date, end: date) -> p
     parts = []
     leads = raw["leads"].merge(clinics, on="clinic_id")
     leads = leads[leads.channel_id.isin(channels)]
-    for measure, col in (
-        ("bookings", "booked_at"),
-        ("arrivals", "arrived_at"),
+    # 到诊率's counts: visits due in the span by the data's end ("data as of") and those whose
+    # lead arrived; the span's bookings that arrived or carry an appointment time.
+    appointment = pd.to_datetime(leads["appointment_at"]) if "appointment_at" in leads else pd.NaT
+    leads = leads.assign(appointment_at=appointment)
+    due = pd.to_datetime(leads["appointment_at"]) <= pd.Timestamp(latest_fact(raw))
+    arrived = leads["arrived_at"].notna()
+    for measure, col, keep in (
+        ("bookings", "booked_at", True),
+        ("arrivals", "arrived_at", True),
+        ("appointments", "appointment_at", due),
+        ("appointment_arrivals", "appointment_at", due & arrived),
+        ("booked_arrivals", "booked_at", arrived),
+        ("booked_with_appointment", "booked_at", leads["appointment_at"].notna()),
     ):
         ts = pd.to_datetime(leads[col])
-        hit = leads[(ts >= lo) & (ts < hi)]
+        hit = leads[(ts >= lo) & (ts < hi) & keep]
         parts.append(
             pd.DataFrame(
                 {

@@ -53,9 +53,32 @@ def _exposures(raw, f: Filters, scope: Scope | None = None) -> pd.DataFrame:
     return x.assign(variant_code=x.variant_code.astype(str), value=x.value.astype(float))
 
 
+def _outcomes(raw, x: pd.DataFrame) -> pd.DataFrame:
+    """The further metrics' outcomes of the exposed units in ``x``, with each unit's variant."""
+    o = raw["experiment_outcomes"].merge(
+        raw["experiment_metrics"], on=["experiment_id", "metric_code"]
+    )
+    units = x[["experiment_id", "unit_id", "variant_code"]]
+    return o.merge(units, on=["experiment_id", "unit_id"]).astype({"value": float})
+
+
+def _test(kind: str, c: pd.Series, t: pd.Series) -> dict:
+    """A metric's test on the raw outcomes of control ``c`` and treatment ``t``."""
+    if kind == "mean":
+        test = stats.ttest_ind(t, c, equal_var=False)
+        ci = test.confidence_interval(0.95)
+        return {"p": test.pvalue, "lo": ci.low, "hi": ci.high, "diff": t.mean() - c.mean()}
+    x_c, x_t = int(c.sum()), int(t.sum())
+    p = proportions_ztest([x_t, x_c], [len(t), len(c)])[1]
+    lo, hi = confint_proportions_2indep(x_t, len(t), x_c, len(c), method="newcomb")
+    return {"p": p, "lo": lo, "hi": hi, "diff": t.mean() - c.mean()}
+
+
 def _expected(raw, f: Filters) -> dict:
-    """Every comparison's figures and verdict, computed from the raw rows."""
+    """Every metric-level comparison's figures and verdict, computed from the raw rows:
+    keyed by (experiment, metric, variant); the main metric is experiments.metric."""
     x = _exposures(raw, f)
+    outcomes = _outcomes(raw, x)
     variants = raw["experiment_variants"]
     exps = _in_period(raw, f)
     exps = exps[exps.experiment_id.isin(x.experiment_id)]
@@ -67,33 +90,36 @@ def _expected(raw, f: Filters) -> dict:
         srm_p = stats.chisquare(units, units.sum() * plan.planned_share / plan.planned_share.sum())
         control = plan.loc[plan.is_control, "variant_code"].iloc[0]
         c = ex[ex.variant_code == control]
+        # (metric, kind, control outcomes, treatment outcomes per variant)
+        metrics = [(e.metric, "mean" if e.metric == "revenue" else "proportion",
+                    "value" if e.metric == "revenue" else "converted", ex)]  # fmt: skip
+        mine = outcomes[outcomes.experiment_id == e.experiment_id]
+        for (code, kind), part in mine.groupby(["metric_code", "kind"]):
+            metrics.append((code, kind, "value", part))
         for code in plan.loc[~plan.is_control, "variant_code"]:
             t = ex[ex.variant_code == code]
-            row = {"units_c": len(c), "units_t": len(t), "conv_c": int(c.converted.sum()),
-                   "conv_t": int(t.converted.sum()), "srm_p": srm_p.pvalue}  # fmt: skip
-            if e.metric == "revenue":
-                test = stats.ttest_ind(t.value, c.value, equal_var=False)
-                ci = test.confidence_interval(0.95)
-                row |= {"p": test.pvalue, "lo": ci.low, "hi": ci.high,
-                        "diff": t.value.mean() - c.value.mean()}  # fmt: skip
-            else:
-                row["p"] = proportions_ztest([row["conv_t"], row["conv_c"]], [len(t), len(c)])[1]
-                lo, hi = confint_proportions_2indep(
-                    row["conv_t"], len(t), row["conv_c"], len(c), method="newcomb"
-                )
-                row |= {"lo": lo, "hi": hi, "diff": t.converted.mean() - c.converted.mean()}
+            guard = {}
             if e.has_guardrail:
                 gc, gt = c[c.guardrail_event.notna()], t[t.guardrail_event.notna()]
                 ev_c, ev_t = int(gc.guardrail_event.sum()), int(gt.guardrail_event.sum())
                 gp = proportions_ztest([ev_t, ev_c], [len(gt), len(gc)])[1]
-                row["guard_worse"] = gp < 0.05 and ev_t / len(gt) > ev_c / len(gc)
-            rows[(e.experiment_id, code)] = row
+                guard["guard_worse"] = gp < 0.05 and ev_t / len(gt) > ev_c / len(gc)
+            for metric, kind, col, frame in metrics:
+                mc = frame.loc[frame.variant_code == control, col].astype(float)
+                mt = frame.loc[frame.variant_code == code, col].astype(float)
+                row = {"units_c": len(mc), "units_t": len(mt), "srm_p": srm_p.pvalue, "kind": kind,
+                       "conv_c": int(c.converted.sum()) if metric == e.metric else int(mc.sum()),
+                       "conv_t": int(t.converted.sum()) if metric == e.metric else int(mt.sum()),
+                       **guard, **_test(kind, mc, mt)}  # fmt: skip
+                rows[(e.experiment_id, metric, code)] = row
     keys = list(rows)
     adjusted = multipletests([rows[k]["p"] for k in keys], method="fdr_bh")[1]
     for k, adj in zip(keys, adjusted, strict=True):
         r = rows[k]
         r["p_adjusted"] = adj
-        small = min(r["units_c"], r["units_t"]) < 150 or min(r["conv_c"], r["conv_t"]) < 10
+        # Events count for proportions only; a mean metric is judged on units.
+        events = min(r["conv_c"], r["conv_t"]) < 10 and r["kind"] == "proportion"
+        small = min(r["units_c"], r["units_t"]) < 150 or events
         if r["srm_p"] < 0.001:
             r["verdict"] = "attention"
         elif small:
@@ -115,10 +141,13 @@ def _expected(raw, f: Filters) -> dict:
 def test_board_matches_raw_rows(warehouse, raw, f):
     report = experiments.load(f, Scope.all())
     want = _expected(raw, f)
-    board = report.board.set_index(["experiment_id", "variant_code"])
+    board = report.board.set_index(["experiment_id", "metric", "variant_code"])
     assert set(board.index) == set(want)
+    if f == YEAR:  # the sample's day-1 and day-7 retention are on the year's board
+        assert {"retention_d1", "retention_d7"} <= {k[1] for k in want}
     for key, w in want.items():
         got = board.loc[key]
+        assert got["kind"] == w["kind"], key
         for col in ("units_c", "units_t", "conv_c", "conv_t"):
             assert got[col] == w[col], (key, col)
         assert got["p_value"] == pytest.approx(w["p"], rel=1e-9, abs=1e-15), key
@@ -180,7 +209,8 @@ def test_variant_rates_and_means_match_raw_rows(warehouse, raw):
 def test_cumulative_timeline_matches_raw_rows(warehouse, raw):
     report = experiments.load(YEAR, Scope.all())
     x = _exposures(raw, YEAR)
-    board = report.board.set_index(["experiment_id", "variant_code"])
+    main = report.board[report.board["is_primary"].astype(bool)]
+    board = main.set_index(["experiment_id", "variant_code"])
     for (exp_id, code), series in report.timeline.groupby(["experiment_id", "variant_code"]):
         control = board.loc[(exp_id, code), "control_code"]
         ex = x[x.experiment_id == exp_id].assign(

@@ -11,6 +11,7 @@ import pytest
 from dashboard import data
 from dashboard.filters import Filters, Scope
 from dashboard.formatting import fmt_value
+from dashboard.i18n import t
 from dashboard.reports import funnel
 from tests.reports.kpi_expected import latest_fact
 
@@ -144,7 +145,7 @@ def test_leads_without_a_stage_time_are_named_in_one_line(warehouse, raw):
         untimed = int((c[stage] & c[STAGE_COLS[stage]].isna()).sum())
         assert untimed > 0, stage
         share = fmt_value(untimed / c[stage].sum(), "rate", "en")
-        name = stage.capitalize()
+        name = t(f"funnel.stage.{stage}", "en")  # the cohort's stage names ("Cohort inquiries")
         parts.append(f"{share} of the leads counted as {name} ({untimed:,}) have no {noun} time")
     # Every sample arrival before a deal is recorded, so arrivals are not named.
     assert int((c["arrivals"] & c["arrived_at"].isna()).sum()) == 0

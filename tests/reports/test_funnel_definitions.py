@@ -16,6 +16,7 @@ import pytest
 from dashboard import data
 from dashboard.filters import Filters, Scope
 from dashboard.formatting import fmt_value
+from dashboard.i18n import t
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.reports import channels, funnel
 from dashboard.settings import Settings, duckdb_url
@@ -183,7 +184,8 @@ def test_missing_stage_times_keep_created_leads_as_the_base(use, variant, stage,
     counted = int(c[stage].sum())
     assert report.stages.set_index("stage").loc[stage, "untimed"] == counted
     line = funnel.texts(report, "en").untimed
-    assert f"100.0% of the leads counted as {stage.capitalize()} ({counted:,})" in line
+    name = t(f"funnel.stage.{stage}", "en")  # the cohort's stage names ("Cohort inquiries")
+    assert f"100.0% of the leads counted as {name} ({counted:,})" in line
     assert f"have no {noun} time" in line
     zh = funnel.texts(report, "zh").untimed
     assert zh.endswith("漏斗从新建线索算起，各比率以新建线索为基数。")

@@ -80,7 +80,14 @@ DATES = {
     "referral_rewards": ("paid_on", "paid_on"),
     "scorecard_targets": ("period_start", "period_end"),
 }
-UNDATED = ("cities", "clinics", "channels", "experiment_variants")
+UNDATED = (
+    "cities",
+    "clinics",
+    "channels",
+    "experiment_variants",
+    "experiment_metrics",
+    "experiment_outcomes",
+)
 STAGES = ("inquiry_at", "booked_at", "arrived_at", "paid_at")
 
 _databases = itertools.count()

@@ -77,28 +77,6 @@ def test_transition_table_is_last_step(warehouse, raw):
     assert matrix.loc[list(lc.STAGES), "total"].sum() == int((table[start] != "none").sum())
 
 
-def test_retention_matches_independent_cohorts(warehouse, raw):
-    f = PERIODS[0]
-    report = members.load(f, Scope.all())
-    want = oracle.retention(raw, f)
-    complete = lc.last_complete_month(f.end)
-    table = report.cohorts
-    assert len(table) == lc.COHORTS
-    checked = 0
-    for row in table.itertuples():
-        cohort = row.cohort
-        for k in range(1, 13):
-            value = getattr(row, f"m{k}")
-            size, returned = want.get((cohort, k), (0, 0))
-            assert row.customers == size
-            if lc.month_index(cohort) + k > complete or size == 0:
-                assert pd.isna(value)
-            else:
-                assert value == pytest.approx(returned / size)
-                checked += 1
-    assert checked >= 50
-
-
 def test_value_tiers_match_lifetime_values(warehouse, raw):
     f = PERIODS[0]
     report = members.load(f, Scope.all(), tier_mid=3000, tier_high=15000)

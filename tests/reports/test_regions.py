@@ -112,9 +112,10 @@ def test_ranking_and_week_on_week(warehouse, raw, metric):
 
     def value(frame: pd.DataFrame, city: int) -> tuple[float | None, bool]:
         row = frame.loc[city] if city in frame.index else pd.Series(0.0, index=oracle.COUNTS)
-        # The definitions, written out: arrival rate = arrivals ÷ bookings (the registry's).
+        # The definitions, written out: arrival rate = arrivals of the visits due ÷ visits due
+        # (every booking of the sample carries an appointment time).
         num, den = {
-            "arrival_rate": ("arrivals", "bookings"),
+            "arrival_rate": ("appointment_arrivals", "appointments"),
             "revenue": ("revenue", None),
             "complaints": ("complaints", None),
         }[metric]
@@ -158,8 +159,8 @@ def test_heat_tables_cover_every_city_and_column(warehouse, raw):
     for r, city in enumerate(report.weekly.row_ids):
         for c, wk in enumerate(report.weekly.col_keys):
             row = week.loc[(city, wk)] if (city, wk) in week.index else None
-            inq = 0.0 if row is None else float(row["bookings"])
-            arr = 0.0 if row is None else float(row["arrivals"])
+            inq = 0.0 if row is None else float(row["appointments"])
+            arr = 0.0 if row is None else float(row["appointment_arrivals"])
             got = report.weekly.value[r][c]
             assert got == (pytest.approx(arr / inq) if inq else None)
             assert report.weekly.low[r][c] == (0 < inq < rm.LOW_SAMPLE_MIN)

@@ -94,3 +94,34 @@ def test_customer_units_are_not_repeated(small):
     e = _by_code(small, "offer_member_day_points")
     assert e["unit_id"].is_unique
     assert e["unit_id"].str.startswith("c").all()
+
+
+def test_further_metrics_day1_and_day7_retention(small):
+    """One experiment carries day-1 and day-7 retention: one 0/1 outcome per unit whose window
+    has passed by the data's end, deterministic for a seed."""
+    from dashboard.seed import generate
+    from tests.seed.conftest import END, SMALL_LEADS
+
+    metrics, outcomes = small["experiment_metrics"], small["experiment_outcomes"]
+    assert metrics[["metric_code", "kind"]].values.tolist() == [
+        ["retention_d1", "proportion"],
+        ["retention_d7", "proportion"],
+    ]
+    assert metrics["experiment_id"].nunique() == 1
+    assert metrics[["name_zh", "name_en"]].notna().all().all()
+    exp_id = int(metrics["experiment_id"].iat[0])
+    exposures = small["experiment_exposures"]
+    mine = exposures[exposures.experiment_id == exp_id]
+    assert not outcomes.duplicated(["experiment_id", "unit_id", "metric_code"]).any()
+    assert set(outcomes["value"]) <= {0.0, 1.0}
+    merged = outcomes.merge(mine[["unit_id", "exposed_at"]], on="unit_id", how="left")
+    assert merged["exposed_at"].notna().all()  # every outcome is an exposed unit's
+    last = pd.Timestamp(END) + pd.Timedelta(days=1)
+    for code, days in (("retention_d1", 1), ("retention_d7", 7)):
+        due = mine[pd.to_datetime(mine.exposed_at) + pd.Timedelta(days=days) <= last]
+        measured = merged[merged.metric_code == code]
+        assert len(measured) == len(due)
+        assert set(measured.unit_id) == set(due.unit_id)
+    again = generate(END, leads=SMALL_LEADS, seed=42)
+    pd.testing.assert_frame_equal(again["experiment_outcomes"], outcomes)
+    pd.testing.assert_frame_equal(again["experiment_metrics"], metrics)

@@ -85,7 +85,26 @@ def test_no_fact_after_the_end_date(small):
     limit = pd.Timestamp(END) + pd.Timedelta(days=1)
     for name in FACTS:
         for col in small[name].select_dtypes(include="datetime").columns:
+            if (name, col) == ("leads", "appointment_at"):
+                continue  # a plan, not a fact: a visit may be due after the end date
             assert (small[name][col].dropna() < limit).all(), f"{name}.{col}"
+
+
+def test_appointments_follow_the_bookings(small):
+    """Every booked lead has a visit due on or after its booking's day; most arrivals come on
+    the due day, the rest later, never earlier; some bookings never arrive."""
+    leads = small["leads"]
+    booked = leads["booked_at"].notna()
+    assert (leads["appointment_at"].notna() == booked).all()
+    due = leads.loc[booked, "appointment_at"].dt.normalize()
+    assert (due >= leads.loc[booked, "booked_at"].dt.normalize()).all()
+    came = leads[booked & leads["arrived_at"].notna()]
+    gap = (came["arrived_at"].dt.normalize() - came["appointment_at"].dt.normalize()).dt.days
+    assert (gap >= 0).all()
+    assert 0.7 < (gap == 0).mean() < 0.95
+    due_by_end = booked & (leads["appointment_at"] < pd.Timestamp(END) + pd.Timedelta(days=1))
+    assert (due_by_end & leads["arrived_at"].isna()).sum() > 0
+    assert (leads["appointment_at"] > pd.Timestamp(END) + pd.Timedelta(days=1)).any()
 
 
 def test_date_columns_are_whole_days(small):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from dashboard import schema
 from dashboard.warehouse import engine as wh
+from tests.reports.kpi_expected import latest_fact
 
 STAGES = {
     "leads": "created_at",
@@ -93,9 +94,29 @@ def test_order_facts(warehouse, raw):
 
 def test_lead_daily(warehouse, raw):
     leads = raw["leads"]
+    as_of = pd.Timestamp(latest_fact(raw))
+    due = leads["appointment_at"].notna() & (leads["appointment_at"] <= as_of)
+    arrived = leads["arrived_at"].notna()
+    # (measure, the day it counts on, which leads): the events, and the rates' counts.
+    counted = [(measure, column, leads[column].notna()) for measure, column in STAGES.items()]
+    counted += [
+        ("appointments", "appointment_at", due),
+        ("appointment_arrivals", "appointment_at", due & arrived),
+        ("booked_arrivals", "booked_at", leads["booked_at"].notna() & arrived),
+        (
+            "booked_with_appointment",
+            "booked_at",
+            leads["booked_at"].notna() & leads["appointment_at"].notna(),
+        ),
+        (
+            "inquiries_booked",
+            "inquiry_at",
+            leads["inquiry_at"].notna() & leads["booked_at"].notna(),
+        ),
+    ]
     parts = []
-    for measure, column in STAGES.items():
-        events = leads[leads[column].notna()]
+    for measure, column, keep in counted:
+        events = leads[keep]
         parts.append(
             events.assign(date=_day(events[column]))
             .groupby(["date", "clinic_id", "channel_id"])
@@ -108,7 +129,7 @@ def test_lead_daily(warehouse, raw):
     got = _read(warehouse, "lead_daily", keys)
     assert len(got) == len(expected)
     assert _day(got["date"]).tolist() == expected["date"].tolist()
-    for column in ("clinic_id", "channel_id", *STAGES):
+    for column in ("clinic_id", "channel_id", *(m for m, _, _ in counted)):
         assert _int(got[column]).tolist() == _int(expected[column]).tolist(), column
     # Every lead is counted once on the day it was captured.
     assert int(got["leads"].sum()) == len(leads)
