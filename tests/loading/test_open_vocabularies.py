@@ -41,6 +41,15 @@ def _new_vocabularies(rows) -> None:
     rows["clinics"][1].update(specialty="ent", specialty_zh="耳鼻喉科", specialty_en="ENT")
 
 
+LABELS = {label for labels in schema.OPEN_VOCABULARIES.values() for label in labels}
+
+
+def _label_warnings(result) -> list:
+    """Warnings about left-out label columns (the sample's leads leave out appointment_at,
+    which warns for its own reason)."""
+    return [w for w in result.warnings if w.code.startswith("load.omitted") and w.column in LABELS]
+
+
 def test_new_codes_load_with_their_labels(
     sample_rows, make_folder, warehouse_settings, read_tables
 ):
@@ -48,7 +57,7 @@ def test_new_codes_load_with_their_labels(
     result = load_directory(warehouse_settings, make_folder(sample_rows), lang="en")
     assert result.ok, [p.reason for p in result.problems]
     # Label columns given or not: no warning about them.
-    assert not [w for w in result.warnings if w.code.startswith("load.omitted")]
+    assert not _label_warnings(result)
     got = read_tables(warehouse_settings, ["channels", "orders", "clinics"])
     channels = got["channels"].set_index("code")
     assert set(NEW_KINDS) <= set(channels["kind"])
@@ -66,7 +75,7 @@ def test_files_without_label_columns_load(sample_rows, make_folder, warehouse_se
     sample_rows["clinics"][0]["specialty"] = "ent"
     result = load_directory(warehouse_settings, make_folder(sample_rows), lang="en")
     assert result.ok, [p.reason for p in result.problems]
-    assert not [w for w in result.warnings if w.code.startswith("load.omitted")]
+    assert not _label_warnings(result)
 
 
 @pytest.mark.parametrize(
