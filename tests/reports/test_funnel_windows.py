@@ -238,8 +238,8 @@ def test_leads_without_stage_times_are_counted_and_named(edges):
     assert row.loc[["inquiries", "bookings", "arrivals"], "untimed"].tolist() == [2, 2, 1]
     assert row.loc["paid_deals", "untimed"] is None
     assert funnel.untimed_text(funnel.load(PERIOD, Scope.all()).stages, "en") == (
-        "14.3% of the leads counted as Inquiries (1) have no inquiry time; "
-        "14.3% of the leads counted as Bookings (1) have no booking time: they reached a later "
+        "14.3% of the leads counted as Cohort inquiries (1) have no inquiry time; "
+        "14.3% of the leads counted as Cohort bookings (1) have no booking time: they reached a later "
         "stage, so they count at it; the funnel starts from created leads, the base of every rate."
     )
 
