@@ -112,25 +112,12 @@ class ExistingWarehouse(AbstractContextManager):
         cols = []
         for name in columns:
             # Id columns are compared as the files write them: the external id.
-            expr, source = self._external(declared, name, source)
+            expr, source = keys.as_written(declared, declared.c[name], source, self.has_key_map())
             cols.append(expr.label(name))
         stmt = sa.select(*cols).select_from(source).where(*(c.is_not(None) for c in cols))
         result = self._run(self._connect(), stmt.distinct())
         frame = pd.DataFrame(result, columns=list(columns)) if result else empty
         return _typed(frame, declared, columns)
-
-    def _external(self, declared: sa.Table, name: str, source: sa.FromClause):
-        """The column as files write it, and the FROM clause that yields it."""
-        column = declared.c[name]
-        entity = keys.key_columns(declared.name).get(name)
-        if entity is None:
-            return column, source
-        as_text = sa.cast(column, sa.String)
-        if not self.has_key_map():
-            return sa.case((column.is_(None), None), else_=as_text), source
-        km = schema.key_map.alias(f"km_{name}")
-        on = sa.and_(km.c.table_name == entity, km.c.internal_id == column)
-        return sa.func.coalesce(km.c.external_id, as_text), source.outerjoin(km, on)
 
     def _run(self, conn: sa.Connection, stmt) -> list:
         try:

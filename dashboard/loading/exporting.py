@@ -78,29 +78,9 @@ def _select(name: str, has_key_map: bool = True) -> sa.Select:
     source: sa.FromClause = declared
     columns = []
     for column in declared.columns:
-        expr, source = _as_written(declared, column, source, has_key_map)
+        expr, source = keys.as_written(declared, column, source, has_key_map)
         columns.append(expr.label(column.name))
     return sa.select(*columns).select_from(source).order_by(*order)
-
-
-def _as_written(declared: sa.Table, column: sa.Column, source, has_key_map: bool):
-    """A column as files write it: an id through key_map, anything else as it is."""
-    name = declared.name
-    if (name, column.name) == keys.SCOPE:
-        entity = sa.case(
-            *((declared.c.scope_kind == k, v) for k, v in keys.SCOPE_ENTITY.items()),
-            else_=None,
-        )
-    else:
-        entity = keys.key_columns(name).get(column.name)
-    if entity is None:
-        return column, source
-    as_text = sa.case((column.is_(None), None), else_=sa.cast(column, sa.String))
-    if not has_key_map:
-        return as_text, source
-    km = schema.key_map.alias(f"km_{column.name}")
-    on = sa.and_(km.c.table_name == entity, km.c.internal_id == column)
-    return sa.func.coalesce(km.c.external_id, as_text), source.outerjoin(km, on)
 
 
 def _chunks(settings: Settings, name: str, mapped: bool) -> Iterator[pa.RecordBatch]:

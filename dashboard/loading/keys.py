@@ -65,6 +65,27 @@ def parse_key(text: pd.Series) -> tuple[pd.Series, list[Issue]]:
     return values, [issue]
 
 
+def as_written(declared: sa.Table, column: sa.Column, source, has_key_map: bool):
+    """A column as files write it (an id through key_map, anything else as it is) and the FROM
+    clause that yields it; ``has_key_map`` False for a warehouse from before key_map."""
+    name = declared.name
+    if (name, column.name) == SCOPE:
+        entity = sa.case(
+            *((declared.c.scope_kind == k, v) for k, v in SCOPE_ENTITY.items()),
+            else_=None,
+        )
+    else:
+        entity = key_columns(name).get(column.name)
+    if entity is None:
+        return column, source
+    as_text = sa.case((column.is_(None), None), else_=sa.cast(column, sa.String))
+    if not has_key_map:
+        return as_text, source
+    km = schema.key_map.alias(f"km_{column.name}")
+    on = sa.and_(km.c.table_name == entity, km.c.internal_id == column)
+    return sa.func.coalesce(km.c.external_id, as_text), source.outerjoin(km, on)
+
+
 def plain_number(text: str) -> int | None:
     """The integer a plain whole-number id stands for (``12345``), else None (``0012``, ``A1``)."""
     return int(text) if re.fullmatch(_WHOLE, text) else None

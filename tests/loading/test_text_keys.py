@@ -256,7 +256,7 @@ def test_pages_and_exports_show_source_ids(
             customers.loc[customers["referrer_id"].isin(brought), "customer_id"]
         )
         info = ExportInfo(
-            january, Scope.all(), "a@b.example", "admin", "en", None, datetime.now(), False
+            january, Scope.all(), "a@b.example", "admin", "en", None, datetime(2024, 2, 1), False
         )
         out = tmp_path / "orders.xlsx"
         export_detail("orders", info, out)
