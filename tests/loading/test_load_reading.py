@@ -177,7 +177,7 @@ def test_unknown_files_are_warnings_and_the_load_goes_ahead(
 
     assert result.ok
     assert result.tables == {"cities": 2}
-    assert [(w.file, w.code) for w in result.warnings] == [
+    assert [(w.file, w.code) for w in _about_files(result)] == [
         ("README.txt", "load.warn_unknown_file"),
         ("load_batches.csv", "load.warn_loader_owned"),
         ("old", "load.warn_folder"),
@@ -226,7 +226,7 @@ def test_header_only_file_empties_the_table_with_a_warning(
 
     assert result.ok
     assert result.tables == {"staff_training": 0}
-    assert [w.code for w in result.warnings] == ["load.warn_no_rows"]
+    assert [w.code for w in _about_files(result)] == ["load.warn_no_rows"]
     assert read_tables(loaded_settings, ["staff_training"])["staff_training"].empty
 
 
@@ -244,3 +244,10 @@ def test_columns_in_any_order_case_and_spacing(
 
     assert result.ok, [p.reason for p in result.problems]
     assert read_tables(loaded_settings, ["cities"])["cities"]["lat"].tolist() == [34.7466, 31.2304]
+
+
+def _about_files(result):
+    """The load's warnings without the calendar's: whether the holiday library covers the
+    sample's years depends on the day the suite runs (tests/warehouse/test_calendar_built.py
+    checks that note with fixed dates)."""
+    return [w for w in result.warnings if not w.code.startswith("load.calendar.")]
