@@ -28,7 +28,11 @@ with map_area:
         view.map_deck(report, ctx.lang),
         ctx.filters,
         clinic_city,
-        alt=t("regions.map_alt", ctx.lang, metric=view.metric_name(report.map_metric, ctx.lang)),
+        alt=t(
+            "regions.map_alt",
+            ctx.lang,
+            metric=view.metric_name(report.map_metric, ctx.lang, report.arrival_basis),
+        ),
     )
     st.caption(
         view.specialty_legend(report, ctx.lang)

@@ -147,6 +147,15 @@ def kpi_label(kpi_id: str, lang: str, basis: str = "appointments") -> str:
     return arrival_rate_name(basis, lang) if kpi_id == "arrival_rate" else t(f"kpi.{kpi_id}", lang)
 
 
+def kpi_help(kpi_id: str, lang: str, basis: str = "appointments") -> str:
+    """A KPI's definition as shown: 到诊率's is the one ``basis`` names."""
+    return (
+        arrival_rate_help(basis, lang)
+        if kpi_id == "arrival_rate"
+        else t(f"kpi_help.{kpi_id}", lang)
+    )
+
+
 def _arrival_rate(row: Mapping[str, float | None]) -> float | None:
     return safe_div(*arrival_counts(row))
 

@@ -10,7 +10,7 @@ import pandas as pd
 from dashboard.formatting import fmt_change, fmt_date, fmt_delta, fmt_value
 from dashboard.i18n import t
 from dashboard.metrics.periods import Period
-from dashboard.metrics.registry import kpi
+from dashboard.metrics.registry import kpi, kpi_label
 from dashboard.metrics.weekly import Headline, NorthStar
 
 KEY_KPIS = ("arrivals", "revenue")
@@ -35,13 +35,13 @@ def overview_line(week: Period, heads: Sequence[Headline], lang: str) -> str:
     )
 
 
-def kpi_line(h: Headline, lang: str) -> str:
+def kpi_line(h: Headline, lang: str, basis: str = "appointments") -> str:
     """One key KPI: value, change on last week with its verdict, change on the 4-week average."""
     unit = kpi(h.kpi_id).unit
     return t(
         "weekly.summary.kpi_line",
         lang,
-        kpi=kpi(h.kpi_id).name(lang),
+        kpi=kpi_label(h.kpi_id, lang, basis),
         value=fmt_value(h.this_week, unit, lang),
         change=fmt_change(h.delta.change_pct),
         verdict=t(f"scorecard.verdict.{h.delta.verdict}", lang),
@@ -49,7 +49,9 @@ def kpi_line(h: Headline, lang: str) -> str:
     )
 
 
-def best_worst_line(heads: Sequence[Headline], lang: str) -> str | None:
+def best_worst_line(
+    heads: Sequence[Headline], lang: str, basis: str = "appointments"
+) -> str | None:
     """The KPI that improved most and the one that worsened most (relative change)."""
     scored = [h for h in heads if h.delta.change_pct is not None and h.delta.verdict != "unknown"]
     better = [h for h in scored if h.delta.verdict == "better"]
@@ -61,7 +63,7 @@ def best_worst_line(heads: Sequence[Headline], lang: str) -> str | None:
             t(
                 "weekly.summary.best",
                 lang,
-                kpi=kpi(b.kpi_id).name(lang),
+                kpi=kpi_label(b.kpi_id, lang, basis),
                 change=fmt_change(b.delta.change_pct),
             )
         )
@@ -71,7 +73,7 @@ def best_worst_line(heads: Sequence[Headline], lang: str) -> str | None:
             t(
                 "weekly.summary.worst",
                 lang,
-                kpi=kpi(w.kpi_id).name(lang),
+                kpi=kpi_label(w.kpi_id, lang, basis),
                 change=fmt_change(w.delta.change_pct),
             )
         )
@@ -80,19 +82,21 @@ def best_worst_line(heads: Sequence[Headline], lang: str) -> str | None:
     return ("；" if lang == "zh" else ". ").join(parts) + _sentence_end(lang)
 
 
-def targets_line(heads: Sequence[Headline], lang: str) -> str | None:
+def targets_line(heads: Sequence[Headline], lang: str, basis: str = "appointments") -> str | None:
     """How many KPIs with a target met it this week, naming those that missed by over 10%."""
     judged = [h for h in heads if h.judgement.status is not None]
     if not judged:
         return None
     count = {s: sum(h.judgement.status == s for h in judged) for s in ("green", "amber", "red")}
-    red = [kpi(h.kpi_id).name(lang) for h in judged if h.judgement.status == "red"]
+    red = [kpi_label(h.kpi_id, lang, basis) for h in judged if h.judgement.status == "red"]
     sep = "、" if lang == "zh" else ", "
     red_list = t("weekly.summary.red_list", lang, names=sep.join(red)) if red else ""
     return t("weekly.summary.targets", lang, n=len(judged), red_list=red_list, **count)
 
 
-def movers_line(movers: Mapping[str, tuple[pd.DataFrame, pd.DataFrame]], lang: str) -> list[str]:
+def movers_line(
+    movers: Mapping[str, tuple[pd.DataFrame, pd.DataFrame]], lang: str, basis: str = "appointments"
+) -> list[str]:
     """The largest rise and fall of each mover metric, by city × channel."""
     out = []
     city, channel = ("city_zh", "channel_zh") if lang == "zh" else ("city_en", "channel_en")
@@ -107,7 +111,7 @@ def movers_line(movers: Mapping[str, tuple[pd.DataFrame, pd.DataFrame]], lang: s
                 t(
                     f"weekly.summary.{key}",
                     lang,
-                    metric=kpi(metric).name(lang),
+                    metric=kpi_label(metric, lang, basis),
                     where=f"{r[city]} · {r[channel]}",
                     change=fmt_delta(float(r["change"]), unit, lang),
                 )
@@ -144,12 +148,20 @@ def summary(
     movers: Mapping[str, tuple[pd.DataFrame, pd.DataFrame]],
     star: NorthStar | None,
     lang: str,
+    basis: str = "appointments",
 ) -> list[str]:
-    """The summary's sentences, in order: overview, key KPIs, best/worst, targets, movers, north star."""
+    """The summary's sentences, in order: overview, key KPIs, best/worst, targets, movers, north star.
+
+    ``basis`` is 到诊率's definition on the page (registry.arrival_basis), so its name matches.
+    """
     lines = [overview_line(week, heads, lang)]
-    lines += [kpi_line(h, lang) for h in heads if h.kpi_id in KEY_KPIS]
-    lines += [line for line in (best_worst_line(heads, lang), targets_line(heads, lang)) if line]
-    lines += movers_line(movers, lang)
+    lines += [kpi_line(h, lang, basis) for h in heads if h.kpi_id in KEY_KPIS]
+    lines += [
+        line
+        for line in (best_worst_line(heads, lang, basis), targets_line(heads, lang, basis))
+        if line
+    ]
+    lines += movers_line(movers, lang, basis)
     star_line = north_star_line(star, lang)
     if star_line:
         lines.append(star_line)

@@ -107,6 +107,15 @@ def spend_ends_early(facts: Facts) -> Measure | None:
     return Measure(_days(spend.last, last), {"facts": table, "last": last, "spend": spend.last})
 
 
+def bookings_no_appointment(facts: Facts) -> Measure | None:
+    """The share of bookings (leads with a booking time) without an appointment time."""
+    row = facts.frames["health_lead_stages"].iloc[0]
+    booked, count = int(row["booked"]), int(row["booked_no_appointment"])
+    if not booked:
+        return None
+    return Measure(count / booked, {"share": count / booked, "count": count})
+
+
 def referral_without_rewards(facts: Facts) -> Measure | None:
     """1 when referral channels have leads but no referral reward is loaded."""
     row = facts.frames["health_referral"].iloc[0]
@@ -141,6 +150,14 @@ CHECKS: tuple[Check, ...] = (
     *(
         Check(f"untimed_{s}", _STAGE_PAGES, untimed(s), SHARE_THRESHOLD, "health_lead_stages")
         for s in ("inquiry", "booking", "arrival")
+    ),
+    # 到诊率 needs appointment times (registry.arrival_basis): the pages that show it.
+    Check(
+        "bookings_no_appointment",
+        ("weekly", "scorecard", "regions"),
+        bookings_no_appointment,
+        SHARE_THRESHOLD,
+        "health_lead_stages",
     ),
     Check("spend_starts_late", ("channels", "overview", "weekly", "scorecard"), spend_starts_late),
     Check("spend_ends_early", ("channels", "overview", "weekly", "scorecard"), spend_ends_early),

@@ -21,7 +21,7 @@ from dashboard.i18n import t
 from dashboard.literal import html, md
 from dashboard.metrics.arithmetic import is_missing
 from dashboard.metrics.regions import COUNT_COLUMNS, LOW_SAMPLE_MIN, CityMetric, HeatGrid, metric
-from dashboard.metrics.registry import arrival_rate_help, arrival_rate_name, kpi
+from dashboard.metrics.registry import kpi_help, kpi_label
 
 if TYPE_CHECKING:
     from dashboard.reports.regions import RegionsData
@@ -32,18 +32,14 @@ TIP_FIGURES = ("revenue", "arrivals", "customers", "new_customers", "complaints"
 def metric_name(metric_id: str, lang: str, basis: str = "appointments") -> str:
     """A regional metric's name in ``lang`` (到诊率's says which definition ``basis`` is)."""
     kpi_id = metric(metric_id).kpi_id
-    if kpi_id == "arrival_rate":
-        return arrival_rate_name(basis, lang)
-    return kpi(kpi_id).name(lang) if kpi_id else t(f"regions.metric.{metric_id}", lang)
+    return kpi_label(kpi_id, lang, basis) if kpi_id else t(f"regions.metric.{metric_id}", lang)
 
 
 def metric_help(metric_id: str, lang: str, basis: str = "appointments") -> str:
     """How a regional metric is computed, in ``lang`` (the registry's words for its KPIs)."""
     kpi_id = metric(metric_id).kpi_id
-    if kpi_id == "arrival_rate":
-        return f"{arrival_rate_name(basis, lang)}: {arrival_rate_help(basis, lang)}"
     if kpi_id:
-        return f"{kpi(kpi_id).name(lang)}: {t(f'kpi_help.{kpi_id}', lang)}"
+        return f"{kpi_label(kpi_id, lang, basis)}: {kpi_help(kpi_id, lang, basis)}"
     return t(f"regions.metric_help.{metric_id}", lang)
 
 

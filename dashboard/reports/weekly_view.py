@@ -12,7 +12,7 @@ from dashboard.formatting import DASH, fmt_change, fmt_delta, fmt_value
 from dashboard.i18n import t
 from dashboard.metrics import weekly_summary
 from dashboard.metrics.compare import Delta
-from dashboard.metrics.registry import kpi, kpi_label
+from dashboard.metrics.registry import kpi, kpi_help, kpi_label
 from dashboard.metrics.weekly import Headline
 from dashboard.reports.scorecard_view import fmt_attainment, fmt_short, status_text
 
@@ -77,7 +77,7 @@ def cards(report: WeeklyData, lang: str) -> list[Card]:
                     change=fmt_change(h.vs_average.change_pct),
                 ),
                 target=t("weekly.card.target", lang, value=_target_text(h, lang)),
-                help=t(f"kpi_help.{h.kpi_id}", lang),
+                help=kpi_help(h.kpi_id, lang, report.arrival_basis),
             )
         )
     return out
@@ -131,7 +131,7 @@ def movers_table(report: WeeklyData, metric: str, direction: str, lang: str) -> 
 def summary(report: WeeklyData, lang: str) -> list[str]:
     """The generated summary's sentences (from the numbers on the page only)."""
     return weekly_summary.summary(
-        report.week, report.headlines, report.movers, report.north_star, lang
+        report.week, report.headlines, report.movers, report.north_star, lang, report.arrival_basis
     )
 
 

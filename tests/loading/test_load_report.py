@@ -69,7 +69,9 @@ def test_success_report_lists_tables_and_warnings(loaded_settings, make_folder, 
     # The calendar's note depends on whether the holiday library covers the years the
     # sample (generated up to today) spans; test_calendar_built.py checks it on fixed dates.
     lines = [
-        line for line in format_report(result, "en").splitlines() if not line.startswith("  calendar:")
+        line
+        for line in format_report(result, "en").splitlines()
+        if not line.startswith("  calendar:")
     ]
     assert lines == [
         "Loaded (batch 2): 3 tables replaced; all other tables are unchanged.",

@@ -141,3 +141,26 @@ def test_summary_from_templates_in_both_languages(lang):
     assert "2026-W46" in text and "+50.0%" in text and "−5" in text
     assert ("1 项指标较上周向好" if lang == "zh" else "1 KPIs improved") in text
     assert ("到院数" if lang == "zh" else "Arrivals") in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_summary_names_the_arrival_rate_definition_in_use(lang):
+    """With the booking-cohort 到诊率 on the page, every sentence naming it says so."""
+    week = period_containing("week", date(2026, 11, 15))
+    heads = headlines(
+        ["arrival_rate", "complaint_rate"],
+        this_week={"arrival_rate": 0.9, "complaint_rate": 0.05},
+        last_week={"arrival_rate": 0.6, "complaint_rate": 0.04},
+        four_weeks={"arrival_rate": 0.7, "complaint_rate": 0.04},
+        targets={"arrival_rate": 0.99},
+    )
+    cohort = {"zh": "到诊率（预约队列）", "en": "Arrival rate (booking cohort)"}[lang]
+    plain = {"zh": "到诊率", "en": "Arrival rate"}[lang]
+    for basis, name in (("cohort", cohort), ("appointments", plain)):
+        text = "\n".join(summary(week, heads, {}, None, lang, basis))
+        # best (+50%) and a target missed by over 10% (0.9 against 0.99 is amber: not named)
+        assert name in text
+        if basis == "appointments":
+            assert cohort not in text
+        else:
+            assert text.count(plain) == text.count(cohort)

@@ -56,7 +56,14 @@ def _leads(gaps: bool) -> list[dict[str, str]]:
             "L-0006|2023-01-10 08:00:00|1|10|000106|false|2023-01-10 08:20:00|2023-01-11 08:00:00||2023-01-12 09:00:00|880.00"
         )
         full[11] = "L-0012|2024-09-20 08:00:00|3|20||false|2024-09-20 08:15:00||||"
-    return _rows(_LEADS, *full)
+    rows = _rows(_LEADS, *full)
+    # The visit each booking was made for: the booking's own time (the same day is allowed);
+    # with gaps, two bookings keyed in without one (phone bookings).
+    for row in rows:
+        row["appointment_at"] = row["booked_at"]
+        if gaps and row["lead_id"] in ("L-0007", "L-0010"):
+            row["appointment_at"] = ""
+    return rows
 
 
 def chain(gaps: bool) -> Rows:

@@ -103,3 +103,21 @@ def test_arrival_rate_falls_back_to_the_booking_cohort(no_appointments, raw):
     """No appointment times: of the bookings made in the period, the share that arrived."""
     expected_raw = dict(raw)
     _check(expected_raw, "cohort")
+
+
+def test_weekly_review_names_and_explains_the_cohort_definition(no_appointments):
+    """Without appointment times the weekly review's card, table and help all say which
+    到诊率 they show (the summary's sentences: tests/metrics/test_weekly.py)."""
+    from dashboard.i18n import t
+    from dashboard.reports import weekly, weekly_view
+
+    report = weekly.load(WEEK, Scope.all(), data_end=WEEK.end)
+    assert report.arrival_basis == "cohort"
+    for lang in ("zh", "en"):
+        card = next(c for c in weekly_view.cards(report, lang) if c.kpi_id == "arrival_rate")
+        assert card.label == LABELS["cohort"][lang]
+        assert card.help == t("kpi_cohort_help.arrival_rate", lang) != t(
+            "kpi_help.arrival_rate", lang
+        )
+        table = weekly_view.headline_table(report, lang)
+        assert LABELS["cohort"][lang] in set(table["kpi"])

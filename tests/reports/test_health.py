@@ -43,6 +43,7 @@ EXPECTED = {
         "untimed_inquiry",
         "untimed_booking",
         "untimed_arrival",
+        "bookings_no_appointment",
         "spend_starts_late",
         "spend_ends_early",
         "referral_without_rewards",
@@ -255,6 +256,14 @@ def _expected_messages(raw: dict[str, pd.DataFrame], lang: str) -> dict[str, str
             share=_pct(untimed.sum() / reached.sum()),
             count=f"{untimed.sum():,}",
         )
+    booked = has["booked_at"]
+    no_appointment = booked & ~_filled(leads, "appointment_at")
+    out["bookings_no_appointment"] = t(
+        "health.warn.bookings_no_appointment",
+        lang,
+        share=_pct(no_appointment.sum() / booked.sum()),
+        count=f"{no_appointment.sum():,}",
+    )
     firsts = {tb: _day(raw[tb][DATES[tb][0]], "min") for tb in ("leads", "orders")}
     lasts = {tb: _day(raw[tb][DATES[tb][1]], "max") for tb in ("leads", "orders")}
     spend = raw["channel_daily"]["date"]
@@ -348,6 +357,7 @@ def _facts(
     lead_stages = {"leads": 100} | {
         f"{s}{suffix}": 0 for s in ("inquiry", "booking", "arrival") for suffix in ("", "_untimed")
     }
+    lead_stages |= {"booked": 0, "booked_no_appointment": 0}
     lead_stages |= stages or {}
     return Facts(
         tables=tables,
@@ -377,6 +387,13 @@ def test_untimed_stages_warn_above_five_percent_only():
     assert "untimed_booking" not in _ids(_facts(stages={"booking": 40, "booking_untimed": 2}))
     assert "untimed_booking" in _ids(_facts(stages={"booking": 40, "booking_untimed": 3}))
     assert "untimed_arrival" not in _ids(_facts(stages={"arrival": 0, "arrival_untimed": 0}))
+
+
+def test_bookings_without_appointment_warn_above_five_percent_only():
+    warns = "bookings_no_appointment"
+    assert warns not in _ids(_facts(stages={"booked": 40, "booked_no_appointment": 2}))
+    assert warns in _ids(_facts(stages={"booked": 40, "booked_no_appointment": 3}))
+    assert warns not in _ids(_facts(stages={"booked": 0, "booked_no_appointment": 0}))
 
 
 def test_one_clinic_without_doctors_warns():
