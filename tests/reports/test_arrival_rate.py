@@ -116,8 +116,8 @@ def test_weekly_review_names_and_explains_the_cohort_definition(no_appointments)
     for lang in ("zh", "en"):
         card = next(c for c in weekly_view.cards(report, lang) if c.kpi_id == "arrival_rate")
         assert card.label == LABELS["cohort"][lang]
-        assert card.help == t("kpi_cohort_help.arrival_rate", lang) != t(
-            "kpi_help.arrival_rate", lang
+        assert (
+            card.help == t("kpi_cohort_help.arrival_rate", lang) != t("kpi_help.arrival_rate", lang)
         )
         table = weekly_view.headline_table(report, lang)
         assert LABELS["cohort"][lang] in set(table["kpi"])
