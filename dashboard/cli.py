@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from dashboard import schema
@@ -103,12 +103,67 @@ def cmd_load(args: argparse.Namespace) -> int:
     """Validate and load one CSV/XLSX file per table from a folder, all or nothing."""
     settings = _settings(args)
     from dashboard.loading import format_report, load_directory
+    from dashboard.loading.progress import Progress
+    from dashboard.loading.reading import REPORT_FILE
 
-    result = load_directory(settings, args.directory, lang=args.lang, mappings=args.mapping or ())
-    print(format_report(result, args.lang))
+    with Progress(sys.stderr, args.lang) as progress:
+        result = load_directory(
+            settings,
+            args.directory,
+            lang=args.lang,
+            mappings=args.mapping or (),
+            mode=args.mode,
+            loaded_by=args.loaded_by,
+            progress=progress.phase,
+        )
+    report = format_report(result, args.lang)
+    print(report)
+    # The outcome also stays beside the files: an unattended (cron) run has no one watching.
+    saved = Path(args.directory) / REPORT_FILE
+    try:
+        saved.write_text(f"{datetime.now():%Y-%m-%d %H:%M:%S}\n{report}\n", encoding="utf-8")
+    except OSError as exc:
+        print(f"opsdash load: could not save the report in {saved}: {exc}", file=sys.stderr)
     if result.ok:
         _print_health(args.lang)
     return 0 if result.ok else 1
+
+
+def cmd_loads(args: argparse.Namespace) -> int:
+    """List the load history, newest first."""
+    settings = _settings(args)
+    from dashboard.reports.load_history import format_history
+    from dashboard.warehouse.undo import read_history
+
+    print(format_history(read_history(settings).head(args.limit), args.lang))
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    """Put the warehouse back as it was before the last load."""
+    settings = _settings(args)
+    from dashboard.i18n import t
+    from dashboard.warehouse.history import current_user
+    from dashboard.warehouse.undo import UndoUnavailable, undo_last
+
+    try:
+        done = undo_last(settings, loaded_by=args.loaded_by or current_user())
+    except UndoUnavailable as exc:
+        print(f"opsdash undo: {t(exc.code, args.lang, **exc.params)}", file=sys.stderr)
+        return 1
+    print(t("undo.done", args.lang, undone=done.undone, batch=done.batch_id))
+    for name, count in done.counts.items():
+        print(
+            "  "
+            + t(
+                "undo.table",
+                args.lang,
+                table=name,
+                before=f"{count.removed:,}",
+                after=f"{count.added:,}",
+            )
+        )
+    return 0
 
 
 def _print_health(lang: str) -> None:
@@ -217,6 +272,43 @@ def build_parser() -> argparse.ArgumentParser:
         help="a source mapping (TOML) to apply to a file in DIR, besides the *.mapping.toml "
         "files found in DIR; may be given more than once",
     )
+    modes = p.add_mutually_exclusive_group()
+    modes.add_argument(
+        "--replace",
+        dest="mode",
+        action="store_const",
+        const="replace",
+        help="each table with a file is replaced wholly by it (the default)",
+    )
+    modes.add_argument(
+        "--append",
+        dest="mode",
+        action="store_const",
+        const="append",
+        help="add the files' rows to the tables; a key already in the warehouse is an error",
+    )
+    modes.add_argument(
+        "--upsert",
+        dest="mode",
+        action="store_const",
+        const="upsert",
+        help="add the files' rows; a row whose key is in the warehouse replaces that row",
+    )
+    p.set_defaults(mode="replace")
+    p.add_argument(
+        "--as",
+        dest="loaded_by",
+        metavar="NAME",
+        help="who loads, for the history (default: OS user)",
+    )
+
+    p = add("loads", cmd_loads, "List the load history: when, by whom, mode, files, rows.")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the list")
+    p.add_argument("--limit", type=_positive_int, default=20, help="loads shown (default 20)")
+
+    p = add("undo", cmd_undo, "Put the warehouse back as it was before the last load.")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
+    p.add_argument("--as", dest="loaded_by", metavar="NAME", help="who undoes, for the history")
 
     p = add(
         "dump",

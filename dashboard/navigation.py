@@ -41,6 +41,7 @@ PAGES: tuple[PageSpec, ...] = (
         "health", "pages/health.py", "management", ":material/health_metrics:", "can_read_health"
     ),
     PageSpec("audit", "pages/audit.py", "management", ":material/policy:", "can_read_audit"),
+    PageSpec("loads", "pages/loads.py", "management", ":material/history:", "can_read_audit"),
 )
 
 SECTIONS: tuple[str, ...] = ("overview", "marketing", "customers", "management")

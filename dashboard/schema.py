@@ -23,6 +23,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    Text,
 )
 
 from dashboard import schema_derived
@@ -516,7 +517,14 @@ load_batches = Table(
     Column("batch_id", Integer, primary_key=True, autoincrement=False),
     Column("loaded_at", DateTime, nullable=False),
     Column("source", String(200), nullable=False, comment="seed or the loaded folder"),
-    Column("tables", String(400), nullable=False, comment="comma-separated tables replaced"),
+    Column("tables", String(400), nullable=False, comment="comma-separated tables written"),
+    # The load history (opsdash loads, the Load history page); null on rows of older versions.
+    Column("mode", String(10), comment="seed, replace, append, upsert or undo"),
+    Column("loaded_by", String(100), comment="the OS user, or opsdash load --as"),
+    Column("files", Text, comment="JSON: the source files, each with its size and SHA-256"),
+    Column("counts", Text, comment="JSON: per table, rows added and replaced"),
+    Column("seconds", Double, comment="how long the load took, reading to commit"),
+    Column("undoes", Integer, comment="for an undo: the batch it took back"),
 )
 
 # Source systems key records with text (HIS numbers with leading zeros, order numbers like

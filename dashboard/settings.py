@@ -40,6 +40,9 @@ class Settings:
     connect_timeout: int = 5  # seconds to reach a server warehouse, for pages and loads alike
     timezone: str = DEFAULT_TIMEZONE  # the warehouse's local time; offset timestamps convert to it
     currency: str = DEFAULT_CURRENCY  # ISO 4217 code of every money figure
+    # How many loads ``opsdash undo`` can take back (DuckDB keeps a copy of the file before
+    # each; PostgreSQL keeps the rows each load removed). 0 turns undo off.
+    undo_versions: int = 2
 
     @property
     def is_duckdb(self) -> bool:
@@ -121,6 +124,11 @@ def load_settings(secrets_path: Path | None = None) -> Settings:
     if not timeout_text.isdigit() or int(timeout_text) < 1:
         # A wrong setting must not silently become "wait forever" or the default.
         raise ValueError(f"connect_timeout must be a whole number of seconds: {timeout_text!r}")
+    undo_text = str(
+        os.environ.get("OPSDASH_UNDO_VERSIONS") or opsdash.get("undo_versions", 2)
+    ).strip()
+    if not undo_text.isdigit():
+        raise ValueError(f"undo_versions must be a whole number (0 or more): {undo_text!r}")
     return Settings(
         warehouse_url=url,
         language=language,
@@ -130,6 +138,7 @@ def load_settings(secrets_path: Path | None = None) -> Settings:
         audit_url=audit_url,
         auth_configured=bool(secrets.get("auth")),
         connect_timeout=int(timeout_text),
+        undo_versions=int(undo_text),
         timezone=check_timezone(
             str(os.environ.get("OPSDASH_TIMEZONE") or opsdash.get("timezone", DEFAULT_TIMEZONE))
         ),

@@ -27,6 +27,10 @@ class Budgets:
     export_peak_rss_bytes: int | None = None
     load_p95_seconds: float | None = None
     load_errors: int | None = None
+    # Incremental loads: one week appended (wall of its process, peak RSS), and its undo.
+    append_seconds: float | None = None
+    append_peak_rss_bytes: int | None = None
+    undo_seconds: float | None = None
 
     def as_dict(self) -> dict:
         """The budgets as plain JSON values."""
@@ -44,8 +48,11 @@ BUDGETS: dict[str, Budgets] = {
         seed_seconds=60.0,
         export_seconds=60.0,
         export_peak_rss_bytes=GB,
+        append_seconds=15.0,
+        append_peak_rss_bytes=GB,
+        undo_seconds=15.0,
     ),
-    "postgresql": Budgets(reference_leads=1_000_000, page_cold_seconds=2.0),
+    "postgresql": Budgets(reference_leads=1_000_000, page_cold_seconds=2.0, append_seconds=10.0),
 }
 
 LOAD_TEST = Budgets(reference_leads=1_000_000, load_p95_seconds=3.0, load_errors=0)

@@ -47,7 +47,7 @@ def add_arguments(p: argparse.ArgumentParser, positive_int: Callable[[str], int]
         "--skip",
         type=_names,
         default=(),
-        help="skip steps: naive, export (comma-separated)",
+        help="skip steps: naive, export, loads (incremental loads) (comma-separated)",
     )
     p.add_argument(
         "--concurrency",

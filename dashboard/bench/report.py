@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from dashboard.bench import verdicts as vd
 from dashboard.bench.verdicts import naive_speedup
 
 
@@ -166,6 +167,75 @@ def figure_table(results: dict) -> list[str]:
     return lines
 
 
+def _seconds(value: float | None) -> str:
+    return num(value, 0, " s")
+
+
+def _phases(phases: dict) -> str:
+    return ", ".join(f"{name} {secs:.1f}" for name, secs in phases.items())
+
+
+def load_table(results: dict) -> list[str]:
+    """The incremental-load step: append, its peak RSS, the full replace, undo; each judged."""
+    loads = results.get("loads") or {}
+    if not loads:
+        return []
+    if loads.get("error"):
+        return [f"Incremental load: **error**: {loads['error'][-500:]}", ""]
+    checks = {c["figure"]: c for c in results.get("checks", [])}
+    week, base, full = (loads["rows"][k] for k in ("week", "base", "full"))
+    append, undo, replace = loads["append"], loads["undo"], loads["replace"]
+    lines = [
+        f"Incremental load: the week {loads['week']['start']} – {loads['week']['end']} "
+        f"({week['leads']:,} leads, {week['orders']:,} orders, {week['channel_daily']:,} "
+        f"channel-spend rows, {week['customers']:,} customers first seen that week) appended "
+        f"to a warehouse holding the {base['leads']:,} leads before it; medians of "
+        f"{loads['runs']} runs, each on a fresh copy of that warehouse. Each load runs in its "
+        "own process: its wall time includes starting Python, as `opsdash load` would; the "
+        "loader's phases are read, validate, write and derived (the last includes the commit).",
+        "",
+        "| figure | value | budget | verdict |",
+        "|---|---|---|---|",
+    ]
+
+    def row(figure: str, value: str, fmt) -> None:
+        c = checks.get(figure, {})
+        budget = c.get("budget")
+        shown = f"≤ {fmt(budget)}" if budget is not None else "not judged"
+        lines.append(f"| {figure} | {value} | {shown} | {verdict(c.get('pass'))} |")
+
+    row(
+        vd.APPEND,
+        f"{num(append['seconds'], 1, ' s')} (load_directory {num(append['call_seconds'], 1, ' s')}: "
+        f"{_phases(append['phases'])}; CPU {num(append['cpu_seconds'], 1, ' s')})",
+        _seconds,
+    )
+    row(vd.APPEND_RSS, megabytes(append["peak_rss_bytes"]), megabytes)
+    ratio = replace["seconds"] / append["seconds"] if append["seconds"] else None
+    lines.append(
+        f"| {vd.FULL_REPLACE}, all their rows ({full['leads']:,} leads, {full['orders']:,} "
+        f"orders, {full['customers']:,} customers, {full['channel_daily']:,} channel-spend rows;"
+        f" 1 run) | {num(replace['seconds'], 1, ' s')} (load_directory "
+        f"{num(replace['call_seconds'], 1, ' s')}: {_phases(replace['phases'])}), peak "
+        f"{megabytes(replace['peak_rss_bytes'])}: {num(ratio, 1, '×')} the append | not judged | |"
+    )
+    row(
+        vd.UNDO,
+        f"{num(undo['seconds'], 1, ' s')} (undo_last {num(undo['call_seconds'], 1, ' s')}), "
+        f"peak {megabytes(undo['peak_rss_bytes'])}",
+        _seconds,
+    )
+    for figure, key in (
+        (vd.APPEND_EQUALS, "append_equals_replace"),
+        (vd.UNDO_RESTORES, "undo_restores_base"),
+    ):
+        c = checks.get(figure, {})
+        lines.append(
+            f"| {figure} | {'yes' if loads[key] else '**no**'} | | {verdict(c.get('pass'))} |"
+        )
+    return [*lines, ""]
+
+
 def slowest_queries(results: dict, top: int = 10) -> list[str]:
     """The queries that cost most in their page's first cold run (where to look first)."""
     rows = [
@@ -208,6 +278,7 @@ def markdown(results: dict) -> str:
         "",
         *figure_table(results),
         "",
+        *load_table(results),
         f"Budgets failed: {len(failed)}"
         + (": " + "; ".join(c["figure"] for c in failed) if failed else "."),
         "",

@@ -1,8 +1,8 @@
 """``opsdash bench``: seed or reuse a warehouse, measure every page and the side figures.
 
 Order matters for memory: the pages (and their floors) run in this process, and its peak RSS
-is read right after them; seeding, the naive baseline and the Excel export run in child
-processes, each reporting its own time and peak RSS.
+is read right after them; seeding, the naive baseline, the Excel export and the incremental
+loads run in child processes, each reporting its own time and peak RSS.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class BenchOptions:
     reuse: bool = False
     pages: tuple[str, ...] = ()
     export_rows: int = 1_000_000
-    skip: tuple[str, ...] = ()  # any of "naive", "export"
+    skip: tuple[str, ...] = ()  # any of "naive", "export", "loads"
     notes: list[str] = field(default_factory=list)
 
 
@@ -160,6 +160,18 @@ def excel_export(settings: Settings, rows: int) -> dict:
     return {**child.json(), "requested_rows": rows, "wall_seconds": child.wall_seconds}
 
 
+def incremental_loads(url: str, opts: BenchOptions, say: Say) -> dict:
+    """Append one week, undo it, and replace it all (``dashboard.bench.incremental``)."""
+    from dashboard.bench import incremental
+
+    try:
+        return incremental.measure(url, opts.leads, opts.runs, opts.reuse, say)
+    except Exception as exc:  # a failed step must not lose the figures measured before it
+        logging.getLogger(__name__).exception("incremental loads failed")
+        say(f"  incremental loads: error: {exc}")
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
 def run(opts: BenchOptions, say: Say = print) -> dict:
     """Run the whole benchmark and return its results (JSON-ready)."""
     started = datetime.now()
@@ -202,6 +214,10 @@ def run(opts: BenchOptions, say: Say = print) -> dict:
             f"  export: {export.get('rows', 0):,} rows in {export.get('seconds', float('nan')):.1f} s"
         )
 
+    loads: dict = {}
+    if "loads" not in opts.skip:
+        loads = incremental_loads(url, opts, say)
+
     results = {
         "generated_at": started.isoformat(timespec="seconds"),
         "finished_at": datetime.now().isoformat(timespec="seconds"),
@@ -216,6 +232,7 @@ def run(opts: BenchOptions, say: Say = print) -> dict:
         "peak_rss_bytes": peak,
         "naive_funnel": naive,
         "export": export,
+        "loads": loads,
         "notes": opts.notes,
     }
     results["budgets"] = bd.for_backend(opts.backend).as_dict()

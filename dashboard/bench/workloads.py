@@ -244,3 +244,16 @@ def _audit(ctx: BenchContext) -> object:
 
     # The audit store is a separate SQLite file, not the warehouse: no warehouse floor.
     return audit_log.display(audit_log.load(limit=1000), ctx.lang)
+
+
+@workload("loads")
+def _loads(ctx: BenchContext) -> object:
+    from dashboard.reports import load_history
+
+    # Unscoped (admins only): the whole load history, and its newest write in detail.
+    history = load_history.load()
+    if not history.empty:
+        newest = int(history["batch_id"].iloc[0])
+        load_history.tables_detail(history, newest, ctx.lang)
+        load_history.files_detail(history, newest, ctx.lang)
+    return load_history.display(history, ctx.lang)

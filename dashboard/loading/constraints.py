@@ -3,6 +3,9 @@
 Nothing here names a table: primary keys, ``unique`` columns, foreign keys and ``ENUMS``
 come from ``dashboard.schema``, plus the one reference SQLAlchemy cannot declare on these
 tables (an exposure's variant must be a variant of its experiment).
+
+In append and upsert mode keys and references are checked on the merged table (kept
+warehouse rows plus incoming rows, see ``dashboard.loading.merged``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from dashboard import schema
+from dashboard.loading import merged
 from dashboard.loading.existing import ExistingWarehouse
+from dashboard.loading.merged import contains as _contains
 from dashboard.loading.problems import Problems, show_key, show_value
 from dashboard.loading.tables import TableData
 
@@ -78,6 +83,12 @@ def references() -> list[Reference]:
 EXTRA_KEYS: dict[str, list[tuple[tuple[str, ...], str]]] = {
     "experiment_exposures": [(("experiment_id", "unit_id"), "load.duplicate_unit")],
 }
+# In append/upsert mode: the message of a key a kept warehouse row already holds, by the
+# message of the same key repeated within the file.
+IN_WAREHOUSE = {
+    "load.duplicate_key": "load.key_in_warehouse",
+    "load.duplicate_unit": "load.unit_in_warehouse",
+}
 
 
 def key_sets(name: str) -> list[tuple[tuple[str, ...], str]]:
@@ -90,8 +101,23 @@ def key_sets(name: str) -> list[tuple[tuple[str, ...], str]]:
     return keyed + EXTRA_KEYS.get(name, [])
 
 
-def check_unique(data: TableData, problems: Problems) -> None:
-    """Report every row whose key repeats an earlier row's key, naming the earlier row."""
+def check_unique(
+    data: TableData,
+    problems: Problems,
+    existing: ExistingWarehouse | None = None,
+    *,
+    mode: str = "replace",
+) -> None:
+    """Report every row whose key repeats an earlier row's key, naming the earlier row; in
+    append/upsert mode also keys the warehouse already holds (``existing`` needed then)."""
+    _check_unique_in_file(data, problems)
+    if merged.is_merge(mode):
+        if existing is None:
+            raise ValueError(f"check_unique in {mode} mode needs the existing warehouse")
+        _check_unique_in_warehouse(data, existing, problems, mode)
+
+
+def _check_unique_in_file(data: TableData, problems: Problems) -> None:
     for cols, code in key_sets(data.name):
         mask = data.clean(*cols) & data.frame[list(cols)].notna().all(axis=1).to_numpy()
         if not mask.any():
@@ -113,6 +139,55 @@ def check_unique(data: TableData, problems: Problems) -> None:
                 "first_row": shown["_row_first"].tolist(),
             },
         )
+
+
+def _check_unique_in_warehouse(
+    data: TableData, existing: ExistingWarehouse, problems: Problems, mode: str
+) -> None:
+    """Append: an incoming primary key already in the warehouse. Both merge modes: another
+    unique key (channels.code, an exposure's experiment and unit) held by a kept row."""
+    pk = merged.primary_key(data.name)
+    for cols, code in key_sets(data.name):
+        if not data.has(*cols):
+            continue
+        # First occurrences only: a repeat within the file is reported as a duplicate.
+        mask = data.clean(*cols) & data.frame[list(cols)].notna().all(axis=1).to_numpy()
+        mask &= ~data.frame[list(cols)].duplicated(keep="first").to_numpy()
+        if not mask.any():
+            continue
+        values = data.frame.loc[mask, list(cols)]
+        match = {c: values[c] for c in cols}
+        if cols == pk:
+            if mode != "append":
+                continue  # upsert: an incoming row with a warehouse key replaces that row
+            found = _contains(existing.rows(data.name, cols, match), values, cols)
+            _report_keys(problems, data, cols, "load.key_exists", mask, found, values)
+            continue
+        if not data.has(*pk):
+            continue  # which rows are kept is unknown: missing key columns are reported
+        # A kept row holding the value, under its own (other) primary key.
+        held = merged.kept(data, existing, data.name, (*cols, *pk), match)
+        owners = held.drop_duplicates(subset=list(cols)).set_axis(
+            [*cols, *(f"_pk_{c}" for c in pk)], axis=1
+        )
+        found = _contains(held[list(cols)], values, cols)
+        if not found.any():
+            continue
+        hit = values[found].merge(owners, on=list(cols), how="left")
+        shown = hit.head(problems.max_per_kind)
+        owner_cols = [f"_pk_{c}" for c in pk]
+        other = [_describe(shown[owner_cols].iloc[i], pk) for i in range(len(shown))]
+        held_code = IN_WAREHOUSE.get(code, "load.key_in_warehouse")
+        _report_keys(problems, data, cols, held_code, mask, found, values, other=other)
+
+
+def _report_keys(problems, data, cols, code, mask, found, values, other=None) -> None:
+    hit = np.flatnonzero(mask)[found]
+    shown = values[found].head(problems.max_per_kind)
+    per_row = {"ref": [_describe(shown.iloc[i], cols) for i in range(len(shown))]}
+    if other is not None:
+        per_row["other"] = other
+    problems.add_rows(data.file, ", ".join(cols), code, data.rows[hit], per_row=per_row)
 
 
 def check_enums(data: TableData, problems: Problems) -> None:
@@ -138,12 +213,18 @@ def check_references(
     unreadable: set[str],
     existing: ExistingWarehouse,
     problems: Problems,
+    *,
+    mode: str = "replace",
 ) -> None:
     """Every reference of an incoming table must resolve: in the folder, else the warehouse.
 
     Then the other way round: tables kept from the warehouse must still resolve against the
-    tables this load replaces, or the load would leave them pointing at nothing.
+    tables this load replaces, or the load would leave them pointing at nothing. In append
+    and upsert mode references resolve against the merged parent (kept rows plus incoming
+    rows), and no row is deleted; only an upsert that changes a referenced non-key column
+    of a parent row can leave kept rows pointing at nothing.
     """
+    merging = merged.is_merge(mode)
     # Rows already reported as dangling, per table: an exposure whose experiment does not
     # exist is not reported a second time for its (experiment, variant) pair.
     dangling: dict[str, np.ndarray] = {}
@@ -152,14 +233,20 @@ def check_references(
         if child is None or ref.parent in unreadable or not child.has(*ref.columns):
             continue
         seen = dangling.setdefault(ref.child, np.zeros(len(child), dtype=bool))
-        _check_forward(ref, child, incoming, existing, problems, seen)
+        if merging:
+            _check_forward_merged(ref, child, incoming, existing, problems, seen)
+        else:
+            _check_forward(ref, child, incoming, existing, problems, seen)
     for ref in references():
         parent = incoming.get(ref.parent)
-        if parent is None or ref.child in incoming or ref.child in unreadable:
+        if parent is None or ref.child in unreadable:
             continue
         if not parent.has(*ref.parent_columns):
             continue
-        _check_backward(ref, parent, existing, problems)
+        if mode == "upsert":  # append refuses a row with a warehouse key: nothing moves
+            _check_moved(ref, parent, incoming.get(ref.child), existing, problems)
+        elif not merging and ref.child not in incoming:
+            _check_backward(ref, parent, existing, problems)
 
 
 def _check_forward(ref, child, incoming, existing, problems, seen) -> None:
@@ -223,21 +310,117 @@ def _check_backward(ref, parent, existing, problems) -> None:
     )
 
 
+def _check_forward_merged(ref, child, incoming, existing, problems, seen) -> None:
+    """A reference resolves against the incoming parent rows, else the kept warehouse rows
+    (asked only about the values the child holds)."""
+    cols = list(ref.columns)
+    mask = child.clean(*cols) & child.frame[cols].notna().all(axis=1).to_numpy() & ~seen
+    if not mask.any():
+        return
+    parent = incoming.get(ref.parent)
+    if parent is not None and not parent.has(*ref.parent_columns):
+        return
+    values = child.frame.loc[mask, cols]
+    found = np.zeros(len(values), dtype=bool)
+    if parent is not None:
+        found = _contains(_incoming_keys(parent, ref.parent_columns), values, ref.parent_columns)
+    rest = values[~found].drop_duplicates()
+    if len(rest):
+        match = {p: rest[c] for c, p in zip(cols, ref.parent_columns, strict=True)}
+        held = merged.kept(parent, existing, ref.parent, ref.parent_columns, match)
+        found = found | _contains(held, values, ref.parent_columns)
+    if parent is not None:
+        code, where = "load.dangling_merged", parent.file
+    else:
+        has_data = existing.has_rows(ref.parent)
+        code = "load.dangling_existing" if has_data else "load.dangling_nothing"
+        where = ref.parent
+    hit = np.flatnonzero(mask)[~found]
+    seen[hit] = True
+    shown = values[~found].head(problems.max_per_kind)
+    problems.add_rows(
+        child.file,
+        ", ".join(cols),
+        code,
+        child.rows[hit],
+        per_row={"ref": [_describe(shown.iloc[i], cols) for i in range(len(shown))]},
+        parent=ref.parent,
+        where=where,
+        target=", ".join(ref.parent_columns),
+    )
+
+
+def _check_moved(ref, parent, child, existing, problems) -> None:
+    """Upsert: an incoming parent row that changes the referenced columns of the row it
+    replaces must not leave kept child rows pointing at the old values.
+
+    Only a reference to columns other than the parent's primary key can break this way (a
+    replaced row keeps its key); e.g. outcomes refer to an exposure's (experiment, unit).
+    """
+    pk = merged.primary_key(ref.parent)
+    target = list(ref.parent_columns)
+    if set(target) <= set(pk) or not parent.has(*pk):
+        return
+    new = parent.frame[[*pk, *target]].assign(_row=parent.rows)
+    new = new[merged.usable(parent, *pk, *target)].drop_duplicates(subset=list(pk))
+    if new.empty:
+        return
+    # The warehouse rows these incoming rows replace, with their current values.
+    old = existing.rows(ref.parent, (*pk, *target), {c: new[c] for c in pk})
+    if old.empty:
+        return
+    old = old.set_axis([*pk, *(f"_old_{c}" for c in target)], axis=1)
+    pairs = new.merge(old, on=list(pk), how="inner")
+    old_values = pairs[[f"_old_{c}" for c in target]].set_axis(target, axis=1)
+    moved = ~_contains(new[target], old_values, target)  # nothing else brings the old value
+    if moved.any():
+        held = merged.kept(
+            parent, existing, ref.parent, target, {c: old_values.loc[moved, c] for c in target}
+        )
+        moved &= ~_contains(held, old_values, target)
+    if not moved.any():
+        return
+    lost = old_values[moved]
+    # Kept child rows that still point at a lost value (an incoming child row with the old
+    # value is a dangling reference, reported by the forward check).
+    refers = {c: lost[p] for c, p in zip(ref.columns, target, strict=True)}
+    children = merged.kept(child, existing, ref.child, ref.columns, refers)
+    if children.empty:
+        return
+    children = children.set_axis(target, axis=1)
+    counts = children.value_counts().rename("_count").reset_index()
+    hits = (
+        pairs[moved]
+        .merge(
+            counts.set_axis([*(f"_old_{c}" for c in target), "_count"], axis=1),
+            on=[f"_old_{c}" for c in target],
+            how="inner",
+        )
+        .sort_values("_row")
+    )
+    shown = hits.head(problems.max_per_kind)
+    problems.add_rows(
+        parent.file,
+        ", ".join(target),
+        "load.moves_referenced",
+        hits["_row"].to_numpy(),
+        per_row={
+            "ref": [
+                _describe(shown[[f"_old_{c}" for c in target]].iloc[i], target)
+                for i in range(len(shown))
+            ],
+            "new": [_describe(shown[target].iloc[i], target) for i in range(len(shown))],
+            "count": shown["_count"].astype(int).tolist(),
+        },
+        child=ref.child,
+        columns=", ".join(ref.columns),
+    )
+
+
 def _incoming_keys(parent: TableData, columns: tuple[str, ...]) -> pd.DataFrame:
     cols = list(columns)
     mask = parent.clean(*cols) & parent.frame[cols].notna().all(axis=1).to_numpy()
     return parent.frame.loc[mask, cols]
-
-
-def _contains(targets: pd.DataFrame, values: pd.DataFrame, target_cols) -> np.ndarray:
-    """For each row of ``values``, whether ``targets`` holds the same key (positional columns)."""
-    if len(values) == 0:
-        return np.zeros(0, dtype=bool)
-    if len(target_cols) == 1:
-        return values.iloc[:, 0].isin(targets.iloc[:, 0]).to_numpy()
-    left = pd.MultiIndex.from_frame(values.set_axis(list(target_cols), axis=1))
-    right = pd.MultiIndex.from_frame(targets)
-    return left.isin(right)
 
 
 def _describe(row: pd.Series, cols) -> str:

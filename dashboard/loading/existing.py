@@ -8,17 +8,26 @@ and a reader in the same process that reopens the path would be handed the old d
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from pandas.api.types import is_string_dtype
 from sqlalchemy.pool import NullPool
 
 from dashboard import schema
 from dashboard.loading import keys
-from dashboard.loading.values import coerce
+from dashboard.loading.values import coerce, kind_of
 from dashboard.settings import Settings
 from dashboard.warehouse.engine import get_engine
+
+# Values asked about in one query. They travel as one array parameter (``IN (SELECT
+# unnest(:values))``): DuckDB plans a list of thousands of separate parameters slowly (~40 µs
+# each), and PostgreSQL caps a statement at 65,535 of them. A weekly batch of 100k ids takes
+# two queries per look-up.
+CHUNK = 50_000
 
 
 class WarehouseUnreadable(RuntimeError):
@@ -72,6 +81,71 @@ class ExistingWarehouse(AbstractContextManager):
             self._keys[cache_key] = self._distinct(table, columns)
         return self._keys[cache_key]
 
+    def rows(
+        self,
+        table: str,
+        columns: Iterable[str],
+        match: Mapping[str, Iterable] | None = None,
+        present: Iterable[str] = (),
+    ) -> pd.DataFrame:
+        """Rows of ``columns`` in ``table`` as files write them (not distinct, nulls kept);
+        with ``match``, only rows whose every named column holds one of its values; with
+        ``present``, only rows where those columns are not null.
+
+        ``match`` values are written as files write them (external ids), like the incoming
+        frames. The warehouse is asked only about those values (in chunks, each one array
+        parameter, on the stored integer ids where the column holds one), so a batch of 100k
+        keys reads its own rows of a 10-million-row table, not the table.
+        """
+        declared = schema.table(table)
+        columns = tuple(columns)
+        wanted = {c: _distinct(v) for c, v in (match or {}).items()}
+        names = tuple(dict.fromkeys((*columns, *wanted)))
+        empty = _typed(_no_rows(names), declared, names)
+        if table not in self.tables() or any(v.empty for v in wanted.values()):
+            return empty[list(columns)]
+        filters: dict[str, list] = {}
+        for name, values in wanted.items():
+            stored = self._stored_values(declared, name, values)
+            if stored is None:
+                continue  # not filterable in SQL: compared below only
+            if not stored:
+                return empty[list(columns)]
+            filters[name] = stored
+        source: sa.FromClause = declared
+        exprs = []
+        for name in names:
+            expr, source = keys.as_written(declared, declared.c[name], source, self.has_key_map())
+            exprs.append(expr.label(name))
+        # The longest filter is sent in chunks, the others whole.
+        chunked = max(filters, key=lambda n: len(filters[n]), default=None)
+        fixed = [_among(declared.c[n], v) for n, v in filters.items() if n != chunked]
+        fixed += [declared.c[n].is_not(None) for n in present]
+        stmt = sa.select(*exprs).select_from(source).where(*fixed)
+        found: list = []
+        conn = self._connect()
+        if chunked is None:
+            found = self._run(conn, stmt)
+        else:
+            for part in _chunks(filters[chunked]):
+                found += self._run(conn, stmt.where(_among(declared.c[chunked], part)))
+        if not found:
+            return empty[list(columns)]
+        frame = _typed(pd.DataFrame(found, columns=list(names)), declared, names)
+        keep = np.ones(len(frame), dtype=bool)
+        for name, values in wanted.items():
+            # Exact, as written: an integer candidate may be another id's (see _internal_ids).
+            keep &= isin(frame[name], values)
+        return frame.loc[keep, list(columns)].reset_index(drop=True)
+
+    def has_rows(self, table: str) -> bool:
+        """True when ``table`` exists in the warehouse and holds at least one row."""
+        if table not in self.tables():
+            return False
+        declared = schema.table(table)
+        stmt = sa.select(sa.literal(1)).select_from(declared).limit(1)
+        return bool(self._run(self._connect(), stmt))
+
     def key_map(self, entity: str) -> pd.DataFrame:
         """The stored external ids of an entity table (external_id, internal_id)."""
         rows = []
@@ -102,6 +176,40 @@ class ExistingWarehouse(AbstractContextManager):
             )
             self._key_map = bool(rows[0][0])
         return self._key_map
+
+    def _stored_values(self, declared: sa.Table, name: str, values: pd.Series) -> list | None:
+        """The stored values to filter ``name`` on for these written values, None if the
+        column cannot be filtered in SQL (an empty list: no stored value can match)."""
+        if (declared.name, name) == keys.SCOPE:
+            return None  # a city's or a clinic's id, by scope_kind: a small table anyway
+        entity = keys.key_columns(declared.name).get(name)
+        if entity is not None:
+            return self._internal_ids(entity, values)
+        kind = kind_of(declared.c[name].type)
+        if kind == "text":
+            return [str(v) for v in values]
+        if kind == "date":
+            return [pd.Timestamp(v).date() for v in values]
+        if kind in ("int32", "int64"):
+            return [int(v) for v in values]
+        return None
+
+    def _internal_ids(self, entity: str, written: pd.Series) -> list[int]:
+        """Every integer the written ids of ``entity`` may stand for: their key_map integers,
+        and a plain whole number's own value (a superset: a text id may hold that integer)."""
+        texts = written.astype(str).reset_index(drop=True)
+        # keys' own test of a plain whole number (within the column's range), so the
+        # candidates are the integers keys.to_internal would give these ids.
+        plain, numbers = keys._whole(texts, keys._limit(entity))
+        ids = set(numbers[plain].tolist())
+        if self.has_key_map():
+            km = schema.key_map
+            for part in _chunks(texts.tolist()):
+                stmt = sa.select(km.c.internal_id).where(
+                    km.c.table_name == entity, _among(km.c.external_id, part)
+                )
+                ids.update(int(r[0]) for r in self._run(self._connect(), stmt))
+        return sorted(ids)
 
     def _distinct(self, table: str, columns: tuple[str, ...]) -> pd.DataFrame:
         declared = schema.table(table)
@@ -137,6 +245,35 @@ class ExistingWarehouse(AbstractContextManager):
         except sa.exc.SQLAlchemyError as exc:
             raise WarehouseUnreadable(str(exc).splitlines()[0]) from exc
         return self._conn
+
+
+def _distinct(values: Iterable) -> pd.Series:
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    return series.dropna().drop_duplicates().reset_index(drop=True)
+
+
+def _no_rows(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+
+
+def isin(values: pd.Series, targets: pd.Series) -> np.ndarray:
+    """``values.isin(targets)`` as an array, fast for text too."""
+    if is_string_dtype(values.dtype) or is_string_dtype(targets.dtype):
+        # pandas' isin between two Arrow-backed str columns takes ~1 s for 100k by 100k
+        # values; as Python objects the same takes a few hundredths.
+        values, targets = values.astype(object), targets.astype(object)
+    return values.isin(targets).to_numpy()
+
+
+def _among(column: sa.ColumnElement, values: list) -> sa.ColumnElement:
+    """``column IN (SELECT unnest(:values))`` with the values as one array parameter."""
+    param = sa.bindparam(f"among_{column.name}", values, type_=sa.ARRAY(column.type))
+    return column.in_(sa.select(sa.func.unnest(param)))
+
+
+def _chunks(values: list) -> Iterable[list]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
 
 
 def _typed(frame: pd.DataFrame, declared: sa.Table, columns: tuple[str, ...]) -> pd.DataFrame:

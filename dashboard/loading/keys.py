@@ -187,15 +187,39 @@ def stored_lookup(entity: str, existing) -> Lookup:
     return Lookup(pd.Index(mapped["external_id"].astype(str)), ids, ids, _limit(entity), True)
 
 
+def with_stored(incoming: Lookup, entity: str, existing) -> Lookup:
+    """An appended or upserted table's lookup: its incoming ids, then the rows it keeps."""
+    stored = stored_lookup(entity, existing)
+    both = pd.DataFrame(
+        {
+            "external": [*stored.index, *incoming.index],
+            "internal": np.concatenate([stored.ids, incoming.ids]),
+        }
+    ).drop_duplicates("external", keep="last")
+    return Lookup(
+        pd.Index(both["external"]),
+        both["internal"].to_numpy(dtype=np.int64),
+        both["internal"].to_numpy(dtype=np.int64),
+        stored.limit,
+        True,
+    )
+
+
 def to_internal(
-    frames: dict[str, pd.DataFrame], existing
+    frames: dict[str, pd.DataFrame], existing, merge: bool = False
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """Frames whose id columns hold the warehouse's integers, and the key_map rows to add."""
+    """Frames whose id columns hold the warehouse's integers, and the key_map rows to add.
+
+    ``merge``: the frames add to their tables (append, upsert), so a reference may point at a
+    kept row as well as at an incoming one.
+    """
     lookups: dict[str, Lookup] = {}
     fresh: list[pd.DataFrame] = []
     for entity, column in schema.ENTITY_IDS.items():
         if entity in frames:
             lookups[entity], rows = allocate(entity, frames[entity][column], existing)
+            if merge:
+                lookups[entity] = with_stored(lookups[entity], entity, existing)
             fresh.append(rows)
 
     def lookup(entity: str) -> Lookup:

@@ -70,6 +70,10 @@ class RawTable:
     excel_1904: bool = False  # the workbook counts serial dates from 1904 (old Mac Excel)
 
 
+# ``opsdash load`` writes its report into the loaded folder under this name.
+REPORT_FILE = "opsdash-load-report.txt"
+
+
 def discover(folder: Path) -> Found:
     """Sort a folder's files into table files, ignored files and refused files."""
     tables: dict[str, Path] = {}
@@ -77,8 +81,9 @@ def discover(folder: Path) -> Found:
     refused: list[tuple[str, str, dict]] = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         name = entry.name
-        # Hidden files and Excel's lock files (~$orders.xlsx) are never data.
-        if name.startswith((".", "~$")):
+        # Hidden files, Excel's lock files (~$orders.xlsx) and the report an earlier
+        # ``opsdash load`` left in the folder are never data.
+        if name.startswith((".", "~$")) or name == REPORT_FILE:
             continue
         stem, suffix = entry.stem.lower(), entry.suffix.lower()
         stem = schema.FILE_ALIASES.get(stem, stem)  # calendar.csv holds calendar_overrides

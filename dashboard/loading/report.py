@@ -17,10 +17,25 @@ def format_report(result: LoadResult, lang: str) -> str:
     """The load's outcome as plain text in ``lang``: tables loaded, or every listed problem."""
     lines: list[str] = []
     if result.ok:
-        lines.append(t("load.report.ok", lang, batch=result.batch_id, count=len(result.tables)))
+        mode = "" if result.mode == "replace" else f"_{result.mode}"
+        count = len(result.tables)
+        head = f"load.report.ok{mode}"
+        head = _one(head, count) if mode else head
+        lines.append(t(head, lang, batch=result.batch_id, count=count))
         for name, rows in result.tables.items():
-            key = _one("load.report.table", rows)
-            lines.append("  " + t(key, lang, table=name, rows=f"{rows:,}"))
+            key = _one(f"load.report.table{mode}", rows)
+            removed = result.counts[name].removed if name in result.counts else 0
+            lines.append(
+                "  "
+                + t(
+                    key,
+                    lang,
+                    table=name,
+                    rows=f"{rows:,}",
+                    new=f"{rows - removed:,}",
+                    replaced=f"{removed:,}",
+                )
+            )
     else:
         count = result.problem_count
         lines.append(t(_one("load.report.failed", count), lang, count=f"{count:,}"))

@@ -1,7 +1,10 @@
 """Domain rules the schema cannot declare, as a list of small named rule functions.
 
 Each rule looks only at the tables it needs, skips cells that already failed to parse
-(those are reported once, by the parser), and reports every row it rejects.
+(those are reported once, by the parser), and reports every row it rejects. Rules that look
+across rows or tables see, in append and upsert mode, the merged table: the warehouse's kept
+rows plus the incoming ones (``dashboard.loading.merged``); row-level rules need nothing
+more, as an upsert replaces whole rows.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import clock, schema
-from dashboard.loading import keys, referrals
+from dashboard.loading import keys, merged, referrals
 from dashboard.loading.existing import ExistingWarehouse
 from dashboard.loading.problems import Problems, show_key, show_value
 from dashboard.loading.tables import TableData
@@ -28,6 +31,9 @@ class Context:
     unreadable: set[str]
     existing: ExistingWarehouse
     problems: Problems
+    # "replace": an incoming table replaces the warehouse's wholly; "append"/"upsert": its rows
+    # join the kept ones (see dashboard.loading.merged), so checks run on the merged table.
+    mode: str = "replace"
 
 
 Rule = Callable[[Context], None]
@@ -93,7 +99,11 @@ def _true(values) -> np.ndarray:
 
 def _usable(data: TableData, *cols: str) -> np.ndarray:
     """Rows whose columns parsed and are not null."""
-    return data.clean(*cols) & data.frame[list(cols)].notna().all(axis=1).to_numpy()
+    return merged.usable(data, *cols)
+
+
+def _merging(ctx: Context) -> bool:
+    return merged.is_merge(ctx.mode)
 
 
 def _report(ctx, data, column, code, mask, values=None, **params) -> None:
@@ -225,11 +235,17 @@ def check_deal_amount(ctx: Context) -> None:
 def check_variants(ctx: Context) -> None:
     """Per experiment: planned shares sum to 1 and exactly one variant is the control."""
     data = ctx.incoming.get("experiment_variants")
-    if data is None or not data.has("experiment_id", "planned_share", "is_control"):
+    cols = ["experiment_id", "planned_share", "is_control"]
+    if data is None or not data.has(*cols):
         return
-    frame = data.frame.assign(
-        _row=data.rows, _ok=_usable(data, "experiment_id", "planned_share", "is_control")
-    )
+    if _merging(ctx):
+        # Each experiment with incoming variants, over its kept variants too.
+        ids = data.frame["experiment_id"].dropna()
+        frame = merged.merged(data, ctx.existing, data.name, cols, {"experiment_id": ids})
+        frame = frame.rename(columns={merged.OK: "_ok"})
+        frame["_row"] = frame[merged.ROW].where(frame[merged.INCOMING])
+    else:
+        frame = data.frame.assign(_row=data.rows, _ok=_usable(data, *cols))
     frame = frame[frame["experiment_id"].notna().to_numpy()]
     groups = frame.groupby("experiment_id", sort=False)
     summary = pd.DataFrame(
@@ -241,7 +257,7 @@ def check_variants(ctx: Context) -> None:
         }
     )
     # An experiment with a bad row is skipped: its sum would only repeat that row's problem.
-    summary = summary[summary["all_ok"]]
+    summary = summary[summary["all_ok"]].astype({"row": "int64"})
     off = summary[(summary["total"] - 1).abs() > SHARE_TOLERANCE]
     ctx.problems.add_rows(
         data.file,
@@ -292,7 +308,10 @@ def check_proportion_outcomes(ctx: Context) -> None:
         return
     metrics = ctx.incoming.get("experiment_metrics")
     cols = ["experiment_id", "metric_code", "kind"]
-    if metrics is not None:
+    if _merging(ctx):
+        both = merged.merged(metrics, ctx.existing, "experiment_metrics", cols)
+        kinds = both.loc[both[merged.OK].to_numpy(dtype=bool), cols]
+    elif metrics is not None:
         kinds = metrics.frame.loc[_usable(metrics, *cols), cols]
     else:
         kinds = ctx.existing.keys("experiment_metrics", tuple(cols))
@@ -351,12 +370,26 @@ def check_referral_cycles(ctx: Context) -> None:
     positions = np.flatnonzero(nodes)
     # Ids are the source's own texts: number the nodes, and each referrer by its node.
     names = ids_col.to_numpy(dtype=object)[positions]
-    ids = np.arange(len(positions), dtype=np.int64)
-    refs = pd.Index(names).get_indexer(data.frame["referrer_id"].to_numpy(dtype=object)[positions])
-    ref_ok = _usable(data, "referrer_id")[positions] & (refs >= 0)
+    referrers = data.frame["referrer_id"].to_numpy(dtype=object)[positions]
+    has_referrer = _usable(data, "referrer_id")[positions]
+    if _merging(ctx):
+        # Kept customers follow the incoming ones, so a cycle's smallest node is incoming
+        # whenever the cycle runs through an incoming row: the row that closes it.
+        # A customer nobody referred is on no cycle: only referred ones are read.
+        old = merged.kept(
+            data, ctx.existing, "customers", ["customer_id", "referrer_id"], present=["referrer_id"]
+        )
+        names = np.concatenate([names, old["customer_id"].to_numpy(dtype=object)])
+        referrers = np.concatenate([referrers, old["referrer_id"].to_numpy(dtype=object)])
+        has_referrer = np.concatenate([has_referrer, np.ones(len(old), dtype=bool)])
+    ids = np.arange(len(names), dtype=np.int64)
+    refs = pd.Index(names).get_indexer(referrers)
+    ref_ok = has_referrer & (refs >= 0)
     nxt = referrals.successors(ids, refs, ref_ok)
     labels = referrals.cycle_labels(nxt)
     starts = np.unique(labels[labels >= 0])  # smallest node index = first in file order
+    # A cycle of kept customers only was there before this load: not this file's problem.
+    starts = starts[starts < len(positions)]
     if not len(starts):
         return
     sizes = np.bincount(labels[labels >= 0])[starts]
@@ -393,14 +426,18 @@ def check_scorecard_scope(ctx: Context) -> None:
         mask = ok & _true(kind == scope)
         if not mask.any():
             continue
-        known = _keys(ctx, table, column)
+        known = _keys(ctx, table, column, scope_id[mask])
         missing = mask & ~scope_id.isin(known).to_numpy()
         _report(ctx, data, "scope_id", "load.unknown_scope", missing, scope_id, parent=table)
 
 
-def _keys(ctx: Context, table: str, column: str) -> pd.Series:
-    """Key values of a table: the incoming file's if it is in the load, else the warehouse's."""
+def _keys(ctx: Context, table: str, column: str, wanted: pd.Series) -> pd.Series:
+    """Key values of a table: the incoming file's if it is in the load, else the warehouse's;
+    in append/upsert mode both (kept rows asked only about the ``wanted`` values)."""
     data = ctx.incoming.get(table)
+    if _merging(ctx):
+        both = merged.merged(data, ctx.existing, table, [column], {column: wanted})
+        return both[column][both[merged.OK].to_numpy(dtype=bool)]
     if data is not None:
         return data.frame[column][_usable(data, column)]
     return ctx.existing.keys(table, (column,))[column]
@@ -480,6 +517,13 @@ def check_referral_channel(ctx: Context) -> None:
     if data is None or not data.has("kind"):
         return
     referral = _usable(data, "kind") & _true(data.frame["kind"] == "referral")
+    if _merging(ctx) and referral.any():
+        old = merged.kept(data, ctx.existing, "channels", ["code", "kind"])
+        held = old[_true(old["kind"] == "referral")]
+        if len(held):
+            code = "load.referral_channel_kept"
+            _report(ctx, data, "kind", code, referral, channel=show_value(held["code"].iloc[0]))
+            return
     if referral.sum() > 1:
         first = int(data.rows[np.flatnonzero(referral)[0]])
         extra = referral.copy()

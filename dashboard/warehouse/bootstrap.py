@@ -111,9 +111,11 @@ def _ensure_derived(settings: Settings) -> None:
     stale += [name for name in schema.TABLE_ORDER if name not in present]
     if "leads" in present and stale:
         with _lock:
-            from dashboard.warehouse.writer import replace_tables
+            from dashboard.warehouse.history import LoadRecord
+            from dashboard.warehouse.writer import write_tables
 
             log.info("building the derived tables of %s", settings.duckdb_path)
-            replace_tables(settings, {}, source="derived tables")
+            # Recorded as a rebuild: not a load, so ``opsdash undo`` passes over it.
+            write_tables(settings, {}, LoadRecord(mode="rebuild", source="derived tables"))
         identity = wh.file_identity(settings.duckdb_path)
     _checked.add(identity)

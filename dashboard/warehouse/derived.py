@@ -11,6 +11,7 @@ transaction, so a derived table never disagrees with the facts it comes from. De
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from dashboard import schema
 from dashboard.warehouse import sqlfiles
@@ -23,12 +24,12 @@ insert into customer_first_orders
     (customer_id, first_order_id, first_ordered_at, first_clinic_id, acquisition_channel_id)
 with firsts as (
     select o.customer_id, min(o.ordered_at) as first_at
-    from orders o
+    from {orders} o
     group by o.customer_id
 ),
 ties as (
     select o.customer_id, min(o.order_id) as order_id
-    from orders o
+    from {orders} o
     join firsts f on f.customer_id = o.customer_id and f.first_at = o.ordered_at
     group by o.customer_id
 )
@@ -66,34 +67,35 @@ events as (
            0 as appointments, 0 as appointment_arrivals, 0 as booked_arrivals,
            0 as booked_with_appointment, 0 as inquiries_booked
     from leads
+    where true {on_day_created_at}
     group by cast(created_at as date), clinic_id, channel_id
     union all
     select cast(inquiry_at as date), clinic_id, channel_id, 0, count(*), 0, 0, 0, 0, 0, 0, 0,
            count(booked_at)
     from leads
-    where inquiry_at is not null
+    where inquiry_at is not null {on_day_inquiry_at}
     group by cast(inquiry_at as date), clinic_id, channel_id
     union all
     select cast(booked_at as date), clinic_id, channel_id, 0, 0, count(*), 0, 0, 0, 0,
            count(arrived_at), count(appointment_at), 0
     from leads
-    where booked_at is not null
+    where booked_at is not null {on_day_booked_at}
     group by cast(booked_at as date), clinic_id, channel_id
     union all
     select cast(arrived_at as date), clinic_id, channel_id, 0, 0, 0, count(*), 0, 0, 0, 0, 0, 0
     from leads
-    where arrived_at is not null
+    where arrived_at is not null {on_day_arrived_at}
     group by cast(arrived_at as date), clinic_id, channel_id
     union all
     select cast(paid_at as date), clinic_id, channel_id, 0, 0, 0, 0, count(*), 0, 0, 0, 0, 0
     from leads
-    where paid_at is not null
+    where paid_at is not null {on_day_paid_at}
     group by cast(paid_at as date), clinic_id, channel_id
     union all
     select cast(appointment_at as date), clinic_id, channel_id, 0, 0, 0, 0, 0, count(*),
            count(arrived_at), 0, 0, 0
     from leads
-    where appointment_at <= (select ts from as_of)
+    where appointment_at <= (select ts from as_of) {on_day_appointment_at}
     group by cast(appointment_at as date), clinic_id, channel_id
 )
 select date, clinic_id, channel_id, sum(leads), sum(inquiries), sum(bookings), sum(arrivals),
@@ -102,7 +104,7 @@ select date, clinic_id, channel_id, sum(leads), sum(inquiries), sum(bookings), s
 from events
 group by date, clinic_id, channel_id
 order by date, clinic_id, channel_id
-""".replace("{as_of}", sqlfiles.query_text("data_as_of").strip().rstrip(";"))
+"""
 
 # Per paying customer: lifetime order count and revenue, first and last order. A page that
 # needs totals up to a period end subtracts the orders after it (few, for recent periods)
@@ -110,7 +112,7 @@ order by date, clinic_id, channel_id
 _CUSTOMER_ORDER_TOTALS = """
 insert into customer_order_totals (customer_id, first_ordered_at, last_ordered_at, orders, revenue)
 select o.customer_id, min(o.ordered_at), max(o.ordered_at), count(*), sum(o.amount)
-from orders o
+from {orders} o
 group by o.customer_id
 order by o.customer_id
 """
@@ -127,7 +129,7 @@ insert into customer_purchase_days
 with days as (
     select o.customer_id, cast(o.ordered_at as date) as date, count(*) as orders,
            sum(o.amount) as amount
-    from orders o
+    from {orders} o
     group by o.customer_id, cast(o.ordered_at as date)
 )
 select d.customer_id, d.date, d.orders, d.amount,
@@ -148,7 +150,7 @@ insert into order_facts
      first_ordered_at)
 select o.order_id, o.ordered_at, cast(o.ordered_at as date), o.customer_id, o.clinic_id, o.amount,
        f.acquisition_channel_id, f.first_ordered_at
-from orders o
+from {orders} o
 join customer_first_orders f on f.customer_id = o.customer_id
 order by o.ordered_at, o.order_id
 """
@@ -162,9 +164,121 @@ REBUILD: dict[str, str] = {
 }
 
 
+_AS_OF = sqlfiles.query_text("data_as_of").strip().rstrip(";")
+LEAD_TIMES = ("created_at", "inquiry_at", "booked_at", "arrived_at", "paid_at", "appointment_at")
+# Scratch tables of an incremental refresh: the customers and the days whose rows may change.
+AFFECTED_CUSTOMERS = "affected_customers"
+AFFECTED_DAYS = "affected_days"
+
+
+def statement(name: str, incremental: bool = False) -> str:
+    """The SQL that fills derived table ``name``: for every row, or (``incremental``) only
+    the affected customers' or days' rows."""
+    if incremental:
+        # Constants of this module, never input.
+        orders = (
+            "(select * from orders where customer_id in "  # noqa: S608
+            f"(select customer_id from {AFFECTED_CUSTOMERS}))"
+        )
+        days = {
+            f"on_day_{c}": f"and cast({c} as date) in (select day from {AFFECTED_DAYS})"  # noqa: S608
+            for c in LEAD_TIMES
+        }
+    else:
+        orders, days = "orders", {f"on_day_{c}": "" for c in LEAD_TIMES}
+    sql = REBUILD[name].replace("{as_of}", _AS_OF).replace("{orders}", orders)
+    for key, value in days.items():
+        sql = sql.replace("{" + key + "}", value)
+    return sql
+
+
 def rebuild(execute: Callable[[str], object]) -> None:
     """Empty and refill every derived table with ``execute(sql)`` (inside the caller's transaction)."""
     for name in schema.DERIVED_TABLES:
         # Names come from schema.DERIVED_TABLES, never from input.
         execute(f"delete from {name}")  # noqa: S608
-        execute(REBUILD[name])
+        execute(statement(name))
+
+
+# The key each derived table's rows hang on, and the scratch table naming the affected ones.
+_SCOPE = {
+    "customer_first_orders": ("customer_id", AFFECTED_CUSTOMERS, "customer_id"),
+    "order_facts": ("customer_id", AFFECTED_CUSTOMERS, "customer_id"),
+    "customer_order_totals": ("customer_id", AFFECTED_CUSTOMERS, "customer_id"),
+    "customer_purchase_days": ("customer_id", AFFECTED_CUSTOMERS, "customer_id"),
+    "lead_daily": ("date", AFFECTED_DAYS, "day"),
+}
+
+
+def refresh(execute: Callable[[str], object]) -> None:
+    """Recompute only the rows of the affected customers and days (``affected_*`` tables).
+
+    A derived row depends on one customer's orders and attributes (the customer tables) or on
+    the lead events of one day (lead_daily), so recomputing those rows from the merged facts
+    gives exactly what a full rebuild gives (tests/loading/test_load_modes_*.py check it).
+    """
+    for name in schema.DERIVED_TABLES:
+        column, scratch, key = _SCOPE[name]
+        # Names come from the schema and this module, never from input.
+        execute(f"delete from {name} where {column} in (select {key} from {scratch})")  # noqa: S608
+        execute(statement(name, incremental=True))
+
+
+def as_of(execute: Callable[[str], object]):
+    """The warehouse's "data as of" inside the caller's transaction (None when empty)."""
+    return execute(f"select a.data_as_of from ({_AS_OF}) a").fetchall()[0][0]  # noqa: S608
+
+
+def start_refresh(execute: Callable[[str], object], suffix: str = "") -> None:
+    """Create the temporary tables that collect what an append or upsert touches.
+
+    ``suffix``: the dialect's clause that drops them at commit (PostgreSQL's pooled sessions
+    outlive a transaction; a DuckDB load's connection does not).
+    """
+    execute(f"create temporary table {AFFECTED_CUSTOMERS} (customer_id bigint){suffix}")
+    execute(f"create temporary table {AFFECTED_DAYS} (day date){suffix}")
+
+
+def collect(execute: Callable[[str], object], table: str, source: str, upsert: bool) -> None:
+    """Note the customers and days that writing ``table``'s rows from ``source`` touches.
+
+    Called before the rows are written, so an upsert's replaced rows are still there: their
+    old customer and days are touched too (a corrected order may move to another customer).
+    """
+    # Names come from the schema and the writer, never from input.
+    if table in ("orders", "customers"):
+        execute(
+            f"insert into {AFFECTED_CUSTOMERS} select customer_id from {source} "  # noqa: S608
+            "where customer_id is not null"
+        )
+        if upsert and table == "orders":
+            execute(
+                f"insert into {AFFECTED_CUSTOMERS} select t.customer_id from orders t "  # noqa: S608
+                f"join {source} i on t.order_id = i.order_id"
+            )
+    elif table == "leads":
+        for column in LEAD_TIMES:
+            execute(
+                f"insert into {AFFECTED_DAYS} select cast({column} as date) from {source} "  # noqa: S608
+                f"where {column} is not null"
+            )
+            if upsert:
+                execute(
+                    f"insert into {AFFECTED_DAYS} select cast(t.{column} as date) from leads t "  # noqa: S608
+                    f"join {source} i on t.lead_id = i.lead_id where t.{column} is not null"
+                )
+
+
+def finish_refresh(execute: Callable[[str], object], before) -> None:
+    """Refresh the affected rows once every table is written; ``before`` is the old "as of".
+
+    Visits due between the old and the new "data as of" now count (or no longer count) as
+    due, so those days' lead_daily rows are recomputed as well.
+    """
+    after = as_of(execute)
+    if before is not None and after is not None and before != after:
+        lo, hi = sorted((before.date(), after.date()))
+        days = [lo + timedelta(days=i) for i in range((hi - lo).days + 1)]
+        values = ", ".join(f"(date '{d.isoformat()}')" for d in days)  # dates, not input
+        execute(f"insert into {AFFECTED_DAYS} (day) values {values}")  # noqa: S608
+    refresh(execute)

@@ -1,21 +1,19 @@
-"""The only writer of the warehouse: replaces whole tables atomically.
+"""The only writer of the warehouse: replaces, appends to or upserts into tables atomically.
 
-DuckDB: the new state is built in a copy of the file and swapped in with an atomic
-rename, so a running dashboard (which holds the old file open read-only) never sees a
-half-written warehouse and never blocks the writer; it notices the new file and reopens.
-Server warehouses (PostgreSQL): one transaction, so readers see the old tables until commit.
+DuckDB (``write_duckdb``): the new state is built in a copy of the file and swapped in with
+an atomic rename, so a running dashboard (which holds the old file open read-only) never sees
+a half-written warehouse and never blocks the writer; it notices the new file and reopens.
+Server warehouses (``write_server``): one transaction, so readers see the old tables until
+commit. Both record the write in the load history and keep what ``opsdash undo`` needs.
+This module holds what both share: the schema's DDL and upgrades, and bulk inserts.
 """
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import io
-import os
-import shutil
-from collections.abc import Mapping
-from datetime import datetime
-from pathlib import Path
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 import sqlalchemy as sa
@@ -23,8 +21,9 @@ from sqlalchemy.schema import CreateTable
 
 from dashboard import schema
 from dashboard.settings import Settings
-from dashboard.warehouse import calendar_build, derived, writelock
+from dashboard.warehouse import write_duckdb, write_server, writelock
 from dashboard.warehouse.engine import server_connect_args
+from dashboard.warehouse.history import LoadRecord, TableCount, current_user
 
 # Indexes a server warehouse needs for the dashboard's joins and date ranges: (table, key
 # columns), optionally followed by the columns an index carries for index-only scans (INCLUDE)
@@ -99,7 +98,7 @@ def create_schema(conn: sa.Connection) -> None:
         *schema.DERIVED_TABLES,
     ):
         if name in existing:
-            if name in schema.TABLE_ORDER:
+            if name in (*schema.TABLE_ORDER, "load_batches"):
                 _upgrade(conn, name)
             continue
         ddl = CreateTable(schema.table(name), include_foreign_key_constraints=[])
@@ -210,205 +209,88 @@ def replace_tables(
     new_keys: pd.DataFrame | None = None,
 ) -> int:
     """Replace the given tables wholesale, atomically, adding ``new_keys`` to key_map; return the batch id."""
+    mode = "seed" if source == schema.SEED_SOURCE else "replace"
+    record = LoadRecord(mode=mode, source=source, loaded_by=current_user())
+    return write_tables(settings, frames, record, new_keys).batch_id
+
+
+@dataclass(frozen=True)
+class Written:
+    """A finished write: its batch id and each table's rows added and removed."""
+
+    batch_id: int
+    counts: dict[str, TableCount]
+
+
+def write_tables(
+    settings: Settings,
+    frames: Mapping[str, pd.DataFrame],
+    record: LoadRecord,
+    new_keys: pd.DataFrame | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Written:
+    """Write the given tables in ``record.mode`` (replace, append or upsert), all or nothing.
+
+    Derived tables and the calendar are rebuilt from the result, and the write is recorded in
+    the load history; the state before it is kept for ``opsdash undo`` (``undo_versions``).
+    """
     unknown = set(frames) - set(schema.TABLE_ORDER)
     if unknown:
         raise ValueError(f"unknown tables: {sorted(unknown)}")
     ordered = {name: frames[name] for name in schema.TABLE_ORDER if name in frames}
+    step = progress or (lambda _phase: None)
     # One writer at a time (two loads copying the same file would silently lose one batch);
     # a load already holds this lock over its checks, and takes it again here at no cost.
     with writelock.exclusive(settings):
+        step("write")
         if settings.is_duckdb:
-            return _replace_duckdb(settings.duckdb_path, ordered, source, new_keys)
-        return _replace_server(settings, ordered, source, new_keys)
+            batch_id, counts = write_duckdb.write(
+                settings.duckdb_path, ordered, record, new_keys, settings.undo_versions, step
+            )
+        else:
+            batch_id, counts = _write_server(settings, ordered, record, new_keys, step)
+    return Written(batch_id, counts)
 
 
-def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Columns in declared order, missing nullable columns as null."""
-    cols = [c.name for c in schema.table(name).columns]
-    out = frame.reindex(columns=cols)
-    return out
+    return frame.reindex(columns=[c.name for c in schema.table(name).columns])
 
 
-def _replace_duckdb(
-    path: Path, frames: Mapping[str, pd.DataFrame], source: str, new_keys: pd.DataFrame | None
-) -> int:
-    import duckdb
-
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    _remove_scratch(path)
-    # Replacing every table (a seed, a full load): start from an empty file and carry only the
-    # batch history over. Copying the old file would keep its deleted rows' blocks, so each
-    # full reload would leave the warehouse about twice its real size, and copy it first.
-    full = set(schema.TABLE_ORDER) <= set(frames)
-    history = _batch_history(path) if full and path.exists() else []
-    # External ids outlive a full reload: the same id keeps its integer in every later load.
-    kept_keys = _key_map_rows(path) if full and path.exists() else None
-    if path.exists() and not full:
-        shutil.copyfile(path, tmp)
-    try:
-        engine = sa.create_engine(f"duckdb:///{tmp}")
-        with engine.begin() as conn:
-            create_schema(conn)
-        engine.dispose()
-        con = duckdb.connect(str(tmp))
-        try:
-            con.execute("set enable_progress_bar = false")  # no bar on the command's output
-            con.execute("begin transaction")
-            if history:
-                con.executemany("insert into load_batches values (?, ?, ?, ?)", history)
-            for rows in (kept_keys, new_keys):
-                if rows is not None and len(rows):
-                    con.register(
-                        "incoming_keys", rows[["table_name", "external_id", "internal_id"]]
-                    )
-                    con.execute("insert into key_map select * from incoming_keys")
-                    con.unregister("incoming_keys")
-            for name, frame in frames.items():
-                data = _conform(name, frame)
-                con.register("incoming", data)
-                # Table names come from schema.TABLE_ORDER (checked above), never from input.
-                con.execute(f'delete from "{name}"')  # noqa: S608
-                # Columns by name: a table upgraded from an older version (``_upgrade``) may
-                # hold its columns in another order than the declaration.
-                cols = ", ".join(f'"{c}"' for c in data.columns)
-                con.execute(f'insert into "{name}" ({cols}) select {cols} from incoming')  # noqa: S608
-                con.unregister("incoming")
-            calendar_build.rebuild(
-                lambda sql: con.execute(sql).fetchall(),
-                lambda frame: _replace_duckdb_table(con, "calendar", frame),
-            )
-            derived.rebuild(con.execute)
-            batch_id = _next_batch_duckdb(con)
-            con.execute(
-                "insert into load_batches values (?, ?, ?, ?)",
-                [batch_id, datetime.now(), source[:200], ",".join(frames)[:400]],
-            )
-            con.execute("commit")
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
-    return batch_id
-
-
-def _remove_scratch(path: Path) -> None:
-    """Delete scratch copies (and their WAL) that a killed load left beside ``path``.
-
-    Safe because the caller holds the warehouse folder's load lock: no other load is writing
-    one now. A leftover WAL whose name comes round again with a repeated process id would
-    otherwise make the next load fail with "WAL does not match database file".
-    """
-    for leftover in path.parent.glob(f"{glob.escape(path.name)}.tmp-*"):
-        leftover.unlink(missing_ok=True)
-
-
-def _batch_history(path: Path) -> list[tuple]:
-    """The load_batches rows of an existing DuckDB warehouse (empty if it has none)."""
-    import duckdb
-
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error:
-        return []
-    try:
-        return con.execute("select * from load_batches order by batch_id").fetchall()
-    except duckdb.Error:
-        return []
-    finally:
-        con.close()
-
-
-def _key_map_rows(path: Path) -> pd.DataFrame | None:
-    """The key_map rows of an existing DuckDB warehouse (None if it has none)."""
-    import duckdb
-
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error:
-        return None
-    try:
-        return con.execute("select table_name, external_id, internal_id from key_map").df()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
-
-
-def _next_batch_duckdb(con) -> int:
-    return int(con.execute("select coalesce(max(batch_id), 0) + 1 from load_batches").fetchone()[0])
-
-
-def _replace_server(
-    settings: Settings,
-    frames: Mapping[str, pd.DataFrame],
-    source: str,
-    new_keys: pd.DataFrame | None,
-) -> int:
+def _write_server(settings, frames, record, new_keys, step) -> tuple[int, dict[str, TableCount]]:
     engine = sa.create_engine(
         settings.warehouse_url,
         connect_args=server_connect_args(settings, read_only=False),
     )
     try:
         with engine.begin() as conn:
-            create_schema(conn)
-            for name, frame in frames.items():
-                conn.execute(sa.delete(schema.table(name)))
-                _bulk_insert(conn, name, _conform(name, frame))
-            if new_keys is not None and len(new_keys):
-                _bulk_insert(conn, "key_map", _conform("key_map", new_keys))
-            calendar_build.rebuild(
-                lambda sql: conn.exec_driver_sql(sql).fetchall(),
-                lambda frame: _replace_server_table(conn, "calendar", frame),
+            batch_id, counts = write_server.write(
+                conn, frames, record, new_keys, settings.undo_versions, step
             )
-            derived.rebuild(conn.exec_driver_sql)
-            batch_id = int(
-                conn.execute(
-                    sa.text("select coalesce(max(batch_id), 0) + 1 from load_batches")
-                ).scalar()
-            )
-            conn.execute(
-                sa.insert(schema.load_batches).values(
-                    batch_id=batch_id,
-                    loaded_at=datetime.now(),
-                    source=source[:200],
-                    tables=",".join(frames)[:400],
-                )
-            )
-            for name in (*frames, *schema.BUILT_TABLES, *schema.DERIVED_TABLES):
-                conn.exec_driver_sql(
-                    f"analyze {name}"
-                ) if conn.dialect.name == "postgresql" else None
-        if engine.dialect.name == "postgresql":
-            # After the commit (VACUUM cannot run in a transaction): sets the visibility map, so
-            # the covering indexes serve index-only scans, and the hint bits, so the first
-            # page views do not write them. Names come from the schema, never from input.
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                for name in (*frames, *schema.BUILT_TABLES, *schema.DERIVED_TABLES):
-                    conn.exec_driver_sql(f"vacuum {name}")
-        return batch_id
+        settle(engine, (*frames, *schema.BUILT_TABLES, *schema.DERIVED_TABLES))
+        return batch_id, counts
     finally:
         engine.dispose()
 
 
-def _replace_duckdb_table(con, name: str, frame: pd.DataFrame) -> None:
-    """Empty a table the writer builds itself and fill it with ``frame`` (DuckDB)."""
-    con.register("built", _conform(name, frame))
-    # Names come from schema.BUILT_TABLES, never from input.
-    con.execute(f'delete from "{name}"')  # noqa: S608
-    con.execute(f'insert into "{name}" select * from built')  # noqa: S608
-    con.unregister("built")
+def settle(engine: sa.Engine, tables) -> None:
+    """After a server write's commit: refresh the planner's statistics and the visibility map.
+
+    VACUUM cannot run in a transaction. It sets the visibility map, so the covering indexes
+    serve index-only scans, and the hint bits, so the first page views do not write them.
+    Names come from the schema, never from input.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for name in tables:
+            conn.exec_driver_sql(f"vacuum analyze {name}")
 
 
-def _replace_server_table(conn: sa.Connection, name: str, frame: pd.DataFrame) -> None:
-    """Empty a table the writer builds itself and fill it with ``frame`` (server warehouse)."""
-    conn.execute(sa.delete(schema.table(name)))
-    _bulk_insert(conn, name, _conform(name, frame))
-
-
-def _bulk_insert(conn: sa.Connection, name: str, frame: pd.DataFrame) -> None:
+def bulk_insert(
+    conn: sa.Connection, name: str, frame: pd.DataFrame, into: str | None = None
+) -> None:
+    """Insert ``frame`` (table ``name``'s columns) into ``name``, or into the staging table ``into``."""
     if frame.empty:
         return
     if conn.dialect.name == "postgresql":
@@ -418,7 +300,7 @@ def _bulk_insert(conn: sa.Connection, name: str, frame: pd.DataFrame) -> None:
         raw = conn.connection.dbapi_connection
         cols = ", ".join(frame.columns)
         data = _copy_ready(name, frame)
-        sql = f"copy {name} ({cols}) from stdin with (format csv, null '\\N')"
+        sql = f"copy {into or name} ({cols}) from stdin with (format csv, null '\\N')"
         with raw.cursor() as cur, cur.copy(sql) as copy:
             for start in range(0, len(data), _COPY_CHUNK_ROWS):
                 chunk = data.iloc[start : start + _COPY_CHUNK_ROWS]

@@ -10,18 +10,20 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from dashboard import data
 from dashboard.bench import floor as fl
-from dashboard.bench import verdicts, workloads
+from dashboard.bench import incremental, verdicts, workloads
 from dashboard.bench.budgets import BUDGETS
 from dashboard.bench.capture import capturing
 from dashboard.filters import Filters, Scope
 from dashboard.navigation import PAGES
+from dashboard.seed import generate
 from dashboard.settings import ROOT, duckdb_url
 from dashboard.warehouse import engine as wh
 
@@ -53,6 +55,7 @@ TOP_FIELDS = {
     "peak_rss_bytes",
     "naive_funnel",
     "export",
+    "loads",
     "budgets",
     "checks",
 }
@@ -140,6 +143,122 @@ def test_markdown_has_every_page_and_the_machine(bench_run):
     assert "naive pandas funnel" in markdown and "Excel export" in markdown
     assert "peak RSS" in markdown and "seeding" in markdown
     assert "Budgets failed:" in stdout
+
+
+LOAD_FIGURES = {
+    verdicts.APPEND,
+    verdicts.APPEND_RSS,
+    verdicts.FULL_REPLACE,
+    verdicts.UNDO,
+    verdicts.APPEND_EQUALS,
+    verdicts.UNDO_RESTORES,
+}
+
+
+def test_incremental_loads_are_measured(bench_run):
+    results, markdown, stdout = bench_run
+    loads = results["loads"]
+    assert "error" not in loads, loads
+    assert loads["runs"] == 1 and loads["fixture"]["reused"] is False
+    for step in ("append", "undo", "replace"):
+        figures = loads[step]
+        assert figures["seconds"] > figures["call_seconds"] > 0, step
+        assert figures["peak_rss_bytes"] > 0 and figures["cpu_seconds"] > 0, step
+    # The loader announced its phases, and the loads wrote every row of their files.
+    assert set(loads["append"]["phases"]) == {"read", "validate", "write", "derived"}
+    assert loads["append"]["rows"] == loads["rows"]["week"]
+    assert loads["replace"]["rows"] == loads["rows"]["full"]
+    checks = {c["figure"]: c for c in results["checks"]}
+    assert set(checks) >= LOAD_FIGURES
+    assert checks[verdicts.APPEND_EQUALS]["pass"] is True
+    assert checks[verdicts.UNDO_RESTORES]["pass"] is True
+    assert checks[verdicts.APPEND]["value"] == loads["append"]["seconds"]
+    for figure in LOAD_FIGURES:
+        assert f"| {figure}" in markdown, figure
+    assert "append run 1:" in stdout and "full replace of the same tables:" in stdout
+
+
+def test_appended_warehouse_equals_the_one_shot(bench_dir, bench_run):
+    """Base + appended week = the chain loaded at once, by pandas and by the bench's warehouse."""
+    loads = bench_run[0]["loads"]
+    end = date.fromisoformat(loads["end_date"])
+    frames = generate(end, leads=BENCH_LEADS, seed=loads["seed"])
+    cut = pd.Timestamp(end - timedelta(days=6))
+    assert loads["week"] == {"start": str(cut.date()), "end": str(end)}
+    week = {
+        "leads": frames["leads"]["created_at"] >= cut,
+        "orders": frames["orders"]["ordered_at"] >= cut,
+        "channel_daily": frames["channel_daily"]["date"] >= cut,
+    }
+    for name, in_week in week.items():
+        assert loads["rows"]["week"][name] == int(in_week.sum()) > 0, name
+    appended, undone = loads["fingerprints"]["appended"], loads["fingerprints"]["undone"]
+    for name in ("leads", "orders", "channel_daily", "customers"):
+        assert appended[name]["rows"] == len(frames[name]), name
+    for name, in_week in week.items():
+        assert undone[name]["rows"] == int((~in_week).sum()), name
+    leads, orders = frames["leads"], frames["orders"]
+    assert int(appended["leads"]["lead_id:sum"]) == int(leads["lead_id"].sum())
+    assert appended["leads"]["customer_id:n"] == int(leads["customer_id"].notna().sum())
+    assert float(appended["leads"]["deal_amount:sum"]) == pytest.approx(
+        float(leads["deal_amount"].sum()), abs=0.005
+    )
+    assert int(appended["orders"]["order_id:sum"]) == int(orders["order_id"].sum())
+    assert float(appended["orders"]["amount:sum"]) == pytest.approx(
+        float(orders["amount"].sum()), abs=0.005
+    )
+    assert int(appended["customers"]["customer_id:sum"]) == int(
+        frames["customers"]["customer_id"].sum()
+    )
+    # The one-shot: the bench's own warehouse, seeded with the same chain in one go (derived
+    # tables included), and the full replace of the four tables.
+    assert incremental.fingerprint(duckdb_url(bench_dir / "w.duckdb")) == appended
+    assert loads["fingerprints"]["replaced"] == appended
+    assert undone == loads["fingerprints"]["base"]
+
+
+def test_reuse_keeps_the_load_data_and_skip_drops_the_step(bench_dir, bench_run):
+    small = ("--reuse", "--runs", "1", "--pages", "overview")
+    out = bench_dir / "reuse"
+    _opsdash_bench(bench_dir, *small, "--skip", "naive,export", "--out", str(out))
+    loads = json.loads((out / "bench.json").read_text(encoding="utf-8"))["loads"]
+    assert loads["fixture"]["reused"] is True and loads["append_equals_replace"] is True
+    assert loads["rows"] == bench_run[0]["loads"]["rows"]
+    out = bench_dir / "skip"
+    _opsdash_bench(bench_dir, *small, "--skip", "naive,export,loads", "--out", str(out))
+    results = json.loads((out / "bench.json").read_text(encoding="utf-8"))
+    assert results["loads"] == {}
+    assert not LOAD_FIGURES & {c["figure"] for c in results["checks"]}
+    assert "Incremental load" not in (out / "bench.md").read_text(encoding="utf-8")
+
+
+def test_load_verdicts_judge_against_the_budgets():
+    loads = {
+        "append": {"seconds": 16.0, "peak_rss_bytes": 500_000_000},
+        "undo": {"seconds": 3.0},
+        "replace": {"seconds": 120.0},
+        "append_equals_replace": True,
+        "undo_restores_base": False,
+    }
+    judged = {
+        c["figure"]: c["pass"] for c in verdicts.load_checks({"loads": loads}, BUDGETS["duckdb"])
+    }
+    assert judged == {
+        verdicts.APPEND: False,
+        verdicts.APPEND_RSS: True,
+        verdicts.FULL_REPLACE: None,
+        verdicts.UNDO: True,
+        verdicts.APPEND_EQUALS: True,
+        verdicts.UNDO_RESTORES: False,
+    }
+    on_pg = {
+        c["figure"]: c["pass"]
+        for c in verdicts.load_checks({"loads": loads}, BUDGETS["postgresql"])
+    }
+    assert on_pg[verdicts.APPEND] is False and on_pg[verdicts.UNDO] is None
+    assert verdicts.load_checks({"loads": {}}, BUDGETS["duckdb"]) == []
+    failed = verdicts.load_checks({"loads": {"error": "boom"}}, BUDGETS["duckdb"])
+    assert [c["pass"] for c in failed] == [False]
 
 
 def test_verdicts_judge_against_the_budgets():

@@ -16,9 +16,10 @@ from tests.browser import helpers as h
 pytestmark = pytest.mark.browser
 
 # Every page but the audit log (admins' record of who did what, not a report to rework), data
-# health (a checklist for whoever loads the data: `opsdash load` prints it; not a report) and
-# the overview, whose workbook the test below opens in both languages and checks number by number.
-EXPORT_PAGES = tuple(p for p in h.PAGE_IDS if p not in ("audit", "health", "overview"))
+# health (a checklist for whoever loads the data: `opsdash load` prints it; not a report), the
+# load history (`opsdash loads` prints it) and the overview, whose workbook the test below opens
+# in both languages and checks number by number.
+EXPORT_PAGES = tuple(p for p in h.PAGE_IDS if p not in ("audit", "health", "loads", "overview"))
 
 
 def download_workbook(page, lang: str, folder: Path) -> tuple[Path, openpyxl.Workbook]:

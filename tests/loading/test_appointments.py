@@ -21,7 +21,11 @@ CASES = {
 def _load(tmp_path, monkeypatch, appointments: dict[str, str] | None):
     monkeypatch.setenv("OPSDASH_TODAY", "2025-01-01")
     rows = health_chain.chain(gaps=False)
-    if appointments is not None:
+    if appointments is None:  # a CRM export without the column
+        rows["leads"] = [
+            {k: v for k, v in r.items() if k != "appointment_at"} for r in rows["leads"]
+        ]
+    else:
         rows["leads"] = [
             {**r, "appointment_at": appointments.get(r["lead_id"], "")} for r in rows["leads"]
         ]

@@ -54,4 +54,8 @@ def test_next_load_removes_a_killed_loads_scratch_files(
 
     assert result.ok, [p.reason for p in result.problems]
     assert _read_tables(loaded_settings, ["cities"])["cities"].name_zh.tolist()[0] == "郑州新区"
-    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+    # No scratch file is left; beside the warehouse only the state before this load, for undo.
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        path.name,
+        f"{path.name}.before-{result.batch_id}",
+    ]

@@ -1,7 +1,7 @@
 """Loads started at the same moment in separate processes never leave a dangling row.
 
 Customer 1005 has nothing pointing at it. Load A removes the customer; load B adds an order
-for it. Each is valid on its own, against the warehouse as it was; run together, whichever
+for it (replacing the orders table, or appending the one new order: issue #23). Each is valid on its own, against the warehouse as it was; run together, whichever
 writes second must be checked against what the first wrote, so the second is refused (the
 loads' checks and writes are serialised by one lock per warehouse).
 """
@@ -25,10 +25,10 @@ LOADER = textwrap.dedent(
     from dashboard.loading import load_directory
     from dashboard.settings import Settings
 
-    url, folder, go = sys.argv[1:4]
+    url, folder, go, mode = sys.argv[1:5]
     while not Path(go).exists():  # all processes start their load at the same moment
         time.sleep(0.005)
-    result = load_directory(Settings(warehouse_url=url), folder, lang="en")
+    result = load_directory(Settings(warehouse_url=url), folder, lang="en", mode=mode)
     print(json.dumps({"ok": result.ok, "codes": sorted({p.code for p in result.problems})}))
     """
 )
@@ -40,21 +40,21 @@ REFUSALS = (["load.dangling_existing"], ["load.orphaned_existing"])
 
 def _remove_customer(rows):
     rows["customers"] = [r for r in rows["customers"] if r["customer_id"] != "1005"]
-    return ["customers"]
+    return ["customers"], "replace"
 
 
-def _order_for_customer(order_id: str):
+def _order_for_customer(order_id: str, mode: str = "replace"):
     def edit(rows):
-        rows["orders"].append(
-            {
-                **rows["orders"][2],
-                "order_id": order_id,
-                "customer_id": "1005",
-                "clinic_id": "20",
-                "ordered_at": "2024-01-07 10:00:00",
-            }
-        )
-        return ["orders"]
+        order = {
+            **rows["orders"][2],
+            "order_id": order_id,
+            "customer_id": "1005",
+            "clinic_id": "20",
+            "ordered_at": "2024-01-07 10:00:00",
+        }
+        # Appended: the file holds the new order only; replaced: every order and the new one.
+        rows["orders"] = [order] if mode == "append" else [*rows["orders"], order]
+        return ["orders"], mode
 
     return edit
 
@@ -70,27 +70,37 @@ def _order_for_customer(order_id: str):
             _remove_customer,
             _order_for_customer("506"),
         ],
+        [_remove_customer, _order_for_customer("504", "append")],
+        [
+            _remove_customer,
+            _order_for_customer("504", "append"),
+            _order_for_customer("505", "upsert"),
+            _remove_customer,
+            _order_for_customer("506", "append"),
+        ],
     ],
-    ids=["2-at-once", "5-at-once"],
+    ids=["2-at-once", "5-at-once", "2-appending", "5-appending"],
 )
 def test_concurrent_loads_leave_no_dangling_row(
     loaded_settings, make_folder, sample_rows, tmp_path, edits
 ):
     import copy
 
-    folders = []
+    folders, modes = [], []
     for edit in edits:
         rows = copy.deepcopy(sample_rows)
-        folders.append(make_folder(rows, edit(rows)))
+        tables, mode = edit(rows)
+        folders.append(make_folder(rows, tables))
+        modes.append(mode)
     go = tmp_path / "go"
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", LOADER, loaded_settings.warehouse_url, str(f), str(go)],
+            [sys.executable, "-c", LOADER, loaded_settings.warehouse_url, str(f), str(go), m],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for f in folders
+        for f, m in zip(folders, modes, strict=True)
     ]
     time.sleep(3)  # every process imported and waiting
     go.touch()
