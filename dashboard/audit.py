@@ -1,4 +1,4 @@
-"""The audit log: sign-ins, page views and exports (who, when, what, filters, row count).
+"""The audit log: sign-ins, page views, exports and loads (who, when, what, filters, row count).
 
 Kept apart from the warehouse because the dashboard's warehouse connection is read-only;
 the default store is a SQLite file (safe for several processes: the server and CLI exports).
@@ -21,7 +21,7 @@ from dashboard.warehouse.sqlfiles import result_frame
 
 log = logging.getLogger(__name__)
 
-EVENTS = ("sign_in", "page_view", "export", "denied")
+EVENTS = ("sign_in", "page_view", "export", "denied", "load", "load_refused")
 
 _meta = sa.MetaData()
 audit_log = sa.Table(

@@ -111,3 +111,18 @@ def duckdb_warehouse(duckdb_settings, monkeypatch) -> Settings:
 def _dispose_engines():
     yield
     wh.dispose_all()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_outside_the_repository(tmp_path_factory):
+    """Commands the tests start (opsdash load, export …) audit into a temporary store, never
+    the repository's var/audit.sqlite; a test that reads the audit log sets its own."""
+    if "OPSDASH_AUDIT_URL" in os.environ:
+        yield
+        return
+    path = tmp_path_factory.mktemp("audit") / "audit.sqlite"
+    os.environ["OPSDASH_AUDIT_URL"] = f"sqlite:///{path}"
+    try:
+        yield
+    finally:
+        os.environ.pop("OPSDASH_AUDIT_URL", None)

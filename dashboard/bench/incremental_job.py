@@ -107,9 +107,11 @@ def write_csv(path: Path, name: str, frame: pd.DataFrame) -> None:
         frame.head(0).to_csv(fh, index=False, lineterminator="\n")
         for start in range(0, len(frame), CSV_CHUNK_ROWS):
             part = frame.iloc[start : start + CSV_CHUNK_ROWS]
-            batch = pa.RecordBatch.from_pandas(part, preserve_index=False)
-            text = format_batch(batch, name)
-            text.to_csv(fh, index=False, header=False, lineterminator="\n")
+            # Large text columns arrive in chunks: one batch per slice of rows.
+            table = pa.Table.from_pandas(part, preserve_index=False).combine_chunks()
+            for batch in table.to_batches():
+                text = format_batch(batch, name)
+                text.to_csv(fh, index=False, header=False, lineterminator="\n")
     os.replace(tmp, path)
 
 

@@ -267,6 +267,12 @@ def _check_forward(ref, child, incoming, existing, problems, seen) -> None:
         where = ref.parent
     values = child.frame.loc[mask, cols]
     found = _contains(targets, values, ref.parent_columns)
+    _report_dangling(ref, child, mask, values, found, seen, problems, code, where)
+
+
+def _report_dangling(ref, child, mask, values, found, seen, problems, code, where) -> None:
+    """Report the child rows whose reference was not found (and mark them as reported)."""
+    cols = list(ref.columns)
     hit = np.flatnonzero(mask)[~found]
     seen[hit] = True
     shown = values[~found].head(problems.max_per_kind)
@@ -335,19 +341,7 @@ def _check_forward_merged(ref, child, incoming, existing, problems, seen) -> Non
         has_data = existing.has_rows(ref.parent)
         code = "load.dangling_existing" if has_data else "load.dangling_nothing"
         where = ref.parent
-    hit = np.flatnonzero(mask)[~found]
-    seen[hit] = True
-    shown = values[~found].head(problems.max_per_kind)
-    problems.add_rows(
-        child.file,
-        ", ".join(cols),
-        code,
-        child.rows[hit],
-        per_row={"ref": [_describe(shown.iloc[i], cols) for i in range(len(shown))]},
-        parent=ref.parent,
-        where=where,
-        target=", ".join(ref.parent_columns),
-    )
+    _report_dangling(ref, child, mask, values, found, seen, problems, code, where)
 
 
 def _check_moved(ref, parent, child, existing, problems) -> None:

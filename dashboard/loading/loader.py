@@ -93,9 +93,11 @@ def load_directory(
         started=started,
     )
     try:
-        return _check_and_write(
+        result = _check_and_write(
             settings, folder, incoming, unreadable, problems, warnings, record, step
         )
+        _audit(settings, result, record)
+        return result
     except sa.exc.DBAPIError as exc:  # the warehouse server cannot be reached (or locked)
         problems.add(
             "",
@@ -146,6 +148,28 @@ def _check_and_write(
         batch_id=written.batch_id,
         mode=mode,
         counts=written.counts,
+    )
+
+
+def _audit(settings: Settings, result: LoadResult, record: LoadRecord) -> None:
+    """Every load in the audit log, refused ones too (the load history lists only writes)."""
+    if not settings.audit_url:
+        return
+    from dashboard import audit
+
+    details = [
+        ["mode", record.mode],
+        ["batch", result.batch_id] if result.ok else ["problems", result.problem_count],
+        ["files", ", ".join(f.name for f in record.files)],
+    ]
+    audit.record(
+        settings.audit_url,
+        record.loaded_by or "?",
+        "loader",
+        "load" if result.ok else "load_refused",
+        record.source,
+        {"extra": details},
+        sum(result.tables.values()) if result.ok else None,
     )
 
 

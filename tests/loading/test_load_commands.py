@@ -12,6 +12,7 @@ import io
 import subprocess
 import sys
 
+from dashboard import audit
 from dashboard.i18n import t
 from dashboard.loading.progress import Progress
 from dashboard.loading.reading import REPORT_FILE
@@ -31,8 +32,12 @@ def _new_order(rows, order_id: str) -> dict[str, str]:
     return {**rows["orders"][0], "order_id": order_id, "ordered_at": "2024-01-07 10:00:00"}
 
 
-def test_append_then_again_then_undo(loaded_settings, make_folder, sample_rows):
+def test_append_then_again_then_undo(
+    loaded_settings, make_folder, sample_rows, tmp_path, monkeypatch
+):
     url = loaded_settings.warehouse_url
+    audit_url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
+    monkeypatch.setenv("OPSDASH_AUDIT_URL", audit_url)
     folder = make_folder({"orders": [_new_order(sample_rows, "DD-0001")]})
     before = _read_tables(loaded_settings, ["orders"])["orders"]
 
@@ -53,6 +58,10 @@ def test_append_then_again_then_undo(loaded_settings, make_folder, sample_rows):
     assert "Not loaded" in (folder / REPORT_FILE).read_text(encoding="utf-8")
     orders = _read_tables(loaded_settings, ["orders"])["orders"]
     assert len(orders) == len(before) + 1
+    # Both runs are in the audit log, the refused one too (the history lists only writes).
+    events = audit.read(audit_url)
+    assert events["event"].tolist() == ["load_refused", "load"]
+    assert events["user"].tolist()[1] == "nightly"
 
     listed = _opsdash("loads", "--lang", "en", "--url", url)
     assert listed.returncode == 0, listed.stderr
