@@ -251,22 +251,31 @@ def collect(execute: Callable[[str], object], table: str, source: str, upsert: b
             f"insert into {AFFECTED_CUSTOMERS} select customer_id from {source} "  # noqa: S608
             "where customer_id is not null"
         )
-        if upsert and table == "orders":
-            execute(
-                f"insert into {AFFECTED_CUSTOMERS} select t.customer_id from orders t "  # noqa: S608
-                f"join {source} i on t.order_id = i.order_id"
-            )
     elif table == "leads":
         for column in LEAD_TIMES:
             execute(
                 f"insert into {AFFECTED_DAYS} select cast({column} as date) from {source} "  # noqa: S608
                 f"where {column} is not null"
             )
-            if upsert:
-                execute(
-                    f"insert into {AFFECTED_DAYS} select cast(t.{column} as date) from leads t "  # noqa: S608
-                    f"join {source} i on t.lead_id = i.lead_id where t.{column} is not null"
-                )
+    if upsert:
+        collect_replaced(execute, table, source)
+
+
+def collect_replaced(execute: Callable[[str], object], table: str, keys: str) -> None:
+    """Note the customers and days of ``table``'s rows whose keys ``keys`` holds (before they
+    are replaced or deleted)."""
+    # Names come from the schema and the writer, never from input.
+    if table == "orders":
+        execute(
+            f"insert into {AFFECTED_CUSTOMERS} select t.customer_id from orders t "  # noqa: S608
+            f"join {keys} i on t.order_id = i.order_id"
+        )
+    elif table == "leads":
+        for column in LEAD_TIMES:
+            execute(
+                f"insert into {AFFECTED_DAYS} select cast(t.{column} as date) from leads t "  # noqa: S608
+                f"join {keys} i on t.lead_id = i.lead_id where t.{column} is not null"
+            )
 
 
 def finish_refresh(execute: Callable[[str], object], before) -> None:

@@ -139,12 +139,16 @@ def _undo_server(settings: Settings, loaded_by: str) -> Undone:
             record = LoadRecord(
                 mode="undo", source=f"batch {target}", loaded_by=loaded_by, undoes=target
             )
+            # Only the derived rows of the customers and days the undone rows touch change.
+            execute = conn.exec_driver_sql
+            before = derived.as_of(execute)
+            derived.start_refresh(execute, " on commit drop")
             counts = {t: _restore_server(conn, t, target) for t in _tables_of(now, target)}
             calendar_build.rebuild(
                 lambda sql: conn.exec_driver_sql(sql).fetchall(),
                 lambda frame: write_server.replace_built(conn, "calendar", frame),
             )
-            derived.rebuild(conn.exec_driver_sql)
+            derived.finish_refresh(execute, before)
             batch_id = int(now["batch_id"].max()) + 1
             row = history.row_values(batch_id, record, counts, datetime.now())
             conn.execute(sa.insert(schema.load_batches).values(**row))
@@ -163,6 +167,8 @@ def _restore_server(conn: sa.Connection, name: str, batch_id: int) -> TableCount
     # Names come from the schema and an integer batch id, never from input.
     count = f"select count(*) from {name}"  # noqa: S608
     before = int(conn.exec_driver_sql(count).scalar())
+    derived.collect_replaced(conn.exec_driver_sql, name, keys)  # the rows about to go
+    derived.collect(conn.exec_driver_sql, name, removed, upsert=False)  # the rows coming back
     conn.exec_driver_sql(f"delete from {name} t using {keys} k where {match}")  # noqa: S608
     conn.exec_driver_sql(f"insert into {name} select * from {removed}")  # noqa: S608
     after = int(conn.exec_driver_sql(count).scalar())
