@@ -592,3 +592,8 @@ PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {"customers": ("name", "phone")}
 def table(name: str) -> Table:
     """Return the declared table called ``name``."""
     return metadata.tables[name]
+
+
+def primary_key(name: str) -> tuple[str, ...]:
+    """The primary-key columns of the declared table ``name`` (rows with one key are one row)."""
+    return tuple(c.name for c in table(name).primary_key.columns)

@@ -146,7 +146,7 @@ def _check_unique_in_warehouse(
 ) -> None:
     """Append: an incoming primary key already in the warehouse. Both merge modes: another
     unique key (channels.code, an exposure's experiment and unit) held by a kept row."""
-    pk = merged.primary_key(data.name)
+    pk = schema.primary_key(data.name)
     for cols, code in key_sets(data.name):
         if not data.has(*cols):
             continue
@@ -351,7 +351,7 @@ def _check_moved(ref, parent, child, existing, problems) -> None:
     Only a reference to columns other than the parent's primary key can break this way (a
     replaced row keeps its key); e.g. outcomes refer to an exposure's (experiment, unit).
     """
-    pk = merged.primary_key(ref.parent)
+    pk = schema.primary_key(ref.parent)
     target = list(ref.parent_columns)
     if set(target) <= set(pk) or not parent.has(*pk):
         return

@@ -200,7 +200,7 @@ class ExistingWarehouse(AbstractContextManager):
         texts = written.astype(str).reset_index(drop=True)
         # keys' own test of a plain whole number (within the column's range), so the
         # candidates are the integers keys.to_internal would give these ids.
-        plain, numbers = keys._whole(texts, keys._limit(entity))
+        plain, numbers = keys.whole_numbers(texts, keys.id_limit(entity))
         ids = set(numbers[plain].tolist())
         if self.has_key_map():
             km = schema.key_map

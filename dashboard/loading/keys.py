@@ -91,12 +91,13 @@ def plain_number(text: str) -> int | None:
     return int(text) if re.fullmatch(_WHOLE, text) else None
 
 
-def _limit(entity: str) -> int:
+def id_limit(entity: str) -> int:
+    """The highest integer the entity table's id column holds."""
     column = schema.table(entity).c[schema.ENTITY_IDS[entity]]
     return _INT32_MAX if not isinstance(column.type, sa.BigInteger) else 2**63 - 1
 
 
-def _whole(values: pd.Series, limit: int) -> tuple[np.ndarray, np.ndarray]:
+def whole_numbers(values: pd.Series, limit: int) -> tuple[np.ndarray, np.ndarray]:
     """Which ids are plain whole numbers within ``limit``, and their integer values (0 if not)."""
     arr = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.large_string())
     plain = pc.fill_null(pc.match_substring_regex(arr, _WHOLE), False).to_numpy(
@@ -132,7 +133,7 @@ class Lookup:
         out[known] = self.ids[pos[known]]
         missing = present & ~known
         if missing.any() and self.whole_numbers:
-            plain, numbers = _whole(values, self.limit)
+            plain, numbers = whole_numbers(values, self.limit)
             own = missing & plain & ~np.isin(numbers, self.taken)
             out[own] = numbers[own]
             missing &= ~own
@@ -151,7 +152,7 @@ def _stored(existing, entity: str) -> tuple[pd.DataFrame, int]:
 def allocate(entity: str, external: pd.Series, existing) -> tuple[Lookup, pd.DataFrame]:
     """Integer ids for an incoming entity table's (unique) external ids, and the new key_map rows."""
     mapped, top = _stored(existing, entity)
-    limit = _limit(entity)
+    limit = id_limit(entity)
     old = pd.Index(mapped["external_id"].astype(str))
     taken = mapped["internal_id"].to_numpy(dtype=np.int64)
     ext = external.reset_index(drop=True)
@@ -159,7 +160,7 @@ def allocate(entity: str, external: pd.Series, existing) -> tuple[Lookup, pd.Dat
     pos = old.get_indexer(ext.to_numpy(dtype=object))
     known = pos >= 0
     ids[known] = taken[pos[known]]
-    plain, numbers = _whole(ext, limit)
+    plain, numbers = whole_numbers(ext, limit)
     own = ~known & plain & ~np.isin(numbers, taken)
     ids[own] = numbers[own]
     rest = ~known & ~own
@@ -184,7 +185,7 @@ def stored_lookup(entity: str, existing) -> Lookup:
     """The warehouse's mapping of a table the load keeps."""
     mapped, _ = _stored(existing, entity)
     ids = mapped["internal_id"].to_numpy(dtype=np.int64)
-    return Lookup(pd.Index(mapped["external_id"].astype(str)), ids, ids, _limit(entity), True)
+    return Lookup(pd.Index(mapped["external_id"].astype(str)), ids, ids, id_limit(entity), True)
 
 
 def with_stored(incoming: Lookup, entity: str, existing) -> Lookup:

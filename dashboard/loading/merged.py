@@ -41,11 +41,6 @@ def is_merge(mode: str) -> bool:
     return mode != "replace"
 
 
-def primary_key(table: str) -> tuple[str, ...]:
-    """The primary-key columns of a declared table."""
-    return tuple(c.name for c in schema.table(table).primary_key.columns)
-
-
 def usable(data: TableData, *cols: str) -> np.ndarray:
     """Rows whose columns parsed and are not null."""
     return data.clean(*cols) & data.frame[list(cols)].notna().all(axis=1).to_numpy()
@@ -55,7 +50,7 @@ def incoming_keys(data: TableData | None) -> pd.DataFrame:
     """The primary keys of the incoming rows that have a usable one (these replace rows)."""
     if data is None:
         return pd.DataFrame()
-    pk = list(primary_key(data.name))
+    pk = list(schema.primary_key(data.name))
     if not data.has(*pk):
         return data.frame.loc[[], pk]
     return data.frame.loc[usable(data, *pk), pk]
@@ -86,7 +81,7 @@ def kept(
     ``columns`` as files write them; ``match`` and ``present`` limit the read as in
     ExistingWarehouse.rows."""
     columns = list(columns)
-    pk = primary_key(table)
+    pk = schema.primary_key(table)
     names = list(dict.fromkeys((*pk, *columns)))
     rows = existing.rows(table, names, match, present)
     replaced = incoming_keys(data)

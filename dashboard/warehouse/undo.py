@@ -24,7 +24,12 @@ from dashboard.settings import Settings
 from dashboard.warehouse import calendar_build, derived, history, versions, write_server, writelock
 from dashboard.warehouse.engine import server_connect_args
 from dashboard.warehouse.history import LoadRecord, TableCount
-from dashboard.warehouse.write_duckdb import next_batch, primary_key, remove_scratch
+from dashboard.warehouse.write_duckdb import (
+    count_rows,
+    insert_by_name,
+    next_batch,
+    remove_scratch,
+)
 
 
 class UndoUnavailable(RuntimeError):
@@ -97,21 +102,21 @@ def _undo_duckdb(path: Path, loaded_by: str) -> Undone:
         con = duckdb.connect(str(tmp))
         try:
             con.execute("begin transaction")
-            restored = {t: _count(con, t) for t in tables}
+            restored = {t: count_rows(con, t) for t in tables}
             kept_batches = set(con.execute("select batch_id from load_batches").df()["batch_id"])
             since = now[~now["batch_id"].isin(kept_batches)].drop(columns=["undone_by"])
             # The history is never undone: the loads since the kept state, then this undo.
-            _append_history(con, since)
+            insert_by_name(con, "load_batches", since)
             current = duckdb.connect(str(path), read_only=True)
             try:
-                undone = {t: _count(current, t) for t in tables}
+                undone = {t: count_rows(current, t) for t in tables}
             finally:
                 current.close()
             # Each table's rows after the undo, and before it.
             counts = {t: TableCount(added=restored[t], removed=undone[t]) for t in tables}
             batch_id = max(next_batch(con), int(now["batch_id"].max()) + 1)
             row = history.row_values(batch_id, record, counts, datetime.now())
-            _append_history(con, pd.DataFrame([row]))
+            insert_by_name(con, "load_batches", pd.DataFrame([row]))
             con.execute("commit")
             con.execute("checkpoint")
         finally:
@@ -163,7 +168,7 @@ def _restore_server(conn: sa.Connection, name: str, batch_id: int) -> TableCount
     """Delete the rows load ``batch_id`` wrote to ``name`` and put back the ones it removed."""
     keys = write_server.undo_table(batch_id, name, "keys")
     removed = write_server.undo_table(batch_id, name, "removed")
-    match = " and ".join(f"t.{c} = k.{c}" for c in primary_key(name))
+    match = " and ".join(f"t.{c} = k.{c}" for c in schema.primary_key(name))
     # Names come from the schema and an integer batch id, never from input.
     count = f"select count(*) from {name}"  # noqa: S608
     before = int(conn.exec_driver_sql(count).scalar())
@@ -181,21 +186,6 @@ def _tables_of(frame: pd.DataFrame, batch_id: int) -> list[str]:
     text = frame.loc[frame["batch_id"] == batch_id, "tables"].iloc[0] or ""
     named = set(text.split(","))
     return [t for t in schema.TABLE_ORDER if t in named]
-
-
-def _count(con, name: str) -> int:
-    # Names come from the schema, never from input.
-    return int(con.execute(f'select count(*) from "{name}"').fetchall()[0][0])  # noqa: S608
-
-
-def _append_history(con, rows: pd.DataFrame) -> None:
-    if rows.empty:
-        return
-    con.register("history_rows", rows)
-    try:
-        con.execute("insert into load_batches by name select * from history_rows")
-    finally:
-        con.unregister("history_rows")
 
 
 def _duckdb_history(path: Path) -> pd.DataFrame:

@@ -56,9 +56,9 @@ def write(
             con.execute("set enable_progress_bar = false")  # no bar on the command's output
             con.execute("begin transaction")
             for name, rows in carried.items():
-                _insert_by_name(con, name, rows)
+                insert_by_name(con, name, rows)
             if new_keys is not None and len(new_keys):
-                _insert_by_name(
+                insert_by_name(
                     con, "key_map", new_keys[["table_name", "external_id", "internal_id"]]
                 )
             # Appending to or upserting into a warehouse with data: only the rows of derived
@@ -81,7 +81,7 @@ def write(
                 derived.rebuild(con.execute)
             batch_id = next_batch(con)
             row = history.row_values(batch_id, record, counts, datetime.now())
-            _insert_by_name(con, "load_batches", pd.DataFrame([row]))
+            insert_by_name(con, "load_batches", pd.DataFrame([row]))
             con.execute("commit")
             con.execute("checkpoint")
         finally:
@@ -104,10 +104,10 @@ def _write_table(con, name: str, data: pd.DataFrame, mode: str, collect: bool) -
         if collect:
             derived.collect(con.execute, name, "incoming", mode == "upsert")
         if mode in ("seed", "replace"):
-            removed = _scalar(con, f'select count(*) from "{name}"')  # noqa: S608
+            removed = count_rows(con, name)
             con.execute(f'delete from "{name}"')  # noqa: S608
         elif mode == "upsert":
-            match = " and ".join(f't."{c}" = i."{c}"' for c in primary_key(name))
+            match = " and ".join(f't."{c}" = i."{c}"' for c in schema.primary_key(name))
             removed = _scalar(con, f'delete from "{name}" t using incoming i where {match}')  # noqa: S608
         else:
             removed = 0
@@ -119,16 +119,17 @@ def _write_table(con, name: str, data: pd.DataFrame, mode: str, collect: bool) -
     return TableCount(added=len(data), removed=removed)
 
 
-def primary_key(name: str) -> list[str]:
-    """A loaded table's primary key columns (rows with the same key are the same row)."""
-    return [c.name for c in schema.table(name).primary_key.columns]
-
-
 def _scalar(con, sql: str) -> int:
     return int(con.execute(sql).fetchall()[0][0])
 
 
-def _insert_by_name(con, name: str, rows: pd.DataFrame) -> None:
+def count_rows(con, name: str) -> int:
+    """The rows of table ``name`` in the file ``con`` reads."""
+    # Names come from the schema, never from input.
+    return _scalar(con, f'select count(*) from "{name}"')  # noqa: S608
+
+
+def insert_by_name(con, name: str, rows: pd.DataFrame) -> None:
     """Insert ``rows`` into ``name`` matching columns by name (absent ones stay null)."""
     if rows.empty:
         return

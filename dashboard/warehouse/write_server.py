@@ -19,7 +19,6 @@ import sqlalchemy as sa
 from dashboard import schema
 from dashboard.warehouse import calendar_build, derived, history
 from dashboard.warehouse.history import LoadRecord, TableCount
-from dashboard.warehouse.write_duckdb import primary_key
 
 UNDO_SCHEMA = "opsdash_undo"
 Progress = Callable[[str], None]
@@ -88,7 +87,7 @@ def _write_table(
     # Names come from the schema and the batch id is an integer: never from input.
     removed_copy = undo_table(batch_id, name, "removed")
     keys_copy = undo_table(batch_id, name, "keys")
-    key = ", ".join(primary_key(name))
+    key = ", ".join(schema.primary_key(name))
     if mode in ("seed", "replace"):
         if save:
             conn.exec_driver_sql(f"create table {removed_copy} as select * from {name}")  # noqa: S608
@@ -105,7 +104,7 @@ def _write_table(
     bulk_insert(conn, name, data, into=staged)
     if collect:
         derived.collect(conn.exec_driver_sql, name, staged, mode == "upsert")
-    match = " and ".join(f"t.{c} = i.{c}" for c in primary_key(name))
+    match = " and ".join(f"t.{c} = i.{c}" for c in schema.primary_key(name))
     removed = 0
     if mode == "upsert":
         if save:
