@@ -54,7 +54,7 @@ def _engine(url: str) -> sa.Engine:
 
 
 def _jsonable(value: object) -> object:
-    if is_dataclass(value):
+    if is_dataclass(value) and not isinstance(value, type):  # an instance, not a class
         return {k: _jsonable(v) for k, v in asdict(value).items()}
     if isinstance(value, date | datetime):
         return value.isoformat()

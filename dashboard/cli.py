@@ -7,6 +7,7 @@ import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from types import ModuleType
 
 from dashboard import schema
 from dashboard.settings import ROOT, Settings, duckdb_url, load_settings
@@ -58,8 +59,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from dashboard.warehouse.engine import WarehouseMissing
 
     lang = settings.language
-    if settings.is_duckdb and not settings.duckdb_path.exists():
-        print(t("app.first_start_cli", lang, path=settings.duckdb_path), flush=True)
+    if settings.is_duckdb and not settings.duckdb_file.exists():
+        print(t("app.first_start_cli", lang, path=settings.duckdb_file), flush=True)
     try:
         if first_start(settings):
             print(t("app.sample_generated", lang, path=settings.duckdb_path), flush=True)
@@ -132,7 +133,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_loads(args: argparse.Namespace) -> int:
     """List the load history, newest first."""
     settings = _settings(args)
-    from dashboard.reports.load_history import format_history
+    from dashboard.reports.loads.tables import format_history
     from dashboard.warehouse.undo import read_history
 
     print(format_history(read_history(settings).head(args.limit), args.lang))
@@ -173,11 +174,12 @@ def _print_health(lang: str) -> None:
     # The report reads through the dashboard's cached data layer, which warns without a server.
     st_logger.set_log_level("error")
     from dashboard import data
-    from dashboard.reports import health, health_text
+    from dashboard.reports.health import load as health_load
+    from dashboard.reports.health import tables as health_tables
 
     data.settings.cache_clear()  # the data layer must read the --url just set
     try:
-        print(health_text.format_health(health.load(), lang))
+        print(health_tables.format_health(health_load.load(), lang))
     except Exception as exc:  # the data is loaded; only the report could not be made
         print(f"opsdash load: data health: {exc}", file=sys.stderr)
 
@@ -218,11 +220,43 @@ def cmd_export(args: argparse.Namespace) -> int:
     return command.run(args, settings)
 
 
+# The benchmark is not part of the product: it is the top-level package ``bench``, with its own
+# optional dependencies, imported only inside the functions of ``opsdash bench`` below.
+BENCH_DEPENDENCIES = ("bench", "psutil", "playwright")
+BENCH_INSTALL = "pip install -e '.[bench]'"
+
+
+def _bench_cli() -> ModuleType | None:
+    """The module ``bench.cli`` (stdlib imports only), or None when bench is not installed."""
+    try:
+        import bench.cli
+    except ModuleNotFoundError as exc:
+        if exc.name != "bench":
+            raise
+        return None
+    return bench.cli
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """Measure every page (cold, warm, floor), memory, seeding, the naive funnel and the export."""
-    from dashboard.bench.cli import run_bench
+    try:
+        import bench.cli
 
-    return run_bench(args)
+        return bench.cli.run_bench(args)
+    except ModuleNotFoundError as exc:
+        if exc.name not in BENCH_DEPENDENCIES:
+            raise
+        return _bench_missing(exc.name)
+
+
+def _bench_missing(name: str) -> int:
+    """Say which of the benchmark's optional dependencies to install; the exit code."""
+    print(
+        f"opsdash bench: {name} is not installed; the benchmark needs its optional "
+        f"dependencies: {BENCH_INSTALL}",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -327,9 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_bench,
         "Benchmark every page against the performance budgets; write bench.json and bench.md.",
     )
-    from dashboard.bench.cli import add_arguments as add_bench_arguments
-
-    add_bench_arguments(p, _positive_int)
+    bench_cli = _bench_cli()
+    if bench_cli is not None:  # else main() says what to install before any parsing
+        bench_cli.add_arguments(p, _positive_int)
 
     from dashboard.export.options import add_arguments
 
@@ -345,6 +379,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``opsdash`` console script."""
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"] and _bench_cli() is None:
+        return _bench_missing("bench")  # before argparse rejects the bench's options
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 import sqlalchemy as sa
@@ -114,7 +114,7 @@ def _scope_key(scope: Scope) -> str:
 # Cache keys from the filters' and scope's text: Streamlit's generic hashing walks a dataclass
 # field by field (about 1 ms per call, paid on every hit). A frozen dataclass's repr names every
 # field in order, so equal filters give equal text and different ones different text.
-_KEYS = {Filters: repr, Scope: _scope_key}
+_KEYS: dict[str | type[Any], Callable[[Any], Any]] = {Filters: repr, Scope: _scope_key}
 
 
 @st.cache_data(
@@ -166,8 +166,8 @@ def _cached_report(
     filters: Filters,
     scope: Scope,
     frozen: tuple[tuple[str, object], ...],
-    _fn: Callable[..., object],
-) -> object:
+    _fn: Callable[..., Any],
+) -> Any:
     return _fn(filters, scope, **dict(frozen))
 
 
@@ -199,7 +199,7 @@ def execute(
             return sqlfiles.execute(conn, rendered)
     except sa.exc.SQLAlchemyError as exc:
         # A locked, damaged, empty or foreign file is not a problem of this query's SQL.
-        fault = duckdb_fault(cfg.duckdb_path, exc) if cfg.is_duckdb else None
+        fault = duckdb_fault(cfg.duckdb_file, exc) if cfg.is_duckdb else None
         if fault is not None:
             log.error("warehouse file unusable running %s: %s", name, exc)
             raise fault from exc

@@ -9,8 +9,12 @@ placeholder such as ``{{ filters city=k.city_id clinic=l.clinic_id channel=l.cha
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+
+T = TypeVar("T")
 
 PRESETS = (
     "this_week",
@@ -22,6 +26,8 @@ PRESETS = (
     "ytd",
     "custom",
 )
+# The period a page opens with when the link names none (the filter bar and the benchmark).
+DEFAULT_PRESET = "last_4_weeks"
 DIMENSIONS = ("city", "specialty", "clinic", "channel")
 # The days a period may span. Pages compare with the previous period and the same weeks a
 # year earlier, so a period near the ends of Python's and the databases' date range
@@ -96,6 +102,17 @@ class Filters:
         }
 
 
+def pick(value: object, allowed: Sequence[T], default: T) -> T:
+    """A page control's value when it is one of ``allowed``, else ``default`` (odd links, calls).
+
+    Compared as given and as text, so a link's "30" picks the option 30 (the option is returned).
+    """
+    for option in allowed:
+        if value == option or str(value) == str(option):
+            return option
+    return default
+
+
 def effective_cities(filters: Filters, scope: Scope) -> tuple[int, ...]:
     """The cities a query should read: the picked ones within scope (empty tuple = no city filter)."""
     picked = tuple(c for c in filters.cities if scope.allows(c))
@@ -139,7 +156,7 @@ def where_clauses(
         "channel": tuple(filters.channels),
     }
     # A pick of only out-of-scope cities must not fall back to "all cities".
-    if filters.cities and not picks["city"] and scope.is_restricted:
+    if filters.cities and not picks["city"] and scope.cities is not None:  # restricted
         picks["city"] = tuple(sorted(scope.cities))
     for dim, expr in columns.items():
         values = picks[dim]
@@ -147,7 +164,7 @@ def where_clauses(
             name = f"{prefix}_{dim}"
             clauses.append(f"{expr} in :{name}")
             params[name] = list(values)
-    if scope.is_restricted:
+    if scope.cities is not None:  # restricted
         if "city" not in columns:
             raise ScopeError("query has no city column but the viewer's scope is restricted")
         name = f"{prefix}_scope_cities"

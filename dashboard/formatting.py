@@ -72,7 +72,11 @@ def fmt_value(value: float | None, unit: str, lang: str = "zh") -> str:
 
 
 def fmt_compact(value: float | None, unit: str, lang: str = "zh") -> str:
-    """Short form for KPI cards: 2673万 / ¥26.7M; small values and rates as fmt_value."""
+    """Short form of money and counts from 100,000 up: 2673万 / ¥26.7M / ¥175K; else fmt_value.
+
+    The one compact form: KPI cards, the scorecard and weekly tables and the regional heat map
+    cells all use it.
+    """
     if is_missing(value) or unit not in ("money", "count") or abs(float(value)) < 100_000:
         return fmt_value(value, unit, lang)
     v = float(value)

@@ -20,14 +20,17 @@ PREFIXES: dict[str, str] = {
     "category": "export.category",
 }
 
+# The sample chain's specialty codes, the one list: the seed writes them (its per-specialty
+# arrays follow this order), the catalogues label them (specialty.<code>), the map colours them.
+SAMPLE_SPECIALTIES: tuple[str, ...] = ("eye", "dental", "aesthetic")
 # Known specialties' marker colours (RGB); any other specialty gets one of OTHER_COLORS.
-SPECIALTY_COLORS: dict[str, tuple[int, int, int]] = {
-    "eye": (28, 131, 225),
-    "dental": (33, 195, 84),
-    "aesthetic": (128, 61, 245),
-}
+SPECIALTY_COLORS: dict[str, tuple[int, int, int]] = dict(
+    zip(SAMPLE_SPECIALTIES, ((28, 131, 225), (33, 195, 84), (128, 61, 245)), strict=True)
+)
 # Streamlit markdown colour names matching SPECIALTY_COLORS, for the map's legend.
-SPECIALTY_MARKDOWN: dict[str, str] = {"eye": "blue", "dental": "green", "aesthetic": "violet"}
+SPECIALTY_MARKDOWN: dict[str, str] = dict(
+    zip(SAMPLE_SPECIALTIES, ("blue", "green", "violet"), strict=True)
+)
 # Not red: in mainland China red reads as "up", and a marker colour should not say anything.
 OTHER_COLORS: tuple[tuple[tuple[int, int, int], str], ...] = (
     ((255, 130, 0), "orange"),

@@ -57,6 +57,14 @@ class Settings:
         path = self.warehouse_url.split("duckdb:///", 1)[-1].split("?", 1)[0]
         return Path(path)
 
+    @property
+    def duckdb_file(self) -> Path:
+        """The DuckDB file behind the URL, where the caller has checked ``is_duckdb``."""
+        path = self.duckdb_path
+        if path is None:
+            raise ValueError(f"not a DuckDB warehouse: {self.redacted_url()}")
+        return path
+
     def redacted_url(self) -> str:
         """The warehouse URL with any password hidden, for messages."""
         from sqlalchemy.engine import make_url

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.i18n import t
-from dashboard.reports import audit_log
+from dashboard.reports.audit import load, tables
 
 ctx = ui.page_header("audit")
 if not ctx.can_read_audit:
@@ -12,6 +12,6 @@ if not ctx.can_read_audit:
     st.stop()
 st.caption(t("audit.intro", ctx.lang))
 with ui.guard(ctx.lang):
-    report = audit_log.load(limit=1000)
-    names = audit_log.names(ctx.lang)
-ui.show_table(audit_log.display(report, ctx.lang, names))
+    report = load.load(limit=1000)
+    names = load.names(ctx.lang)
+ui.show_table(tables.display(report, ctx.lang, names))

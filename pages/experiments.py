@@ -3,11 +3,10 @@
 import streamlit as st
 
 from dashboard import ui
-from dashboard.charts.experiments import cumulative_chart, forest_plot
 from dashboard.i18n import t
 from dashboard.literal import md
-from dashboard.reports import experiments
-from dashboard.reports import experiments_tables as tables
+from dashboard.reports.experiments import load, model, tables
+from dashboard.reports.experiments.charts import cumulative_chart, forest_plot
 from dashboard.ui import experiments_widgets as widgets
 from dashboard.ui import export_widgets
 
@@ -15,7 +14,7 @@ ctx = ui.page_header("experiments")
 lang = ctx.lang
 lift = widgets.target_lift_picker(lang)
 with ui.guard(lang):
-    report = experiments.load(ctx.filters, ctx.scope, target_lift=lift)
+    report = load.load(ctx.filters, ctx.scope, target_lift=lift)
 
 if report.unvalued:
     names = [md(r[2 if lang == "en" else 1]) for r in report.unvalued]
@@ -39,13 +38,13 @@ if report.channel_ignored:
     st.info(t("abtest.channel_ignored", lang), icon=":material/info:")
 widgets.summary(report.counts(), lang)
 
-for verdict in experiments.LISTS:
+for verdict in model.LISTS:
     table = tables.display(report.listed(verdict), tables.LIST_COLUMNS[verdict], lang)
     widgets.board_list(verdict, table, lang, lift)
 
 st.subheader(t("abtest.forest_title", lang))
 st.caption(t("abtest.forest_help", lang))
-verdict_names = {v: t(f"abtest.verdict.{v}", lang) for v in experiments.LISTS}
+verdict_names = {v: t(f"abtest.verdict.{v}", lang) for v in model.LISTS}
 forest = forest_plot(
     tables.forest_frame(report, lang), verdict_names, t("abtest.forest_axis", lang)
 )
@@ -69,4 +68,4 @@ with st.expander(t("abtest.cumulative_data", lang)):
 
 with st.expander(t("abtest.method_title", lang)):
     st.markdown(t("abtest.method", lang))
-export_widgets.export_button(ctx, "experiments", lambda: experiments.sheets(report, ctx.lang))
+export_widgets.export_button(ctx, "experiments", lambda: tables.sheets(report, ctx.lang))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import t
-from dashboard.reports import load_history
+from dashboard.reports.loads import load, tables
 
 ctx = ui.page_header("loads")
 # Refused here too, not only left out of the navigation: a link must not open it.
@@ -16,13 +16,13 @@ versions = data.settings().undo_versions
 st.caption(t("loads.intro", lang))
 st.caption(t("loads.undo", lang, versions=versions) if versions else t("loads.undo_off", lang))
 with ui.guard(lang):
-    history = load_history.load()
+    history = load.load()
 if history.empty:
     st.info(t("loads.none", lang))
     st.stop()
 # The status names a batch ("undone by batch 7"): wide enough to read without opening the cell.
 status = {t("loads.col.status", lang): st.column_config.TextColumn(width="medium")}
-ui.show_table(load_history.display(history, lang), column_config=status)
+ui.show_table(tables.display(history, lang), column_config=status)
 
 # One load in detail: a full load's tables make a long cell above, here one per line.
 st.subheader(t("loads.detail_title", lang))
@@ -30,11 +30,11 @@ st.subheader(t("loads.detail_title", lang))
 batch = st.selectbox(
     t("loads.pick", lang),
     history["batch_id"].astype(int).tolist(),
-    format_func=lambda b: load_history.batch_label(history, b, lang),
+    format_func=lambda b: tables.batch_label(history, b, lang),
     key="loads_batch",
 )
-ui.show_table(load_history.tables_detail(history, batch, lang))
-files = load_history.files_detail(history, batch, lang)
+ui.show_table(tables.tables_detail(history, batch, lang))
+files = tables.files_detail(history, batch, lang)
 if files.empty:
     st.caption(t("loads.no_files", lang))
 else:

@@ -4,8 +4,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.i18n import t
-from dashboard.reports import regions
-from dashboard.reports import regions_view as view
+from dashboard.reports.regions import charts, load, tables
 from dashboard.ui import export_widgets
 from dashboard.ui import regions_widgets as widgets
 
@@ -16,39 +15,46 @@ map_area = st.container()
 st.subheader(t("regions.heat_title", ctx.lang))
 table_metric = widgets.table_control(ctx.lang)
 with ui.guard(ctx.lang):
-    report = regions.load(ctx.filters, ctx.scope, map_metric, table_metric, layer)
+    report = load.load(ctx.filters, ctx.scope, map_metric, table_metric, layer)
 
 if report.is_empty:
     ui.empty_state(ctx)
     st.stop()
 
-clinic_city = view.clinic_cities(report)
+clinic_city = tables.clinic_cities(report)
 with map_area:
     widgets.region_map(
-        view.map_deck(report, ctx.lang),
+        charts.map_deck(report, tables.map_points(report, ctx.lang)),
         ctx.filters,
         clinic_city,
         alt=t(
             "regions.map_alt",
             ctx.lang,
-            metric=view.metric_name(report.map_metric, ctx.lang, report.arrival_basis),
+            metric=tables.metric_name(report.map_metric, ctx.lang, report.arrival_basis),
         ),
     )
     st.caption(
-        view.specialty_legend(report, ctx.lang)
+        tables.specialty_legend(report, ctx.lang)
         + "  \n"
-        + "  \n".join(view.map_notes(report, ctx.lang))
+        + "  \n".join(tables.map_notes(report, ctx.lang))
     )
     st.caption(t("regions.click_map", ctx.lang))
 
-table_name = view.metric_name(report.table_metric, ctx.lang, report.arrival_basis)
+table_name = tables.metric_name(report.table_metric, ctx.lang, report.arrival_basis)
 st.subheader(t("regions.ranking_title", ctx.lang, metric=table_name))
 widgets.ranking_table(
-    view.ranking_table(report, ctx.lang), view.ranking_city_ids(report), ctx.filters, clinic_city
+    tables.ranking_table(report, ctx.lang),
+    tables.ranking_city_ids(report),
+    ctx.filters,
+    clinic_city,
 )
 st.subheader(t("regions.weekly_title", ctx.lang, metric=table_name))
-widgets.heat_table(view.weekly_figure(report, ctx.lang), "weekly", ctx.filters, clinic_city)
+weekly = charts.heat_figure(report, tables.heat_labels(report, "weekly", ctx.lang))
+widgets.heat_table(weekly, "weekly", ctx.filters, clinic_city)
 st.subheader(t("regions.channel_title", ctx.lang, metric=table_name))
-widgets.heat_table(view.channel_figure(report, ctx.lang), "channel", ctx.filters, clinic_city)
-st.caption("  \n".join([*view.table_notes(report, ctx.lang), t("regions.click_tables", ctx.lang)]))
-export_widgets.export_button(ctx, "regions", lambda: regions.sheets(report, ctx.lang))
+by_channel = charts.heat_figure(report, tables.heat_labels(report, "channel", ctx.lang))
+widgets.heat_table(by_channel, "channel", ctx.filters, clinic_city)
+st.caption(
+    "  \n".join([*tables.table_notes(report, ctx.lang), t("regions.click_tables", ctx.lang)])
+)
+export_widgets.export_button(ctx, "regions", lambda: tables.sheets(report, ctx.lang))

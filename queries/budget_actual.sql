@@ -1,21 +1,17 @@
 -- budget_actual: actual spend by month, city and category over the period.
 -- Marketing = channel spend + referral rewards (the referral channel's cost); service, operations
 -- and reserve come from expenses. Budgets are planned per city, so only the city filter applies.
-with parts as (
-    select cal.month_start, k.city_id, 'marketing' as category, sum(cd.spend) as amount
-    from channel_daily cd
-    join clinics k on k.clinic_id = cd.clinic_id
-    join calendar cal on cal.date = cd.date
-    where cd.date >= :start_date and cd.date <= :end_date
-      and {{ filters city=k.city_id }}
-    group by cal.month_start, k.city_id
-    union all
-    select cal.month_start, k.city_id, 'marketing' as category, sum(rr.amount) as amount
-    from referral_rewards rr
-    join clinics k on k.clinic_id = rr.clinic_id
-    join calendar cal on cal.date = rr.paid_on
-    where rr.paid_on >= :start_date and rr.paid_on <= :end_date
-      and {{ filters city=k.city_id }}
+-- params: start_date, end_date
+with spend_days as (
+    {{ include spend }}
+),
+parts as (
+    select cal.month_start, k.city_id, 'marketing' as category,
+           sum(s.channel_spend + s.referral_spend) as amount
+    from spend_days s
+    join clinics k on k.clinic_id = s.clinic_id
+    join calendar cal on cal.date = s.date
+    where {{ filters city=k.city_id }}
     group by cal.month_start, k.city_id
     union all
     select cal.month_start, k.city_id, e.category, sum(e.amount) as amount

@@ -5,6 +5,7 @@
 -- the first order.
 -- month_index m = 0…11 is floor(days since the first order × 12 ÷ 365); revenue counts orders
 -- passing the filters within 365 days of the first order. Channels without a cohort return no rows.
+-- params: start_ts, end_ts
 with cohort as (
     -- The first paid order ever (customer_first_orders, rebuilt by the writer at every load;
     -- ties at the same moment go to the lowest order id) falls in the window.

@@ -3,6 +3,7 @@
 -- channels_weekly) and how many of them have had each revenue horizon (30 / 90 / 180 / 365 days
 -- after the first order) in full by :data_end_ts. The page opens on the longest horizon most of
 -- them have had (dashboard.metrics.maturity).
+-- params: data_end_ts, start_ts, end_ts
 select
     f.acquisition_channel_id as channel_id,
     count(*) as new_customers,

@@ -7,35 +7,23 @@
 -- whether they bought again on a later day, how many customers they referred paid (first order
 -- within the filters), and whether the whole horizon lies before :data_end_ts.
 -- new_customer_revenue: their orders in the period, by the week of the order.
+-- params: start_date, end_date, start_ts, end_ts, horizon_days, data_end_ts
 with weeks as (
     select distinct cal.week_start
     from calendar cal
     where cal.date >= :start_date and cal.date <= :end_date
 ),
-spend_parts as (
-    select cal.week_start, cd.channel_id, sum(cd.impressions) as impressions,
-           sum(cd.clicks) as clicks, sum(cd.spend) as spend
-    from channel_daily cd
-    join clinics k on k.clinic_id = cd.clinic_id
-    join calendar cal on cal.date = cd.date
-    where cd.date >= :start_date and cd.date <= :end_date
-      and {{ filters city=k.city_id specialty=k.specialty clinic=cd.clinic_id channel=cd.channel_id }}
-    group by cal.week_start, cd.channel_id
-    union all
-    select cal.week_start, ch.channel_id, 0, 0, sum(rr.amount)
-    from referral_rewards rr
-    join clinics k on k.clinic_id = rr.clinic_id
-    join channels ch on ch.kind = 'referral'
-    join calendar cal on cal.date = rr.paid_on
-    where rr.paid_on >= :start_date and rr.paid_on <= :end_date
-      and {{ filters city=k.city_id specialty=k.specialty clinic=rr.clinic_id channel=ch.channel_id }}
-    group by cal.week_start, ch.channel_id
+spend_days as (
+    {{ include spend }}
 ),
 traffic as (
-    select week_start, channel_id, sum(impressions) as impressions, sum(clicks) as clicks,
-           sum(spend) as spend
-    from spend_parts
-    group by week_start, channel_id
+    select cal.week_start, s.channel_id, sum(s.impressions) as impressions,
+           sum(s.clicks) as clicks, sum(s.channel_spend + s.referral_spend) as spend
+    from spend_days s
+    join clinics k on k.clinic_id = s.clinic_id
+    join calendar cal on cal.date = s.date
+    where {{ filters city=k.city_id specialty=k.specialty clinic=s.clinic_id channel=s.channel_id }}
+    group by cal.week_start, s.channel_id
 ),
 lead_counts as (
     select

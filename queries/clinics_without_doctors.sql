@@ -1,4 +1,5 @@
 -- clinics_without_doctors: how many clinics passing the filters have no doctor count (null).
+-- params:
 select count(*) as clinics
 from clinics k
 where k.doctors is null

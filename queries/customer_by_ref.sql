@@ -2,6 +2,7 @@
 -- A key_map row first; else a plain whole number (:plain, -1 when the text is not one) is the
 -- customer's own integer id, unless a text id holds that integer (see loading/keys.py).
 -- unscoped: it only resolves an id; the network query that uses it applies the viewer's scope.
+-- params: ref, plain
 with mapped as (
     select k.internal_id as customer_id
     from key_map k

@@ -1,5 +1,6 @@
 -- experiments_daily: per treatment variant of each experiment overlapping the period and per day with exposures, the running totals of the treatment and of its control (units, conversions, sum(value), sum(value^2)) from the start up to that day, plus that day's units across all variants; exposures up to the period's end in the filtered clinics.
 -- Every variant gets a row on every exposure day of its experiment, so a day without units in one arm carries that arm's running total forward.
+-- params: end_date, start_date, end_ts
 with overlapping as (
     select e.experiment_id
     from experiments e

@@ -1,4 +1,5 @@
 -- experiments_list: the experiments whose run overlaps the period (started by its end, not ended before its start), with what they test.
+-- params: end_date, start_date
 with overlapping as (
     select e.experiment_id
     from experiments e

@@ -1,5 +1,6 @@
 -- experiments_metrics: per further metric (experiment_metrics) of each experiment overlapping the period and per variant, the units measured on it (exposed units with an outcome), the sum of their outcomes and of their squares, from the experiment's start to the period's end (exposures in the filtered clinics).
 -- Every metric gets a row for every planned variant, with zeros when none of its units has an outcome; an exposed unit without an outcome row is not (yet) measured on that metric.
+-- params: end_date, start_date, end_ts
 with overlapping as (
     select e.experiment_id
     from experiments e

@@ -1,5 +1,6 @@
 -- experiments_variants: per variant of each experiment overlapping the period, units, conversions, sum(value), sum(value^2) and guardrail events from its start to the period's end (exposures in the filtered clinics).
 -- Every planned variant is returned, with zeros when it has no exposures, so the sample-ratio check sees it.
+-- params: end_date, start_date, end_ts
 with overlapping as (
     select e.experiment_id
     from experiments e

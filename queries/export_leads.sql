@@ -2,6 +2,7 @@
 -- The one query that returns fact rows: it is read in chunks by dashboard/export/detail.py and
 -- written straight into the workbook, never into a frame. :lang picks the names' language;
 -- the customer's name and phone are masked in Python unless the viewer may see them.
+-- params: start_ts, end_ts, row_limit, lang
 with picked as (
     select
         l.lead_id,

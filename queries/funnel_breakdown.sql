@@ -2,6 +2,7 @@
 -- clinic or specialty): key_id (channel, city or clinic id) or key_code (specialty), the leads
 -- created in the period, each stage reached within :window_days days (null: no limit; a skipped
 -- stage counts when a later one is reached, as in funnel_stages) and the period's impressions.
+-- params: dimension, window_days, start_ts, end_ts, start_date, end_date
 with period_leads as (
     select
         case cast(:dimension as varchar(12))
@@ -10,13 +11,7 @@ with period_leads as (
             when 'clinic' then l.clinic_id
         end as key_id,
         case when cast(:dimension as varchar(12)) = 'specialty' then k.specialty end as key_code,
-        l.inquiry_at,
-        l.booked_at,
-        l.arrived_at,
-        l.paid_at,
-        l.created_at + interval '1 day' * cast(:window_days as integer) as window_end
-    from leads l
-    join clinics k on k.clinic_id = l.clinic_id
+        {{ include funnel_leads }}
     where l.created_at >= :start_ts and l.created_at < :end_ts
       and {{ filters city=k.city_id specialty=k.specialty clinic=l.clinic_id channel=l.channel_id }}
 ),
@@ -24,14 +19,7 @@ cohort as (
     select
         key_id,
         key_code,
-        case when inquiry_at < window_end or (window_end is null and inquiry_at is not null)
-            then 1 else 0 end as inquired,
-        case when booked_at < window_end or (window_end is null and booked_at is not null)
-            then 1 else 0 end as booked,
-        case when arrived_at < window_end or (window_end is null and arrived_at is not null)
-            then 1 else 0 end as arrived,
-        case when paid_at < window_end or (window_end is null and paid_at is not null)
-            then 1 else 0 end as paid
+        {{ include funnel_window }}
     from period_leads
 ),
 lead_keys as (
@@ -39,10 +27,7 @@ lead_keys as (
         key_id,
         key_code,
         count(*) as leads,
-        count(*) filter (where inquired + booked + arrived + paid > 0) as inquiries,
-        count(*) filter (where booked + arrived + paid > 0) as bookings,
-        count(*) filter (where arrived + paid > 0) as arrivals,
-        count(*) filter (where paid > 0) as paid_deals,
+        {{ include funnel_counts }},
         0 as impressions
     from cohort
     group by key_id, key_code

@@ -3,6 +3,7 @@
 -- full: created at least n days before :data_end, the data's latest fact (funnel_stages calls
 -- the others maturing). The page opens on the longest window most of them have had
 -- (dashboard.metrics.maturity).
+-- params: data_end, start_ts, end_ts
 select
     count(*) as leads,
     count(*) filter (where l.created_at + interval '1 day' * 7 <= :data_end) as mature_7,

@@ -8,27 +8,19 @@
 -- A stage time counts only the leads with both timestamps inside the window; the inquiry's
 -- previous stage is the lead's capture. A lead created after :mature_after is still maturing
 -- (:mature_after null: none is). first_created / last_created bound the cohort's ages.
+-- params: window_days, start_ts, end_ts, mature_after, start_date, end_date
 with cohort as (
     select
         l.created_at,
-        l.inquiry_at,
-        l.booked_at,
-        l.arrived_at,
-        l.paid_at,
-        l.created_at + interval '1 day' * cast(:window_days as integer) as window_end
-    from leads l
-    join clinics k on k.clinic_id = l.clinic_id
+        {{ include funnel_leads }}
     where l.created_at >= :start_ts and l.created_at < :end_ts
       and {{ filters city=k.city_id specialty=k.specialty clinic=l.clinic_id channel=l.channel_id }}
 ),
 in_window as (
     select
         created_at,
-        case when window_end is null or inquiry_at < window_end then inquiry_at end as inquiry_at,
-        case when window_end is null or booked_at < window_end then booked_at end as booked_at,
-        case when window_end is null or arrived_at < window_end then arrived_at end as arrived_at,
-        case when window_end is null or paid_at < window_end then paid_at end as paid_at,
-        case when created_at > :mature_after then 1 else 0 end as maturing
+        case when created_at > :mature_after then 1 else 0 end as maturing,
+        {{ include funnel_window }}
     from cohort
 ),
 durations as (
@@ -50,15 +42,7 @@ stages as (
         coalesce(sum(maturing), 0) as maturing_leads,
         min(created_at) as first_created,
         max(created_at) as last_created,
-        count(*) filter (
-            where inquiry_at is not null or booked_at is not null
-               or arrived_at is not null or paid_at is not null
-        ) as inquiries,
-        count(*) filter (
-            where booked_at is not null or arrived_at is not null or paid_at is not null
-        ) as bookings,
-        count(*) filter (where arrived_at is not null or paid_at is not null) as arrivals,
-        count(*) filter (where paid_at is not null) as paid_deals,
+        {{ include funnel_counts }},
         count(*) filter (
             where inquiry_at is null
               and (booked_at is not null or arrived_at is not null or paid_at is not null)

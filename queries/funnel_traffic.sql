@@ -2,6 +2,7 @@
 -- visits (customers whose first visit falls in the period, counted at their home clinic), and
 -- the period's revenue with the parts from repeat orders (a customer's non-first orders), from
 -- referred customers (referrer_id set) and from either.
+-- params: start_date, end_date, start_ts, end_ts
 with first_visits as (
     select c.home_clinic_id as clinic_id, count(*) as first_visits
     from customers c

@@ -2,6 +2,7 @@
 -- leads created, each stage reached within :window_days days (null: no limit; a skipped stage
 -- counts when a later one is reached, as in funnel_stages), the leads still maturing (created
 -- after :mature_after; null: none) and the week's impressions. Every week of the period has a row.
+-- params: start_date, end_date, window_days, start_ts, end_ts, mature_after
 with weeks as (
     select cal.week_start, min(cal.date) as first_day, count(*) as days
     from calendar cal
@@ -12,13 +13,7 @@ period_leads as (
     select
         cal.week_start,
         l.created_at,
-        l.inquiry_at,
-        l.booked_at,
-        l.arrived_at,
-        l.paid_at,
-        l.created_at + interval '1 day' * cast(:window_days as integer) as window_end
-    from leads l
-    join clinics k on k.clinic_id = l.clinic_id
+        {{ include funnel_leads }}
     join calendar cal on cal.date = cast(l.created_at as date)
     where l.created_at >= :start_ts and l.created_at < :end_ts
       and {{ filters city=k.city_id specialty=k.specialty clinic=l.clinic_id channel=l.channel_id }}
@@ -26,14 +21,7 @@ period_leads as (
 cohort as (
     select
         week_start,
-        case when inquiry_at < window_end or (window_end is null and inquiry_at is not null)
-            then 1 else 0 end as inquired,
-        case when booked_at < window_end or (window_end is null and booked_at is not null)
-            then 1 else 0 end as booked,
-        case when arrived_at < window_end or (window_end is null and arrived_at is not null)
-            then 1 else 0 end as arrived,
-        case when paid_at < window_end or (window_end is null and paid_at is not null)
-            then 1 else 0 end as paid,
+        {{ include funnel_window }},
         case when created_at > :mature_after then 1 else 0 end as maturing
     from period_leads
 ),
@@ -41,10 +29,7 @@ lead_weeks as (
     select
         week_start,
         count(*) as leads,
-        count(*) filter (where inquired + booked + arrived + paid > 0) as inquiries,
-        count(*) filter (where booked + arrived + paid > 0) as bookings,
-        count(*) filter (where arrived + paid > 0) as arrivals,
-        count(*) filter (where paid > 0) as paid_deals,
+        {{ include funnel_counts }},
         sum(maturing) as maturing_leads
     from cohort
     group by week_start

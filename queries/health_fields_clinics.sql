@@ -2,6 +2,7 @@
 -- column of the table, so any column the schema makes optional is covered); point counts clinics
 -- with both coordinates.
 -- unscoped: data health is for admins and analysts, who see every city.
+-- params:
 select
     count(*) as row_count,
     count(clinic_id) as clinic_id,

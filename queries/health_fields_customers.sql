@@ -2,6 +2,7 @@
 -- column of the table, so any column the schema makes optional is covered); home_point counts
 -- customers with both home coordinates (the map places the others at their clinic's city).
 -- unscoped: data health is for admins and analysts, who see every city.
+-- params:
 select
     count(*) as row_count,
     count(customer_id) as customer_id,

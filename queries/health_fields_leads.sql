@@ -1,6 +1,7 @@
 -- health_fields_leads: how many leads fill each column (count of non-null values, every column
 -- of the table, so any column the schema makes optional is covered).
 -- unscoped: data health is for admins and analysts, who see every city.
+-- params:
 select
     count(*) as row_count,
     count(lead_id) as lead_id,

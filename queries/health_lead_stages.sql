@@ -3,6 +3,7 @@
 -- without a deal amount; bookings without an appointment time (到诊率 falls back to the booking
 -- cohort where a selection has too few).
 -- unscoped: data health is for admins and analysts, who see every city.
+-- params:
 select
     count(*) as leads,
     count(*) filter (

@@ -1,6 +1,7 @@
 -- health_referral: leads of referral channels (kind 'referral', reserved: its rewards are its
 -- spend) and the referral rewards loaded; without rewards the referral channel's CAC has no cost.
 -- unscoped: data health is for admins and analysts, who see every city.
+-- params:
 select
     (
         select count(*)

@@ -3,6 +3,7 @@
 -- Timestamps count by their day. Targets cover from the first period's start to the last end.
 -- The calendar is built by the warehouse at every load; calendar_overrides is the user's file.
 -- unscoped: data health is for admins and analysts, who see every city.
+-- params:
 select 'calendar' as table_name, count(*) as row_count, 1 as dated,
        min(date) as first_date, max(date) as last_date
 from calendar

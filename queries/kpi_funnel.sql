@@ -9,31 +9,9 @@
 -- completion). selection_bookings and selection_booked_with_appointment cover the whole
 -- period and filters, the same on every row: which 到诊率 definition applies is decided once
 -- per selection (dashboard.metrics.registry.arrival_basis).
-with days as (
-    select
-        cal.date,
-        greatest(
-            case :grain
-                when 'week' then cal.week_start
-                when 'day' then cal.date
-                else cast(:start_date as date)
-            end,
-            cast(:start_date as date)
-        ) as bucket_start
-    from calendar cal
-    where cal.date >= :start_date and cal.date <= :end_date
-),
-clinic_keys as (
-    select k.clinic_id, k.city_id, k.specialty,
-           case when :grain = 'city' then k.city_id else 0 end as city_key
-    from clinics k
-),
-buckets as (
-    select distinct d.bucket_start, ck.city_key
-    from days d
-    cross join clinic_keys ck
-    where {{ filters city=ck.city_id specialty=ck.specialty clinic=ck.clinic_id }}
-),
+-- params: grain, start_date, end_date, start_ts, end_ts
+with
+{{ include buckets }},
 lead_events as (
     -- Event counts from lead_daily (rebuilt by the writer at every load: each event on the day
     -- it happened, per clinic and lead channel), so no lead row is read for them.

@@ -1,50 +1,21 @@
 -- kpi_money: marketing spend and order measures per bucket (buckets as in kpi_funnel).
--- Spend is channel spend plus referral rewards (the referral channel's cost). Orders count at
+-- Spend is channel spend plus referral rewards (the referral channel's cost; queries/_parts/spend.sql). Orders count at
 -- their clinic and the customer's acquisition channel. A new customer's first paid order falls
 -- in the bucket; a returning customer paid in the bucket and had paid before it (the
 -- repeat-purchase rate's numerator). The overview, weekly review and scorecard all read these columns.
-with days as (
-    select
-        cal.date,
-        greatest(
-            case :grain
-                when 'week' then cal.week_start
-                when 'day' then cal.date
-                else cast(:start_date as date)
-            end,
-            cast(:start_date as date)
-        ) as bucket_start
-    from calendar cal
-    where cal.date >= :start_date and cal.date <= :end_date
+-- params: grain, start_date, end_date, start_ts, end_ts
+with
+{{ include buckets }},
+spend_days as (
+    {{ include spend }}
 ),
-clinic_keys as (
-    select k.clinic_id, k.city_id, k.specialty,
-           case when :grain = 'city' then k.city_id else 0 end as city_key
-    from clinics k
-),
-buckets as (
-    select distinct d.bucket_start, ck.city_key
-    from days d
-    cross join clinic_keys ck
-    where {{ filters city=ck.city_id specialty=ck.specialty clinic=ck.clinic_id }}
-),
-channel_costs as (
-    select d.bucket_start, ck.city_key, sum(cd.spend) as channel_spend
-    from channel_daily cd
-    join clinic_keys ck on ck.clinic_id = cd.clinic_id
-    join days d on d.date = cd.date
-    where cd.date >= :start_date and cd.date <= :end_date
-      and {{ filters city=ck.city_id specialty=ck.specialty clinic=cd.clinic_id channel=cd.channel_id }}
-    group by d.bucket_start, ck.city_key
-),
-rewards as (
-    select d.bucket_start, ck.city_key, sum(rr.amount) as referral_spend
-    from referral_rewards rr
-    join clinic_keys ck on ck.clinic_id = rr.clinic_id
-    join channels ch on ch.kind = 'referral'
-    join days d on d.date = rr.paid_on
-    where rr.paid_on >= :start_date and rr.paid_on <= :end_date
-      and {{ filters city=ck.city_id specialty=ck.specialty clinic=rr.clinic_id channel=ch.channel_id }}
+costs as (
+    select d.bucket_start, ck.city_key, sum(s.channel_spend) as channel_spend,
+           sum(s.referral_spend) as referral_spend
+    from spend_days s
+    join clinic_keys ck on ck.clinic_id = s.clinic_id
+    join days d on d.date = s.date
+    where {{ filters city=ck.city_id specialty=ck.specialty clinic=s.clinic_id channel=s.channel_id }}
     group by d.bucket_start, ck.city_key
 ),
 bucket_orders as (
@@ -105,11 +76,10 @@ select
     coalesce(om.new_customer_revenue, 0) as new_customer_revenue,
     coalesce(nc.new_customers, 0) as new_customers,
     coalesce(t.channel_spend, 0) as channel_spend,
-    coalesce(w.referral_spend, 0) as referral_spend,
-    coalesce(t.channel_spend, 0) + coalesce(w.referral_spend, 0) as spend
+    coalesce(t.referral_spend, 0) as referral_spend,
+    coalesce(t.channel_spend, 0) + coalesce(t.referral_spend, 0) as spend
 from buckets b
-left join channel_costs t on t.bucket_start = b.bucket_start and t.city_key = b.city_key
-left join rewards w on w.bucket_start = b.bucket_start and w.city_key = b.city_key
+left join costs t on t.bucket_start = b.bucket_start and t.city_key = b.city_key
 left join order_measures om on om.bucket_start = b.bucket_start and om.city_key = b.city_key
 left join new_counts nc on nc.bucket_start = b.bucket_start and nc.city_key = b.city_key
 order by b.bucket_start, b.city_key

@@ -1,45 +1,18 @@
 -- kpi_quality: members, first visits, feedback, training hours and headcounts per bucket.
--- Buckets as in kpi_activity (grain 'total', 'week', 'day' or 'city'). Members and first
--- visits belong to the customer's home clinic and acquisition channel; feedback to the clinic
--- it is about. Headcounts are stocks: doctor_days and staff_days sum the doctors and staff of
--- the clinics open on each day of the bucket, so ÷ days gives the average headcount. months
--- counts calendar months, each day weighing 1 ÷ the length of its month (a whole month = 1).
+-- Buckets as in kpi_funnel (queries/_parts/buckets.sql: grain 'total', 'week', 'day' or
+-- 'city'). Members and first visits belong to the customer's home clinic and acquisition
+-- channel; feedback to the clinic it is about. Headcounts are stocks: doctor_days and
+-- staff_days sum the doctors and staff of the clinics open on each day of the bucket, so
+-- ÷ days gives the average headcount. months counts calendar months, each day weighing
+-- 1 ÷ the length of its month (a whole month = 1).
 -- Training hours and headcounts have no channel: a channel filter does not narrow them.
-with days as (
-    select
-        cal.date,
-        greatest(
-            case :grain
-                when 'week' then cal.week_start
-                when 'day' then cal.date
-                else cast(:start_date as date)
-            end,
-            cast(:start_date as date)
-        ) as bucket_start,
-        1.0 / cast(m.month_days as double precision) as month_share
-    from calendar cal
-    join (
-        select c2.month_start, count(*) as month_days
-        from calendar c2
-        group by c2.month_start
-    ) m on m.month_start = cal.month_start
-    where cal.date >= :start_date and cal.date <= :end_date
-),
+-- params: grain, start_date, end_date, start_ts, end_ts
+with
+{{ include buckets }},
 bucket_days as (
     select bucket_start, count(*) as days, sum(month_share) as months
     from days
     group by bucket_start
-),
-clinic_keys as (
-    select k.clinic_id, k.city_id, k.specialty, k.doctors, k.staff, k.opened_on,
-           case when :grain = 'city' then k.city_id else 0 end as city_key
-    from clinics k
-),
-buckets as (
-    select distinct d.bucket_start, ck.city_key
-    from days d
-    cross join clinic_keys ck
-    where {{ filters city=ck.city_id specialty=ck.specialty clinic=ck.clinic_id }}
 ),
 customer_events as (
     select d.bucket_start, ck.city_key, count(*) as new_members, 0 as first_visits

@@ -5,31 +5,9 @@
 -- paid again on a later day within it, at any clinic (repurchased_*); customers still inside
 -- their window are maturing and left out of both counts. Only the member page reads this, so
 -- the overview's and scorecard's kpi_money stays as light as it was.
-with days as (
-    select
-        cal.date,
-        greatest(
-            case :grain
-                when 'week' then cal.week_start
-                when 'day' then cal.date
-                else cast(:start_date as date)
-            end,
-            cast(:start_date as date)
-        ) as bucket_start
-    from calendar cal
-    where cal.date >= :start_date and cal.date <= :end_date
-),
-clinic_keys as (
-    select k.clinic_id, k.city_id, k.specialty,
-           case when :grain = 'city' then k.city_id else 0 end as city_key
-    from clinics k
-),
-buckets as (
-    select distinct d.bucket_start, ck.city_key
-    from days d
-    cross join clinic_keys ck
-    where {{ filters city=ck.city_id specialty=ck.specialty clinic=ck.clinic_id }}
-),
+-- params: grain, start_date, end_date, start_ts, end_ts
+with
+{{ include buckets }},
 new_customers as (
     select d.bucket_start, ck.city_key, f.customer_id,
            cast(f.first_ordered_at as date) as first_day

@@ -1,5 +1,6 @@
 -- kpi_targets: the targets of one period (kind, first and last day) at every scope the viewer may see.
 -- Chain targets have no city; a city target's city is its scope_id, a clinic target's the clinic's.
+-- params: period_kind, period_start, period_end
 with scoped as (
     select
         t.kpi_id,

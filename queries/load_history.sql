@@ -3,7 +3,8 @@
 -- unscoped: reads the loader's history only, no facts of any city (the page is for admins).
 -- Every column rather than a list: a warehouse written by an older version has only batch_id,
 -- loaded_at, source and tables until its next load adds the rest, and its history must still
--- show; dashboard.reports.load_history.load reads the missing columns as empty.
+-- show; dashboard.reports.loads.load.load reads the missing columns as empty.
+-- params:
 select *
 from load_batches
 order by batch_id desc

@@ -9,6 +9,7 @@
 -- the cohort's size) and customers = distinct cohort customers with a purchase day in the
 -- calendar month months_since after their first. The first purchase day is the row of
 -- customer_purchase_days without a previous purchase day (gap_days is null).
+-- params: first_cohort_day, after_cohort_day
 with cohort as (
     select
         p.customer_id,

@@ -21,6 +21,7 @@
 -- section 'mix': the same five bits at the period end (end_*) × value tier (lifetime value
 --   up to the period end against tier_mid / tier_high; null without a purchase): customers
 --   and their lifetime value.
+-- params: first_snapshot_month, snapshots, active_days, lapse_days, end_date, end_ts, tier_high, tier_mid, last_bit
 with snapshots as (
     select cal.date as t, cal.year * 12 + cal.month - 1 - :first_snapshot_month as j
     from calendar cal

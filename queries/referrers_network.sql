@@ -4,6 +4,7 @@
 -- they live in the selected cities and the viewer's scope (a region lead sees no one from
 -- another city; the ranking's counts still include everyone they brought). Everything is as of the period end; at most max_nodes rows, the
 -- earliest registered first within each depth.
+-- params: referrer_id, end_ts, start_ts, max_nodes
 with root as (
     select c.customer_id
     from customers c

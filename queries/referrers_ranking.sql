@@ -8,6 +8,7 @@
 -- then the lower customer id (so every rank is unique). Only referrers with a valid referral
 -- are ranked; a row is returned when any of its three ranks is within top_n, with the
 -- count of ranked referrers and their valid referrals overall, in its region and city.
+-- params: end_ts, start_ts, start_date, end_date, valid_basis, top_n, tier_high, tier_mid
 with referrers as (
     -- Only what ranking needs: names and phones are read for the listed referrers alone.
     select rc.customer_id, rc.home_city_id, rc.home_clinic_id, ci.region_en

@@ -2,6 +2,7 @@
 -- A new customer's first paid order falls in the week; they belong to that order's clinic
 -- and to their acquisition channel, exactly as new_customers in kpi_money (so the
 -- weeks add up to the overview's figure). Referred = the customer has a referrer.
+-- params: start_date, end_date, start_ts, end_ts
 with weeks as (
     select distinct cal.week_start
     from calendar cal

@@ -6,6 +6,7 @@
 -- Facts count in the city of the clinic where they happened. Channel: the lead's channel for
 -- lead events, else the customer's acquisition channel. New customer: first paid order ever
 -- falls in the span (ties broken by order id, as on the overview), at that order's clinic.
+-- params: from_ts, end_date, end_ts, start_date, this_start, last_start, last_end
 with lead_events as (
     -- lead_daily (rebuilt by the writer at every load): bookings and arrivals on the day they
     -- happened, and 到诊率's counts (appointments due that day by the data's end and the ones

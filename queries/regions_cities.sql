@@ -1,4 +1,5 @@
 -- regions_cities: the cities with at least one clinic passing the filters, with tier, region and centre.
+-- params:
 with shown_clinics as (
     select k.city_id, count(*) as clinics
     from clinics k

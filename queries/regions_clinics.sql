@@ -1,5 +1,6 @@
 -- regions_clinics: the clinics passing the filters, with their city, specialty and location.
 -- A clinic without coordinates is placed at its city's centre (at_city says so).
+-- params:
 select
     k.clinic_id,
     k.name_zh,

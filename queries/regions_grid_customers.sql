@@ -3,6 +3,7 @@
 -- counts them). A cell is :step degrees square; (cell_y, cell_x) = floor(coordinate / :step
 -- + 0.5), so the cell's centre is (cell_y * :step, cell_x * :step). Only aggregates leave
 -- the warehouse.
+-- params: start_ts, end_ts, step
 with paying as (
     -- order_facts (rebuilt by the writer at every load) carries the acquisition channel.
     select distinct o.customer_id
@@ -13,18 +14,10 @@ with paying as (
 ),
 homes as (
     select
-        cast(floor(coalesce(c.home_lat, hc.lat) / :step + 0.5) as integer) as cell_y,
-        cast(floor(coalesce(c.home_lon, hc.lon) / :step + 0.5) as integer) as cell_x,
-        c.home_lat is null as at_city
+        {{ include grid_cell }},
+        1 as value
     from paying p
     join customers c on c.customer_id = p.customer_id
     join cities hc on hc.city_id = c.home_city_id
 )
-select
-    h.cell_y,
-    h.cell_x,
-    count(*) as value,
-    count(*) filter (where h.at_city) as at_city
-from homes h
-group by h.cell_y, h.cell_x
-order by h.cell_y, h.cell_x
+{{ include grid_totals }}

@@ -3,13 +3,13 @@
 -- overview), filtered by that order's clinic and the customer's acquisition channel.
 -- Customers without home coordinates are placed at their home city's centre (at_city
 -- counts them). A cell is :step degrees square; (cell_y, cell_x) = floor(coordinate / :step + 0.5).
+-- params: step, start_ts, end_ts
 with homes as (
     -- The first paid order ever (customer_first_orders, rebuilt by the writer at every load;
     -- ties by order id) falls in the period.
     select
-        cast(floor(coalesce(c.home_lat, hc.lat) / :step + 0.5) as integer) as cell_y,
-        cast(floor(coalesce(c.home_lon, hc.lon) / :step + 0.5) as integer) as cell_x,
-        c.home_lat is null as at_city
+        {{ include grid_cell }},
+        1 as value
     from customer_first_orders f
     join clinics k on k.clinic_id = f.first_clinic_id
     join customers c on c.customer_id = f.customer_id
@@ -17,11 +17,4 @@ with homes as (
     where f.first_ordered_at >= :start_ts and f.first_ordered_at < :end_ts
       and {{ filters city=k.city_id specialty=k.specialty clinic=f.first_clinic_id channel=c.acquisition_channel_id }}
 )
-select
-    h.cell_y,
-    h.cell_x,
-    count(*) as value,
-    count(*) filter (where h.at_city) as at_city
-from homes h
-group by h.cell_y, h.cell_x
-order by h.cell_y, h.cell_x
+{{ include grid_totals }}

@@ -1,6 +1,7 @@
 -- weekly_campaigns: the campaign (north-star) targets the viewer may see, newest first.
 -- A campaign row of scorecard_targets names a KPI, a scope (chain, city or clinic), its days and
 -- the target for the whole campaign; label_zh/label_en name the campaign.
+-- params:
 with scoped as (
     select
         t.kpi_id,

@@ -2,6 +2,7 @@
 -- The filters' period spans both weeks (from last week's Monday to this week's Sunday);
 -- split_ts is this week's Monday 00:00. Arrivals count at the lead's clinic
 -- and channel; revenue is order amounts at the clinic, by the customer's acquisition channel.
+-- params: split_ts, start_ts, end_ts
 with arrivals as (
     select
         k.city_id,

@@ -17,7 +17,7 @@ import pytest
 from dashboard import data
 from dashboard.settings import Settings, duckdb_url
 from dashboard.warehouse import engine as wh
-from tests import pg_server
+from testsupport import pg_server
 
 TEST_END = date(2026, 11, 15)
 TEST_LEADS = 30_000

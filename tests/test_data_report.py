@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard import data
 from dashboard.filters import Filters, Scope
-from dashboard.reports import members
+from dashboard.reports.members import load as members
 
 FILTERS = Filters(start=date(2026, 10, 19), end=date(2026, 11, 15))
 

@@ -10,6 +10,7 @@ from dashboard.filters import (
     ScopeError,
     iso_week_range,
     parse_iso_week,
+    pick,
     preset_range,
     where_clauses,
 )
@@ -139,3 +140,15 @@ def test_iso_weeks():
     for bad in ("2026-46", "2026-W54", "W46", "2025-W53"):
         with pytest.raises(ValueError):
             parse_iso_week(bad)
+
+
+def test_pick_takes_an_allowed_option_or_the_default():
+    assert pick("city", ("city", "clinic"), "clinic") == "city"
+    assert pick("garbage", ("city", "clinic"), "clinic") == "clinic"
+    assert pick(None, ("city", "clinic"), "city") == "city"
+    # A link's text names a number option; the option (an int) comes back.
+    got = pick("30", (7, 30, 90), 90)
+    assert got == 30 and isinstance(got, int)
+    assert pick(30, (7, 30, 90), 90) == 30
+    assert pick("31", (7, 30, 90), 90) == 90
+    assert pick("none", (7, "none"), 7) == "none"

@@ -1,8 +1,9 @@
-"""The README documents the real data model and the two Quick start commands."""
+"""The README documents the real data model, the KPI registry and the two Quick start commands."""
 
 import re
 
 from dashboard import schema_doc
+from dashboard.metrics import kpi_doc
 from dashboard.settings import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -10,6 +11,10 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_data_model_section_matches_schema():
     assert schema_doc.render() in README, "regenerate: python -m dashboard.schema_doc >> README"
+
+
+def test_kpi_table_matches_registry():
+    assert kpi_doc.render() in README, "regenerate: python -m dashboard.metrics.kpi_doc"
 
 
 def test_quick_start_has_exactly_two_commands():

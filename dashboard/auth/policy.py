@@ -60,7 +60,7 @@ class AccessPolicy:
     def viewer(self, email: str | None, cities: pd.DataFrame) -> Viewer | None:
         """Resolve an identity to a Viewer, using the warehouse's cities for names and regions."""
         grant = self.grant_for(email)
-        if grant is None:
+        if grant is None or email is None:  # no e-mail has no grant: grant_for says None
             return None
         role = ROLES[grant.role]
         if role.all_cities:

@@ -1,1 +1,2 @@
-"""Chart builders: take frames, return Plotly figures; never call Streamlit."""
+"""Shared chart pieces (theme, maps, trends): take frames, return Plotly/pydeck figures; never
+call Streamlit. A page's own figures are in ``dashboard/reports/<page>/charts.py``."""

@@ -90,13 +90,16 @@ def add_charts(
     for spec in charts:
         chart = LineChart()
         chart.title = spec.title
-        chart.height, chart.width = 7.5, 17.0
+        # Centimetres, fractions allowed (openpyxl's own default height is 7.5); the stubs
+        # declare width an int.
+        chart.height, chart.width = 7.5, 17.0  # type: ignore[assignment]
         chart.y_axis.number_format = NUMBER_FORMATS[spec.unit]
         chart.x_axis.number_format = "mm-dd"
         # openpyxl ≥ 3.1 hides axes unless told otherwise.
         chart.x_axis.delete = False
         chart.y_axis.delete = False
-        chart.legend.position = "b"
+        if chart.legend is not None:  # a new chart always has one
+            chart.legend.position = "b"
         for i in spec.series:
             ref = Reference(ws, min_col=first_col + i, min_row=header_row, max_row=last_row)
             chart.add_data(ref, titles_from_data=True)

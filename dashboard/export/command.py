@@ -18,7 +18,6 @@ import pandas as pd
 from dashboard import data, labels
 from dashboard.auth import Viewer, load_policy
 from dashboard.export import service
-from dashboard.export.pack import page_title
 from dashboard.export.workbook import atomic_path
 from dashboard.filters import (
     EARLIEST_DAY,
@@ -218,19 +217,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             line.show(t("export.progress.page", lang, page=what, done=done + 1, total=total))
 
     with atomic_path(out) as tmp:
-        result = service.pack(info, data_end, tmp, settings.audit_url, label, progress)
+        packed = service.pack(info, data_end, tmp, settings.audit_url, label, progress)
     line.done()
-    if result.skipped:
-        pages = ", ".join(page_title(p, lang) for p in result.skipped)
-        print(t("export.cli.skipped", lang, pages=pages), file=sys.stderr)
     print(
         t(
             "export.cli.wrote_pack",
             lang,
             path=out,
-            sheets=len(result.workbook.sheets),
-            rows=f"{result.workbook.rows:,}",
-            pages=len(result.included),
+            sheets=len(packed.workbook.sheets),
+            rows=f"{packed.workbook.rows:,}",
+            pages=len(packed.included),
         )
     )
     return 0

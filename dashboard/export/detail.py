@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -102,7 +103,7 @@ class ExportResult:
     rows_per_sheet: tuple[int, ...]
 
 
-def _translator(col: DetailColumn, lang: str) -> Callable[[object], object]:
+def _translator(col: DetailColumn, lang: str) -> Callable[[Any], object]:
     """How a raw value becomes the written value (labels translated, personal data masked)."""
     if col.kind == "name":
         return privacy.mask_name
@@ -252,7 +253,7 @@ def export_detail(
     convert = row_converter(columns, lang, info.can_see_personal)
     labels = [t(c.label, lang) for c in columns]
     units = [c.unit for c in columns]
-    params = {"lang": lang, "row_limit": limit}
+    params: dict[str, object] = {"lang": lang, "row_limit": limit}
     batches = record_batches(settings, query, info.filters, info.scope, params, chunk_rows)
     out_path = Path(out_path)
     with contextlib.closing(batches), atomic_path(out_path) as tmp:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -43,7 +43,7 @@ def record_batches(
     scope: Scope,
     params: dict[str, object],
     chunk_rows: int,
-) -> Iterator[pa.RecordBatch]:
+) -> Generator[pa.RecordBatch, None, None]:
     """Record batches (at most ``chunk_rows`` rows each) of a named query, in its order."""
     dialect = (
         "duckdb"

@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
@@ -87,7 +88,7 @@ def page_tabs(sheets: Sequence[Sheet]) -> list[Tab]:
     return [Tab(s.name, (s,)) for s in sheets]
 
 
-def header_cell(ws, label: str) -> WriteOnlyCell:
+def header_cell(ws, label: str) -> Cell:
     """A styled header cell (labels come through ``unique_labels`` or the catalogue)."""
     cell = WriteOnlyCell(ws, value=clean_text(label))
     cell.font, cell.fill, cell.alignment, cell.border = (
@@ -99,7 +100,7 @@ def header_cell(ws, label: str) -> WriteOnlyCell:
     return cell
 
 
-def text_cell(ws, text: str, font: Font) -> WriteOnlyCell:
+def text_cell(ws, text: str, font: Font) -> Cell:
     """A text cell in the given font (titles, notes)."""
     cell = WriteOnlyCell(ws, value=clean_text(text))
     cell.font = font
@@ -165,13 +166,15 @@ def _header_height(block: _Block, widths: dict[int, float]) -> float | None:
     return 15.0 * min(lines, 4) if lines > 1 else None
 
 
-def _data_cells(ws, values: list[object], units: list[str]) -> list[WriteOnlyCell | None]:
-    cells: list[WriteOnlyCell | None] = []
+def _data_cells(ws, values: list[object], units: list[str]) -> list[Cell | None]:
+    cells: list[Cell | None] = []
     for value, unit in zip(values, units, strict=True):
         if value is None:
             cells.append(None)
             continue
-        cell = WriteOnlyCell(ws, value=value)
+        # excel_value's dates, times, bools and Decimals are cells openpyxl writes; its stubs
+        # name only str | float | datetime.
+        cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]
         fmt = format_for(unit, value)
         if fmt != "General":
             cell.number_format = fmt
@@ -273,7 +276,7 @@ def write_cover(wb: Workbook, cover: Cover, used: set[str], ws=None) -> str:
     ws.append([])
     for label, value in cover.rows:
         written = excel_value(value, "datetime")
-        cell = WriteOnlyCell(ws, value=written)
+        cell = WriteOnlyCell(ws, value=written)  # type: ignore[arg-type]  # as in _data_cells
         fmt = format_for("datetime", written)
         if fmt != "General":
             cell.number_format = fmt

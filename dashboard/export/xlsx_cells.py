@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any, overload
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
@@ -111,6 +112,14 @@ def _style_attr(fmt: str, prefix: str = "fmt") -> str:
     return "" if fmt == "General" else f' s="{STYLE[f"{prefix}:{fmt}"]}"'
 
 
+@overload
+def cell_rest(value: str, unit: str, prefix: str = "fmt", style: str = "") -> str: ...
+
+
+@overload
+def cell_rest(value: object, unit: str, prefix: str = "fmt", style: str = "") -> str | None: ...
+
+
 def cell_rest(value: object, unit: str, prefix: str = "fmt", style: str = "") -> str | None:
     """Everything of a ``<c>`` element after its reference, for a value from ``excel_value``."""
     if value is None:
@@ -125,8 +134,8 @@ def cell_rest(value: object, unit: str, prefix: str = "fmt", style: str = "") ->
     return f"{s}><v>{number_text(number)}</v></c>"
 
 
-def number_text(value: float) -> str:
-    """A number as openpyxl writes it (16 significant digits)."""
+def number_text(value: object) -> str:
+    """A number (Python or numpy scalar) as openpyxl writes it (16 significant digits)."""
     return f"{value:.16g}"
 
 
@@ -137,7 +146,8 @@ class StreamColumn:
     label: str
     unit: str = "text"
     width: float = 10.0
-    translate: Callable[[object], object] | None = None
+    # Takes the column's raw cells (typed by the driver, so Any: mask_name takes str | None).
+    translate: Callable[[Any], object] | None = None
     shared: bool = False
 
 

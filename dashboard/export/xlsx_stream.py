@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl.utils import get_column_letter
@@ -45,7 +46,7 @@ class XlsxStream:
         )
         self.sheets: list[tuple[str, str, str]] = []  # (name, part, autofilter ref)
         self._order: list[int] = []
-        self._open = None  # the data sheet being written
+        self._open: IO[bytes] | None = None  # the data sheet being written
         # Compression runs on one worker thread (zlib lets go of the GIL), overlapping the
         # next batch's XML; at most two batches wait, in order.
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-zip")
@@ -88,7 +89,14 @@ class XlsxStream:
         """Append rows' XML to the open data sheet (compressed on the worker thread)."""
         while len(self._pending) >= 2:
             self._pending.popleft().result()
-        self._pending.append(self._pool.submit(self._open.write, rows))
+        self._pending.append(self._pool.submit(self._sheet().write, rows))
+
+    def _sheet(self) -> IO[bytes]:
+        # Without this a write outside open_sheet/close_sheet failed on the worker thread
+        # (None.write), surfacing only at the next batch or never.
+        if self._open is None:
+            raise RuntimeError("no data sheet is open: call open_sheet first")
+        return self._open
 
     def _drain(self) -> None:
         while self._pending:
@@ -97,7 +105,7 @@ class XlsxStream:
     def close_sheet(self, columns: int, last_row: int) -> None:
         """End the open data sheet with an autofilter over its header and rows."""
         self._drain()
-        fh = self._open
+        fh = self._sheet()
         ref = f"A1:{get_column_letter(columns)}{max(last_row, 1)}"
         fh.write(f'</sheetData><autoFilter ref="{ref}"/></worksheet>'.encode())
         fh.close()
@@ -122,14 +130,17 @@ class XlsxStream:
         body = []
         for r, cells in enumerate(lines, start=1):
             xml = "".join(
-                f'<c r="{get_column_letter(c)}{r}"'
-                + (
-                    cell_rest(v, "datetime", "value", "value")
-                    if style == "value"
-                    else cell_rest(v, "text", style=style)
-                )
+                f'<c r="{get_column_letter(c)}{r}"{rest}'
                 for c, (style, v) in enumerate(cells, start=1)
-                if v is not None
+                # cell_rest is None exactly for an empty value: no cell is written for it
+                if (
+                    rest := (
+                        cell_rest(v, "datetime", "value", "value")
+                        if style == "value"
+                        else cell_rest(v, "text", style=style)
+                    )
+                )
+                is not None
             )
             body.append(f'<row r="{r}">{xml}</row>')
         cols = "".join(

@@ -123,7 +123,7 @@ class ExistingWarehouse(AbstractContextManager):
         fixed += [declared.c[n].is_not(None) for n in present]
         stmt = sa.select(*exprs).select_from(source).where(*fixed)
         found: list = []
-        conn = self._connect()
+        conn = self._live()
         if chunked is None:
             found = self._run(conn, stmt)
         else:
@@ -144,7 +144,7 @@ class ExistingWarehouse(AbstractContextManager):
             return False
         declared = schema.table(table)
         stmt = sa.select(sa.literal(1)).select_from(declared).limit(1)
-        return bool(self._run(self._connect(), stmt))
+        return bool(self._run(self._live(), stmt))
 
     def key_map(self, entity: str) -> pd.DataFrame:
         """The stored external ids of an entity table (external_id, internal_id)."""
@@ -152,7 +152,7 @@ class ExistingWarehouse(AbstractContextManager):
         if self.tables() and self.has_key_map():
             km = schema.key_map
             stmt = sa.select(km.c.external_id, km.c.internal_id).where(km.c.table_name == entity)
-            rows = self._run(self._connect(), stmt)
+            rows = self._run(self._live(), stmt)
         frame = pd.DataFrame(rows, columns=["external_id", "internal_id"])
         return frame.astype({"external_id": str, "internal_id": "int64"})
 
@@ -161,14 +161,14 @@ class ExistingWarehouse(AbstractContextManager):
         if entity not in self.tables():
             return 0
         column = schema.table(entity).c[schema.ENTITY_IDS[entity]]
-        found = self._run(self._connect(), sa.select(sa.func.max(column)))
+        found = self._run(self._live(), sa.select(sa.func.max(column)))
         return int(found[0][0] or 0)
 
     def has_key_map(self) -> bool:
         """True when the warehouse has a key_map table (older ones may not)."""
         if self._key_map is None:
             rows = self._run(
-                self._connect(),
+                self._live(),
                 sa.text(
                     "select count(*) from information_schema.tables"
                     " where table_schema = current_schema() and table_name = 'key_map'"
@@ -208,7 +208,7 @@ class ExistingWarehouse(AbstractContextManager):
                 stmt = sa.select(km.c.internal_id).where(
                     km.c.table_name == entity, _among(km.c.external_id, part)
                 )
-                ids.update(int(r[0]) for r in self._run(self._connect(), stmt))
+                ids.update(int(r[0]) for r in self._run(self._live(), stmt))
         return sorted(ids)
 
     def _distinct(self, table: str, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -223,7 +223,7 @@ class ExistingWarehouse(AbstractContextManager):
             expr, source = keys.as_written(declared, declared.c[name], source, self.has_key_map())
             cols.append(expr.label(name))
         stmt = sa.select(*cols).select_from(source).where(*(c.is_not(None) for c in cols))
-        result = self._run(self._connect(), stmt.distinct())
+        result = self._run(self._live(), stmt.distinct())
         frame = pd.DataFrame(result, columns=list(columns)) if result else empty
         return _typed(frame, declared, columns)
 
@@ -234,11 +234,18 @@ class ExistingWarehouse(AbstractContextManager):
         except sa.exc.SQLAlchemyError as exc:
             raise WarehouseUnreadable(str(exc).splitlines()[0]) from exc
 
+    def _live(self) -> sa.Connection:
+        # For reads after tables() found a warehouse: the file is there, so is a connection.
+        conn = self._connect()
+        if conn is None:
+            raise RuntimeError("no warehouse to read: check tables() first")
+        return conn
+
     def _connect(self) -> sa.Connection | None:
         if self._conn is not None:
             return self._conn
         settings = self.settings
-        if settings.is_duckdb and not settings.duckdb_path.exists():
+        if settings.is_duckdb and not settings.duckdb_file.exists():
             return None
         try:
             self._engine, self._conn = _open(settings)
@@ -306,7 +313,7 @@ def open_duckdb_readonly(settings: Settings) -> tuple[sa.Engine, sa.Connection]:
     import duckdb
     from duckdb_engine import ConnectionWrapper
 
-    path = str(settings.duckdb_path)
+    path = str(settings.duckdb_file)
     engine = sa.create_engine(
         settings.warehouse_url, connect_args={"read_only": True}, poolclass=NullPool
     )

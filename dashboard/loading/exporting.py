@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -23,6 +24,9 @@ from dashboard.loading.existing import ExistingWarehouse, open_duckdb_readonly
 from dashboard.loading.values import kind_of
 from dashboard.settings import Settings
 from dashboard.warehouse.engine import get_engine
+
+if TYPE_CHECKING:
+    import duckdb
 
 CHUNK_ROWS = 200_000
 
@@ -99,7 +103,9 @@ def _duckdb_chunks(settings: Settings, name: str, mapped: bool) -> Iterator[pa.R
                 dialect=conn.dialect, compile_kwargs={"literal_binds": True}
             )
         )
-        relation = conn.connection.dbapi_connection.sql(sql)
+        # duckdb-engine's connection wrapper passes .sql through to the DuckDB connection.
+        raw = cast("duckdb.DuckDBPyConnection", conn.connection.dbapi_connection)
+        relation = raw.sql(sql)
         # DuckDB 2 renamed fetch_arrow_reader to to_arrow_reader; pyproject allows both.
         reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader
         yield from reader(CHUNK_ROWS)

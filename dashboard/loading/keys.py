@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,6 +70,8 @@ def as_written(declared: sa.Table, column: sa.Column, source, has_key_map: bool)
     """A column as files write it (an id through key_map, anything else as it is) and the FROM
     clause that yields it; ``has_key_map`` False for a warehouse from before key_map."""
     name = declared.name
+    # The entity table the ids name: fixed by the column, or per row (a scope's kind).
+    entity: sa.ColumnElement[Any] | str | None
     if (name, column.name) == SCOPE:
         entity = sa.case(
             *((declared.c.scope_kind == k, v) for k, v in SCOPE_ENTITY.items()),

@@ -72,10 +72,10 @@ def read_mapped(
         )
     target = replace(raw, **fields)
     data = build_table(target, problems, warnings, **_parse_options(mapping))
-    for column, mask in unmapped.items():
+    for name, mask in unmapped.items():
         # Reported once as "not in the value map"; later checks skip the cell.
-        data.mark_bad(column, mask)
-        data.frame.loc[mask, column] = None
+        data.mark_bad(name, mask)
+        data.frame.loc[mask, name] = None
     if mapping.aggregates:
         data = aggregate(data, mapping.group_by, mapping.sums, problems)
     return data
@@ -154,8 +154,8 @@ def _translate(text: pd.Series, table: dict[str, str], column, mapping, raw, pro
 
 def _parse_options(mapping: Mapping) -> dict:
     """``build_table``'s ``options`` for a mapping's ``[dates]`` (none when it has none)."""
-    given = {"date_order": mapping.date_order, "timezone": mapping.timezone}
-    given = {k: v for k, v in given.items() if v is not None}
-    if not given:
+    if mapping.date_order is None and mapping.timezone is None:
         return {}
-    return {"options": vals.ParseOptions(**given)}
+    # An order left out is ParseOptions' default.
+    order = mapping.date_order if mapping.date_order is not None else vals.ParseOptions.date_order
+    return {"options": vals.ParseOptions(date_order=order, timezone=mapping.timezone)}

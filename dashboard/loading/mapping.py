@@ -39,7 +39,7 @@ class Mapping:
     columns: dict[str, str]  # target column -> source header, as the mapping spells it
     constants: dict[str, str]  # target column -> cell text ('' = empty)
     values: dict[str, dict[str, str]]  # target column -> {source text: target text}
-    date_order: str | None = None
+    date_order: vals.DateOrder | None = None  # checked against the known orders when read
     timezone: str | None = None
     group_by: tuple[str, ...] = ()
     sums: tuple[str, ...] = ()
@@ -231,7 +231,7 @@ class _Checker:
             out[target] = converted
         return out
 
-    def dates(self, section) -> tuple[str | None, str | None]:
+    def dates(self, section) -> tuple[vals.DateOrder | None, str | None]:
         """``[dates]``: ``order`` (ymd, dmy or mdy) and ``timezone`` of the source's times."""
         section = self._section(section, "dates")
         for key in section:

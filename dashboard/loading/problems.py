@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard.i18n import t
@@ -83,7 +84,7 @@ class Problems:
         file: str,
         column: str | None,
         code: str,
-        rows: Sequence[int | None],
+        rows: Sequence[int | None] | np.ndarray,  # file row numbers (None: the whole file)
         per_row: dict[str, Sequence[object]] | None = None,
         **params,
     ) -> None:

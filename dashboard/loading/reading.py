@@ -281,11 +281,11 @@ def rows_at(body: bytes, offsets: list[int]) -> list[int]:
     end = max(offsets) + 1
     if b'"' not in body[:end]:
         # No quoted cells: every line ending ends a record (the common case, counted in C).
-        ends = [m.start() for m in _LINE_ENDS.finditer(body, 0, end)]
+        ends: list[int] = [m.start() for m in _LINE_ENDS.finditer(body, 0, end)]
         return [bisect.bisect_left(ends, offset) + 1 for offset in offsets]
     # pandas' tokenizer: a quote opens a quoted cell only at the start of a cell (or right
     # after a closing quote, as a doubled ""); inside one, line endings are cell content.
-    ends: list[int] = []
+    ends = []
     quoted = False
     closed_at = -1
     for match in _RECORD_TOKENS.finditer(body, 0, end):
@@ -348,8 +348,9 @@ def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame, pd.DataFrame, bool]
         # arrives as a number, which only the column's type can tell is a serial date.
         kinds = [[_is_number(v) for v in row] for row in values]
         excel_1904 = book.epoch == CALENDAR_MAC_1904
-        # openpyxl's name for the sheet's part in the archive (it has no public accessor).
-        unsaved = formulas_without_value(path, sheet._worksheet_path)
+        # openpyxl's name for the sheet's part in the archive (it has no public accessor, so
+        # the stubs do not declare it).
+        unsaved = formulas_without_value(path, sheet._worksheet_path)  # type: ignore[attr-defined]
     except ReadError:
         raise
     except Exception as exc:
@@ -375,12 +376,19 @@ def _formula_error(unsaved: list[tuple[int, int]], header: list[str]) -> ReadErr
     cells = [f"{get_column_letter(c)}{r}" for r, c in unsaved]
     row, col = unsaved[0]
     name = header[col - 1].strip().lower() if col <= len(header) else ""
-    where = {"row": row, "column": name or None, "cell": cells[0]}
+    column = name or None
     if len(cells) == 1:
-        return ReadError("load.formula_no_value", **where)
+        return ReadError("load.formula_no_value", row=row, column=column, cell=cells[0])
     others = ", ".join(cells[1 : 1 + _LISTED])
     others += ", …" if len(cells) - 1 > _LISTED else ""
-    return ReadError("load.formula_no_value_more", count=len(cells) - 1, cells=others, **where)
+    return ReadError(
+        "load.formula_no_value_more",
+        count=len(cells) - 1,
+        cells=others,
+        row=row,
+        column=column,
+        cell=cells[0],
+    )
 
 
 def _is_number(value: object) -> bool:

@@ -495,7 +495,9 @@ def check_coordinate_pairs(ctx: Context) -> None:
     """A latitude without its longitude (or the reverse) is refused with its row."""
     for name, lat, lon in COORDINATE_PAIRS:
         data = ctx.incoming.get(name)
-        present = [c for c in (lat, lon) if data is not None and data.has(c)]
+        if data is None:
+            continue
+        present = [c for c in (lat, lon) if data.has(c)]
         if not present:
             continue
         # An omitted column is all null in the frame, so a file with only one is caught too.

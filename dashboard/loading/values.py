@@ -222,6 +222,8 @@ def empty_series(column_type: sat.TypeEngine, length: int) -> pd.Series:
 def dtype_of(column_type: sat.TypeEngine):
     """The pandas dtype a parsed column of this type has."""
     kind = kind_of(column_type)
+    if kind == "decimal" and isinstance(column_type, sat.Numeric):  # always a Numeric then
+        return pd.ArrowDtype(pa.decimal128(column_type.precision, column_type.scale))
     return {
         "bool": "boolean",
         "datetime": "datetime64[us]",
@@ -230,7 +232,7 @@ def dtype_of(column_type: sat.TypeEngine):
         "int64": "Int64",
         "int32": "Int32",
         "text": "str",
-    }.get(kind) or pd.ArrowDtype(pa.decimal128(column_type.precision, column_type.scale))
+    }[kind]
 
 
 def parse(
@@ -498,16 +500,16 @@ def _stamp_fields(arr, filled: np.ndarray, order: str) -> dict[str, np.ndarray]:
     for pattern in (_YEAR_FIRST_RE, _STAMP_RE):
         if not rest.any():
             break
-        found = _regex_fields(pc.filter(arr, pa.array(rest)), order, pattern)
-        matched = found["shaped"] | found["ambiguous"]
+        parsed = _regex_fields(pc.filter(arr, pa.array(rest)), order, pattern)
+        matched = parsed["shaped"] | parsed["ambiguous"]
         if pattern is not _STAMP_RE:
             # Cells this pattern does not take are left for the next one.
             rows = np.flatnonzero(rest)[matched]
-            for name, values in found.items():
+            for name, values in parsed.items():
                 fields[name][rows] = values[matched]
             rest[rows] = False
         else:
-            for name, values in found.items():
+            for name, values in parsed.items():
                 fields[name][rest] = values
     return fields
 

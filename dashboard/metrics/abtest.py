@@ -27,20 +27,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-CONFIDENCE = 0.95
+from dashboard.metrics.intervals import LEVEL, Interval, wilson_bounds, z_value
+
+CONFIDENCE = LEVEL
 # Above this many successes in both arms the exact Beta sum is replaced by its normal limit.
 EXACT_BETA_LIMIT = 1_000_000
 SRM_THRESHOLD = 0.001
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A point estimate with its two-sided interval; None when undefined (see ``reason``)."""
-
-    estimate: float | None
-    low: float | None
-    high: float | None
-    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,11 +50,6 @@ class Comparison:
     chance_to_beat: float | None
     se: float | None  # standard error of the absolute lift (unpooled)
     reason: str | None = None  # why the test itself is undefined
-
-
-def z_quantile(confidence: float = CONFIDENCE) -> float:
-    """The two-sided normal critical value, e.g. 1.95996… for 95%."""
-    return float(special.ndtri(0.5 + confidence / 2))
 
 
 def _none(x) -> float | None:
@@ -85,15 +72,15 @@ def _relative(mean_c, var_mean_c, mean_t, var_mean_t, z) -> tuple:
 def proportion_arrays(x_c, n_c, x_t, n_t, confidence: float = CONFIDENCE) -> dict:
     """Rates, lifts with intervals, pooled z and p-value for arrays of counts (NaN if undefined)."""
     x_c, n_c, x_t, n_t = (np.asarray(a, dtype=float) for a in (x_c, n_c, x_t, n_t))
-    z = z_quantile(confidence)
+    z = z_value(confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
         p_c, p_t = x_c / n_c, x_t / n_t
         var_c, var_t = p_c * (1 - p_c) / n_c, p_t * (1 - p_t) / n_t
         se = np.sqrt(var_c + var_t)
         diff = p_t - p_c
         # Newcombe's hybrid score interval: each arm's distance to its Wilson bounds.
-        lo_c, hi_c = wilson_arrays(x_c, n_c, confidence)
-        lo_t, hi_t = wilson_arrays(x_t, n_t, confidence)
+        lo_c, hi_c = wilson_bounds(x_c, n_c, confidence)
+        lo_t, hi_t = wilson_bounds(x_t, n_t, confidence)
         abs_lo = diff - np.sqrt((p_t - lo_t) ** 2 + (hi_c - p_c) ** 2)
         abs_hi = diff + np.sqrt((hi_t - p_t) ** 2 + (p_c - lo_c) ** 2)
         pooled = (x_c + x_t) / (n_c + n_t)
@@ -126,7 +113,7 @@ def mean_arrays(n_c, s_c, ss_c, n_t, s_t, ss_t, confidence: float = CONFIDENCE) 
         df = np.where(denom > 0, se2**2 / denom, np.nan)
         stat = diff / se
         q = special.stdtrit(df, 0.5 + confidence / 2)
-    rel, rel_half = _relative(m_c, vm_c, m_t, vm_t, z_quantile(confidence))
+    rel, rel_half = _relative(m_c, vm_c, m_t, vm_t, z_value(confidence))
     return {
         "control": m_c, "treatment": m_t, "abs": diff, "abs_lo": diff - q * se,
         "abs_hi": diff + q * se, "rel": rel, "rel_lo": rel - rel_half, "rel_hi": rel + rel_half,
@@ -148,48 +135,28 @@ def moments(n: int, total: float, total_sq: float) -> tuple[float | None, float 
     return _none(mean), _none(var)
 
 
-def wilson_arrays(x, n, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score bounds for arrays of successes and trials (NaN where n = 0)."""
-    x, n = np.asarray(x, dtype=float), np.asarray(n, dtype=float)
-    z = z_quantile(confidence)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = x / n
-        denom = 1 + z * z / n
-        centre = (p + z * z / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-        return np.maximum(0.0, centre - half), np.minimum(1.0, centre + half)
-
-
-def wilson_interval(successes: int, n: int, confidence: float = CONFIDENCE) -> Interval:
-    """A proportion with its Wilson score interval (Wilson 1927; Newcombe 1998 method 3)."""
-    if n <= 0:
-        return Interval(None, None, None, "no_units")
-    low, high = wilson_arrays(successes, n, confidence)
-    return Interval(successes / n, float(low), float(high))
-
-
 def mean_interval(
     n: int, total: float, total_sq: float, confidence: float = CONFIDENCE
 ) -> Interval:
     """Mean value per unit with its Student t interval."""
     mean, var = moments(n, total, total_sq)
     if mean is None:
-        return Interval(None, None, None, "no_units")
+        return Interval(None, None, None, confidence, "no_units")
     if var is None:
-        return Interval(mean, None, None, "too_few_units")
+        return Interval(mean, None, None, confidence, "too_few_units")
     if var == 0:
-        return Interval(mean, None, None, "no_variance")
+        return Interval(mean, None, None, confidence, "no_variance")
     half = float(special.stdtrit(n - 1, 0.5 + confidence / 2)) * math.sqrt(var / n)
-    return Interval(mean, mean - half, mean + half)
+    return Interval(mean, mean - half, mean + half, confidence)
 
 
-def _interval(r: dict, est: str, lo: str, hi: str, reason: str) -> Interval:
+def _interval(r: dict, est: str, lo: str, hi: str, reason: str, level: float) -> Interval:
     e, low, high = _none(r[est]), _none(r[lo]), _none(r[hi])
     if e is None:
-        return Interval(None, None, None, reason)
+        return Interval(None, None, None, level, reason)
     if low is None or high is None:
-        return Interval(e, None, None, "no_variance")
-    return Interval(e, low, high)
+        return Interval(e, None, None, level, "no_variance")
+    return Interval(e, low, high, level)
 
 
 def compare_proportions(
@@ -204,8 +171,8 @@ def compare_proportions(
         metric="conversion",
         control=r["control"],
         treatment=r["treatment"],
-        absolute=_interval(r, "abs", "abs_lo", "abs_hi", "no_variance"),
-        relative=_interval(r, "rel", "rel_lo", "rel_hi", "control_zero"),
+        absolute=_interval(r, "abs", "abs_lo", "abs_hi", "no_variance", confidence),
+        relative=_interval(r, "rel", "rel_lo", "rel_hi", "control_zero", confidence),
         statistic=_none(r["stat"]),
         df=None,
         p_value=p_value,
@@ -233,8 +200,8 @@ def compare_means(
         metric="revenue",
         control=r["control"],
         treatment=r["treatment"],
-        absolute=_interval(r, "abs", "abs_lo", "abs_hi", "no_variance"),
-        relative=_interval(r, "rel", "rel_lo", "rel_hi", "control_zero"),
+        absolute=_interval(r, "abs", "abs_lo", "abs_hi", "no_variance", confidence),
+        relative=_interval(r, "rel", "rel_lo", "rel_hi", "control_zero", confidence),
         statistic=_none(r["stat"]),
         df=_none(r["df"]),
         p_value=p_value,
@@ -247,7 +214,7 @@ def compare_means(
 def _undefined(
     metric: str, reason: str, control: float | None = None, treatment: float | None = None
 ) -> Comparison:
-    empty = Interval(None, None, None, reason)
+    empty = Interval(None, None, None, reason=reason)
     return Comparison(
         metric, control, treatment, empty, empty, None, None, None, None, None, reason
     )

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -371,7 +372,8 @@ def _verdict(row: dict, cfg: BoardSettings) -> tuple[str, str | None]:
         return "too_early", None
     if not _present(row.get("p_value")):
         return "inconclusive", row.get("test_reason") or "undefined"
-    significant = _present(row.get("p_adjusted")) and row.get("p_adjusted") < cfg.alpha
+    p_adjusted = row.get("p_adjusted")
+    significant = _present(p_adjusted) and p_adjusted < cfg.alpha
     if significant and _above(row, "abs_lo") and _above(row, "rel_lo", missing=True):
         if _flag(row.get("guard_worse")):
             return "attention", "guardrail"
@@ -381,7 +383,7 @@ def _verdict(row: dict, cfg: BoardSettings) -> tuple[str, str | None]:
     return "inconclusive", None
 
 
-def _present(x) -> bool:
+def _present(x: object) -> TypeGuard[float]:
     return x is not None and not _nan(x)
 
 

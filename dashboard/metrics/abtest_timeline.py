@@ -53,11 +53,12 @@ def cumulative_lifts(running: pd.DataFrame, experiments: pd.DataFrame) -> pd.Dat
         )  # fmt: skip
 
     def pick(key: str) -> np.ndarray:
-        if money is None:
-            return conv[key]
-        if conv is None:
-            return money[key]
-        return np.where(revenue, money[key], conv[key])
+        if money is not None and conv is not None:
+            return np.where(revenue, money[key], conv[key])
+        # One of the two was evaluated above (the rows hold one metric kind or both).
+        evaluated = money if money is not None else conv
+        assert evaluated is not None
+        return evaluated[key]
 
     # Arrays, not Series: the frame is built without aligning a dozen indexes.
     return pd.DataFrame(

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    # typing.TypeIs is 3.13+; only the checker reads this annotation.
+    from typing_extensions import TypeIs
+
+# A cell of a frame or of a driver's row: a number, text, a date, or None/NaN/NaT/pd.NA. pandas
+# is not type-checked here (no pandas-stubs), so its cells are Any; the alias names the intent.
+Cell: TypeAlias = Any
 
 
-def is_missing(value: float | None) -> bool:
+def is_missing(value: object) -> TypeIs[None]:
     """True for None and NaN."""
+    # TypeIs[None] lets the checker narrow `float | None` to float after `if is_missing(x):
+    # return`; a NaN is a float the checker then treats as None there, which is only stricter.
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 

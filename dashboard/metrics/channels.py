@@ -12,16 +12,16 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from dashboard.metrics.arithmetic import is_missing, roi, safe_div
+from dashboard.metrics.arithmetic import safe_div
 from dashboard.metrics.intervals import cost_per_event, wilson
-from dashboard.metrics.registry import Kpi, kpi, register
+from dashboard.metrics.payback import MONTH_COLUMNS
+from dashboard.metrics.registry import kpi
 
 HORIZONS: tuple[int, ...] = (30, 90, 180, 365)
 DEFAULT_HORIZON = 90
 GROUPINGS: tuple[str, ...] = ("channel", "kind", "tier")
 DEFAULT_GROUPING = "channel"
 LOW_SAMPLE = 30  # fewer new customers than this: show intervals, not bare figures
-LTV_MONTHS = 12
 LTV_DAYS = 365  # the LTV window and the cohort's age, in days (portable day arithmetic)
 
 ADDITIVE: tuple[str, ...] = (
@@ -43,7 +43,6 @@ ADDITIVE: tuple[str, ...] = (
 ATTRIBUTES: tuple[str, ...] = ("channel_id", "code", "name_zh", "name_en", "kind", "tier")
 KIND_LABELS: tuple[str, ...] = ("kind_zh", "kind_en")  # loaded labels of the kind, if any
 PRIVATE_KIND = "wechat"  # private traffic (私域): people who add the clinic on WeChat
-MONTH_COLUMNS: tuple[str, ...] = tuple(f"m{i}" for i in range(LTV_MONTHS))
 
 # Columns a ranking can sort by, each with its KPI (direction and unit come from the registry).
 RANKABLE: tuple[str, ...] = (
@@ -60,50 +59,6 @@ RANKABLE: tuple[str, ...] = (
 DEFAULT_RANK = "roi_horizon"
 
 
-def _cpl(row: Mapping[str, float | None]) -> float | None:
-    return safe_div(row.get("spend"), row.get("leads"))
-
-
-def _roas(row: Mapping[str, float | None]) -> float | None:
-    return safe_div(row.get("revenue_horizon"), row.get("spend"))
-
-
-def _roi_horizon(row: Mapping[str, float | None]) -> float | None:
-    return roi(row.get("revenue_horizon"), row.get("spend"))
-
-
-def _conversion(row: Mapping[str, float | None]) -> float | None:
-    return safe_div(row.get("new_leads_paid"), row.get("new_leads"))
-
-
-def _ltv(row: Mapping[str, float | None]) -> float | None:
-    return safe_div(row.get("cohort_revenue"), row.get("cohort_customers"))
-
-
-def _ltv_cac(row: Mapping[str, float | None]) -> float | None:
-    return safe_div(_ltv(row), kpi("cac").value(row))
-
-
-def _payback(row: Mapping[str, float | None]) -> float | None:
-    curve = [row.get(c) for c in MONTH_COLUMNS]
-    return payback_month(cumulative_per_customer(curve, row.get("cohort_customers")), _cac(row))
-
-
-def _cac(row: Mapping[str, float | None]) -> float | None:
-    return kpi("cac").value(row)
-
-
-_Q = "channels_summary"
-register(
-    Kpi("cost_per_lead", "money", "down", _Q, formula=_cpl),
-    Kpi("lead_customer_rate", "rate", "up", _Q, formula=_conversion),
-    Kpi("roas_horizon", "ratio", "up", _Q, formula=_roas, perspective="financial"),
-    Kpi("roi_horizon", "ratio", "up", _Q, formula=_roi_horizon, perspective="financial"),
-    Kpi("ltv_12m", "money", "up", "channels_ltv", formula=_ltv, perspective="financial"),
-    Kpi("ltv_cac", "ratio", "up", "channels_ltv", formula=_ltv_cac, perspective="financial"),
-    Kpi("payback_months", "count", "down", "channels_ltv", formula=_payback),
-)
-
 # Ratio columns derived for every row, in display order.
 DERIVED: tuple[str, ...] = (
     "cost_per_lead",
@@ -116,29 +71,6 @@ DERIVED: tuple[str, ...] = (
     "ltv_cac",
     "payback_months",
 )
-
-
-def cumulative_per_customer(
-    monthly_revenue: list[float | None], customers: float | None
-) -> list[float] | None:
-    """Cumulative gross revenue per cohort customer at the end of months 1…12 (None: no cohort)."""
-    if is_missing(customers) or not customers:
-        return None
-    out, total = [], 0.0
-    for value in monthly_revenue:
-        total += 0.0 if is_missing(value) else float(value)
-        out.append(total / float(customers))
-    return out
-
-
-def payback_month(cumulative: list[float] | None, cac: float | None) -> int | None:
-    """The first month (1-based) whose cumulative revenue per customer reaches CAC, else None."""
-    if cumulative is None or is_missing(cac):
-        return None
-    for month, value in enumerate(cumulative, start=1):
-        if value >= cac:
-            return month
-    return None
 
 
 def summarise(weekly: pd.DataFrame, channels: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from dashboard.metrics.arithmetic import is_missing
+from dashboard.metrics.arithmetic import Cell, is_missing
 from dashboard.metrics.registry import kpi
 from dashboard.metrics.rows import object_frame, records
 
@@ -18,7 +18,7 @@ def clean_row(row: Mapping[str, object]) -> dict[str, float | None]:
     return {key: _clean(value) for key, value in row.items()}
 
 
-def _clean(value: object) -> object:
+def _clean(value: Cell) -> Cell:
     """None for a missing cell; plain floats, ints and strings are settled without pandas."""
     kind = type(value)
     if kind is float:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from dashboard.filters import Filters
-from dashboard.metrics.arithmetic import is_missing, safe_div
+from dashboard.metrics.arithmetic import Cell, is_missing, safe_div
 
 STAGES: tuple[str, ...] = (
     "impressions",
@@ -90,7 +90,7 @@ def comparison_filters(filters: Filters, comparison: str) -> Filters:
     return filters.previous()
 
 
-def _value(row: Mapping[str, object], key: str) -> float | None:
+def _value(row: Mapping[str, Cell], key: str) -> float | None:
     value = row.get(key)
     return None if is_missing(value) else float(value)
 
@@ -133,7 +133,8 @@ def stage_table(row: Mapping[str, object]) -> pd.DataFrame:
                 "count": count,
                 "from_previous": from_previous,
                 "from_leads": None if stage == "impressions" else safe_div(count, base),
-                "drop_off": previous - count if in_cohort else None,
+                # (the first stage, impressions, is outside the cohort: previous is set by then)
+                "drop_off": previous - count if in_cohort and previous is not None else None,
                 "drop_off_rate": (
                     1.0 - from_previous if in_cohort and from_previous is not None else None
                 ),

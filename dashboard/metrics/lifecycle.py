@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dashboard.metrics.arithmetic import safe_div
+from dashboard.metrics.arithmetic import Cell, safe_div
 
 STAGES: tuple[str, ...] = ("new", "active", "won_back", "dormant", "lapsed")
 NO_PURCHASE = "none"  # the origin of a flow for customers who had not purchased yet
@@ -69,7 +70,7 @@ def _optional(values: list[float | None]) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
-def thresholds_or_default(active_days: object, lapse_days: object) -> tuple[Thresholds, bool]:
+def thresholds_or_default(active_days: Cell, lapse_days: Cell) -> tuple[Thresholds, bool]:
     """The thresholds asked for, or the defaults (and False) when they are not usable."""
     try:
         return Thresholds(int(active_days), int(lapse_days)), True
@@ -77,7 +78,7 @@ def thresholds_or_default(active_days: object, lapse_days: object) -> tuple[Thre
         return Thresholds(), False
 
 
-def tiers_or_default(mid: object, high: object) -> tuple[TierThresholds, bool]:
+def tiers_or_default(mid: Cell, high: Cell) -> tuple[TierThresholds, bool]:
     """The tier thresholds asked for, or the defaults (and False) when they are not usable."""
     try:
         return TierThresholds(float(mid), float(high)), True
@@ -154,7 +155,7 @@ def decode_paths(paths: pd.DataFrame, snapshots: int) -> Paths:
     """The stage of every bit combination at each snapshot (bit j of a mask = snapshot j)."""
     # Bits 0 … 14 survive narrowing a mask to int16 (the low 16 bits are kept): a quarter of
     # the memory traffic for the usual 13 snapshots.
-    kind = np.int16 if snapshots <= 15 else np.int64
+    kind: type[np.signedinteger[Any]] = np.int16 if snapshots <= 15 else np.int64
     shifts = np.arange(snapshots, dtype=kind)[:, None]
     index = np.zeros((snapshots, len(paths)), dtype=kind)
     for k, column in enumerate(BIT_COLUMNS):
@@ -227,7 +228,7 @@ def _present(value: object) -> bool:
     return not (value is None or value is pd.NA or (isinstance(value, float) and value != value))
 
 
-def _bit(value: object) -> int:
+def _bit(value: Cell) -> int:
     """A bit cell as ``fillna(0).astype(int64)`` reads it."""
     return int(value) if _present(value) else 0
 
@@ -287,7 +288,7 @@ def end_stages(mix: pd.DataFrame) -> pd.Series:
 
 def _summary(
     key: str, keys: list, kept: list[bool], mix: pd.DataFrame, wanted: tuple
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Customers, their share, lifetime value and value per customer of each ``wanted`` key."""
     customers = _int_sums(keys, mix["customers"].tolist(), wanted)
     ltv = _ltv_sums(keys, kept, mix["ltv"], wanted)
@@ -411,8 +412,8 @@ def retention_table(
         for k in range(1, width + 1):
             reached = c + k <= data_month
             cells[row, 1 + k] = safe_div(counts.get((c, k), 0), size) if reached else None
-        k = None if in_progress is None else in_progress - c
-        maturing.append(k if k is not None and 0 <= k <= width else None)
+        age = None if in_progress is None else in_progress - c
+        maturing.append(age if age is not None and 0 <= age <= width else None)
     table = pd.DataFrame(
         cells, columns=["cohort", "customers", *retention_columns(width)], dtype=object
     )

@@ -15,12 +15,12 @@ def benjamini_hochberg(p_values: list[float | None]) -> list[float | None]:
     where m is the number of p-values present, as ``scipy.stats.false_discovery_control``
     computes it. Rejecting adjusted p < q controls the FDR at q.
     """
-    present = [i for i, p in enumerate(p_values) if p is not None and not math.isnan(p)]
+    present = [(i, p) for i, p in enumerate(p_values) if p is not None and not math.isnan(p)]
     out: list[float | None] = [None] * len(p_values)
     if not present:
         return out
-    raw = np.array([float(p_values[i]) for i in present])
+    raw = np.array([p for _, p in present], dtype=float)
     adjusted = stats.false_discovery_control(raw, method="bh")
-    for pos, value in zip(present, adjusted.tolist(), strict=True):
+    for (pos, _), value in zip(present, adjusted.tolist(), strict=True):
         out[pos] = float(value)
     return out

@@ -41,25 +41,39 @@ def purchases_per_customer(repeat_rate: float | None, referral_rate: float | Non
     return 1.0 + float(repeat_rate) + float(referral_rate)
 
 
-def _problem(inputs: PlannerInputs, with_followers: bool) -> str | None:
+@dataclass(frozen=True)
+class _Checked:
+    """The inputs once present, finite and non-negative (followers 0 when not used)."""
+
+    followers: float
+    arrival_rate: float
+    per_customer: float
+    ticket: float
+
+
+def _checked(inputs: PlannerInputs, with_followers: bool) -> _Checked | str:
+    """The checked inputs, or the reason ("missing_input", "negative_input") they fail."""
     values = [inputs.arrival_rate, inputs.repeat_rate, inputs.referral_rate, inputs.ticket]
     if with_followers:
         values.append(inputs.followers)
-    if any(is_missing(v) or not math.isfinite(float(v)) for v in values):
+    present = [float(v) for v in values if not is_missing(v)]
+    if len(present) < len(values) or not all(math.isfinite(v) for v in present):
         return "missing_input"
-    if any(float(v) < 0 for v in values):
+    if any(v < 0 for v in present):
         return "negative_input"
-    return None
+    arrival, repeat, referral, ticket = present[:4]
+    followers = present[4] if with_followers else 0.0
+    return _Checked(followers, arrival, 1.0 + repeat + referral, ticket)
 
 
 def revenue(inputs: PlannerInputs) -> PlannerResult:
     """Revenue the followers bring: followers × arrival × (1 + repeat + referral) × ticket."""
-    problem = _problem(inputs, with_followers=True)
-    if problem:
-        return PlannerResult(None, None, None, problem)
-    customers = float(inputs.followers) * float(inputs.arrival_rate)
-    per_customer = purchases_per_customer(inputs.repeat_rate, inputs.referral_rate)
-    return PlannerResult(customers * per_customer * float(inputs.ticket), customers, per_customer)
+    checked = _checked(inputs, with_followers=True)
+    if isinstance(checked, str):
+        return PlannerResult(None, None, None, checked)
+    customers = checked.followers * checked.arrival_rate
+    per_customer = checked.per_customer
+    return PlannerResult(customers * per_customer * checked.ticket, customers, per_customer)
 
 
 def followers_needed(target_revenue: float | None, inputs: PlannerInputs) -> PlannerResult:
@@ -68,19 +82,22 @@ def followers_needed(target_revenue: float | None, inputs: PlannerInputs) -> Pla
     ``inputs.followers`` is ignored. A zero arrival rate or ticket makes any positive target
     unreachable: the result is None with reason "unreachable", never infinity.
     """
-    problem = _problem(inputs, with_followers=False)
-    if problem is None and (is_missing(target_revenue) or float(target_revenue) < 0):
-        problem = "missing_input" if is_missing(target_revenue) else "negative_input"
-    if problem:
-        return PlannerResult(None, None, None, problem)
-    per_customer = purchases_per_customer(inputs.repeat_rate, inputs.referral_rate)
-    revenue_per_follower = float(inputs.arrival_rate) * per_customer * float(inputs.ticket)
+    checked = _checked(inputs, with_followers=False)
+    if isinstance(checked, str):
+        return PlannerResult(None, None, None, checked)
+    if is_missing(target_revenue):
+        return PlannerResult(None, None, None, "missing_input")
+    target = float(target_revenue)
+    if target < 0:
+        return PlannerResult(None, None, None, "negative_input")
+    per_customer = checked.per_customer
+    revenue_per_follower = checked.arrival_rate * per_customer * checked.ticket
     if revenue_per_follower == 0:
-        if float(target_revenue) == 0:
+        if target == 0:
             return PlannerResult(0.0, 0.0, per_customer)
         return PlannerResult(None, None, per_customer, "unreachable")
-    followers = float(target_revenue) / revenue_per_follower
-    return PlannerResult(followers, followers * float(inputs.arrival_rate), per_customer)
+    followers = target / revenue_per_follower
+    return PlannerResult(followers, followers * checked.arrival_rate, per_customer)
 
 
 def whole_followers(followers: float | None) -> int | None:

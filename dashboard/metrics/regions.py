@@ -8,15 +8,14 @@ so a city with 3 bookings and 3 arrivals does not top the board at 100%.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
-from dashboard.metrics.arithmetic import is_missing, pct_change
-from dashboard.metrics.registry import basis_for, kpi
+from dashboard.metrics.arithmetic import Cell, is_missing, pct_change
+from dashboard.metrics.registry import Row, basis_for, kpi
 
 # Below this many cases (bookings, feedback responses, paying customers) a city's rate is too
 # noisy to colour: with n = 30 a 50% rate still has a 95% interval of about ±18 points.
@@ -65,10 +64,11 @@ class CityMetric:
         """True when a larger value is good news."""
         return self.direction == "up"
 
-    def value(self, row: Mapping[str, float | None]) -> float | None:
+    def value(self, row: Row) -> float | None:
         """The figure from one row of counts (None when a rate has no denominator)."""
         if self.column is not None:
             return _clean(row.get(self.column))
+        assert self.kpi_id is not None  # a metric is a count (column) or a registry rate
         return kpi(self.kpi_id).value(row)
 
     def base(self, basis: str | None) -> str | None:
@@ -172,7 +172,7 @@ class HeatGrid:
         )
 
 
-def _clean(value: object) -> float | None:
+def _clean(value: Cell) -> float | None:
     return None if is_missing(value) else float(value)
 
 
@@ -263,7 +263,7 @@ def ranking(
     return out
 
 
-def _verdict(change: object, higher_is_better: bool) -> str:
+def _verdict(change: Cell, higher_is_better: bool) -> str:
     if is_missing(change):
         return "unknown"
     if change == 0:

@@ -1,22 +1,28 @@
 """The KPI registry: each KPI defined once (id, unit, direction, query, column or formula).
 
-Names in both languages live in the catalogue under ``kpi.<id>``; the scorecard, the
-weekly review, the overview and the exports all read these definitions.
+Names in both languages live in the catalogue under ``kpi.<id>`` (definitions under
+``kpi_help.<id>``); every page, export and the seed's targets read these definitions, and
+README's KPI table (generated from here, ``scripts/kpi_table.py``) names each one's SQL file
+and test. The registry is declared whole below: nothing adds to it at import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from dashboard.i18n import t
 from dashboard.metrics.arithmetic import is_missing, roi, safe_div
+from dashboard.metrics.payback import MONTH_COLUMNS, cumulative_per_customer, payback_month
 
 UNITS = ("count", "money", "rate", "ratio", "days", "score", "hours")
 DIRECTIONS = ("up", "down")
 PERSPECTIVES = ("financial", "customer", "process", "learning")
 
-Formula = Callable[[Mapping[str, float | None]], float | None]
+# A result row of a KPI's query: numbers, and text such as 到诊率's ``arrival_basis``.
+Row = Mapping[str, Any]
+Formula = Callable[[Row], float | None]
 
 
 @dataclass(frozen=True)
@@ -46,10 +52,11 @@ class Kpi:
         """The KPI's name in ``lang``."""
         return t(f"kpi.{self.id}", lang)
 
-    def value(self, row: Mapping[str, float | None]) -> float | None:
+    def value(self, row: Row) -> float | None:
         """The KPI's value from a result row of its query."""
         if self.formula is not None:
             return self.formula(row)
+        assert self.column is not None  # exactly one of column and formula (__post_init__)
         value = row.get(self.column)
         return None if value is None else float(value)
 
@@ -59,36 +66,36 @@ class Kpi:
         return self.direction == "up"
 
 
-def _cac(row: Mapping[str, float | None]) -> float | None:
+def _cac(row: Row) -> float | None:
     return safe_div(row.get("spend"), row.get("new_customers"))
 
 
-def _roi(row: Mapping[str, float | None]) -> float | None:
+def _roi(row: Row) -> float | None:
     return roi(row.get("new_customer_revenue"), row.get("spend"))
 
 
-def _per_customer(row: Mapping[str, float | None]) -> float | None:
+def _per_customer(row: Row) -> float | None:
     return safe_div(row.get("revenue"), row.get("paying_customers"))
 
 
-def _repeat(row: Mapping[str, float | None]) -> float | None:
+def _repeat(row: Row) -> float | None:
     return safe_div(row.get("returning_customers"), row.get("paying_customers"))
 
 
 def _repurchase(days: int) -> Formula:
     """Of the new customers whose first ``days`` days are over, the share who bought again."""
 
-    def formula(row: Mapping[str, float | None]) -> float | None:
+    def formula(row: Row) -> float | None:
         return safe_div(row.get(f"repurchased_{days}"), row.get(f"mature_{days}"))
 
     return formula
 
 
-def _satisfaction(row: Mapping[str, float | None]) -> float | None:
+def _satisfaction(row: Row) -> float | None:
     return safe_div(row.get("score_sum"), row.get("responses"))
 
 
-def _top_share(row: Mapping[str, float | None]) -> float | None:
+def _top_share(row: Row) -> float | None:
     return safe_div(row.get("top_scores"), row.get("responses"))
 
 
@@ -110,7 +117,7 @@ def basis_for(with_appointment, bookings, appointments=None) -> str:
     return "appointments" if share >= APPOINTMENT_COVERAGE else "cohort"
 
 
-def arrival_basis(row: Mapping[str, float | None]) -> str:
+def arrival_basis(row: Row) -> str:
     """Which 到诊率 definition ``row`` uses: its ``arrival_basis`` if set, else its selection's."""
     basis = row.get("arrival_basis")
     if basis in ARRIVAL_BASES:
@@ -124,7 +131,7 @@ def arrival_basis(row: Mapping[str, float | None]) -> str:
     )
 
 
-def arrival_counts(row: Mapping[str, float | None]) -> tuple[float | None, float | None]:
+def arrival_counts(row: Row) -> tuple[float | None, float | None]:
     """(arrived, base) of 到诊率 under the row's definition."""
     if arrival_basis(row) == "appointments":
         return row.get("appointment_arrivals"), row.get("appointments")
@@ -156,27 +163,57 @@ def kpi_help(kpi_id: str, lang: str, basis: str = "appointments") -> str:
     )
 
 
-def _arrival_rate(row: Mapping[str, float | None]) -> float | None:
+def _arrival_rate(row: Row) -> float | None:
     return safe_div(*arrival_counts(row))
 
 
-def _booking_completion(row: Mapping[str, float | None]) -> float | None:
+def _booking_completion(row: Row) -> float | None:
     # Of the leads that inquired in the period, the share that booked (same leads).
     return safe_div(row.get("inquiries_booked"), row.get("inquiries"))
 
 
-def _complaint_rate(row: Mapping[str, float | None]) -> float | None:
+def _complaint_rate(row: Row) -> float | None:
     return safe_div(row.get("complaints"), row.get("responses"))
 
 
-def _training_per_staff(row: Mapping[str, float | None]) -> float | None:
+def _training_per_staff(row: Row) -> float | None:
     # Average staff on the payroll of open clinics over the period's days.
     return safe_div(row.get("training_hours"), safe_div(row.get("staff_days"), row.get("days")))
 
 
-def _first_visits_per_doctor(row: Mapping[str, float | None]) -> float | None:
+def _first_visits_per_doctor(row: Row) -> float | None:
     doctors = safe_div(row.get("doctor_days"), row.get("days"))
     return safe_div(safe_div(row.get("first_visits"), doctors), row.get("months"))
+
+
+def _cost_per_lead(row: Row) -> float | None:
+    return safe_div(row.get("spend"), row.get("leads"))
+
+
+def _lead_customer_rate(row: Row) -> float | None:
+    # Of the period's new leads, the share that became paying customers (same leads).
+    return safe_div(row.get("new_leads_paid"), row.get("new_leads"))
+
+
+def _roas_horizon(row: Row) -> float | None:
+    return safe_div(row.get("revenue_horizon"), row.get("spend"))
+
+
+def _roi_horizon(row: Row) -> float | None:
+    return roi(row.get("revenue_horizon"), row.get("spend"))
+
+
+def _ltv(row: Row) -> float | None:
+    return safe_div(row.get("cohort_revenue"), row.get("cohort_customers"))
+
+
+def _ltv_cac(row: Row) -> float | None:
+    return safe_div(_ltv(row), _cac(row))
+
+
+def _payback(row: Row) -> float | None:
+    curve = [row.get(c) for c in MONTH_COLUMNS]
+    return payback_month(cumulative_per_customer(curve, row.get("cohort_customers")), _cac(row))
 
 
 # kpi_funnel, kpi_money and kpi_quality at grain 'total' give the period's values (overview,
@@ -186,6 +223,11 @@ _FUNNEL = "kpi_funnel"
 _MONEY = "kpi_money"
 _QUALITY = "kpi_quality"
 _REPURCHASE = "kpi_repurchase"  # its own query: only the member page reads it
+# The channels page: channels_weekly's sums per channel (spend, leads, new customers, revenue
+# within the horizon), joined with channels_ltv's first-purchase cohorts for the LTV KPIs. Its
+# CAC and marketing ROI are the overview's KPIs above, over the channel's rows.
+_CHANNELS = "channels_weekly"
+_COHORTS = "channels_ltv"
 
 # One KPI per line reads as a table, so the formatter leaves this block alone.
 # fmt: off
@@ -228,6 +270,15 @@ KPIS: dict[str, Kpi] = {
             perspective="learning", cumulative=True),
         Kpi("first_visits_per_doctor", "ratio", "up", _QUALITY, formula=_first_visits_per_doctor,
             perspective="learning"),
+        # Channel economics (the channels page and its planner).
+        Kpi("cost_per_lead", "money", "down", _CHANNELS, formula=_cost_per_lead),
+        Kpi("lead_customer_rate", "rate", "up", _CHANNELS, formula=_lead_customer_rate),
+        Kpi("roas_horizon", "ratio", "up", _CHANNELS, formula=_roas_horizon,
+            perspective="financial"),
+        Kpi("roi_horizon", "ratio", "up", _CHANNELS, formula=_roi_horizon, perspective="financial"),
+        Kpi("ltv_12m", "money", "up", _COHORTS, formula=_ltv, perspective="financial"),
+        Kpi("ltv_cac", "ratio", "up", _COHORTS, formula=_ltv_cac, perspective="financial"),
+        Kpi("payback_months", "count", "down", _COHORTS, formula=_payback),
     )
 }
 # fmt: on
@@ -270,11 +321,3 @@ OVERVIEW_KPIS: tuple[str, ...] = (
 def kpi(kpi_id: str) -> Kpi:
     """The registered KPI ``kpi_id``."""
     return KPIS[kpi_id]
-
-
-def register(*kpis: Kpi) -> None:
-    """Add KPIs to the registry (each page's module registers its own at import)."""
-    for k in kpis:
-        if k.id in KPIS and KPIS[k.id] != k:
-            raise ValueError(f"KPI {k.id} defined twice")
-        KPIS[k.id] = k

@@ -78,7 +78,7 @@ def implied_scope(
     # The cities the actuals really cover: the picked ones within scope, else the whole scope
     # (a region lead with one city sees that city's targets, as an administrator filtering to it).
     cities = effective_cities(filters, scope)
-    if not cities and scope.is_restricted:
+    if not cities and scope.cities is not None:  # restricted: only these cities
         cities = tuple(sorted(scope.cities))
     if len(filters.clinics) == 1:
         clinic = filters.clinics[0]

@@ -86,14 +86,10 @@ def judge(
         reason = "no_value"
         return Judgement(None, target, None, None, None, reason, None, pacing, share)
     actual = float(actual)
-    if pacing and cumulative:
-        to_date = None if is_missing(target) else float(target) * share
-        projection = safe_div(actual, share)
-    else:
-        to_date = None if is_missing(target) else float(target)
-        projection = actual
-    if to_date is None:
+    projection = safe_div(actual, share) if pacing and cumulative else actual
+    if is_missing(target):
         return Judgement(actual, None, None, None, None, "no_target", projection, pacing, share)
+    to_date = float(target) * share if pacing and cumulative else float(target)
     return Judgement(
         actual=actual,
         target=float(target),

@@ -58,7 +58,7 @@ def best_worst_line(
     worse = [h for h in scored if h.delta.verdict == "worse"]
     parts = []
     if better:
-        b = max(better, key=lambda h: abs(h.delta.change_pct))
+        b = max(better, key=lambda h: abs(h.delta.change_pct or 0.0))  # never None: scored
         parts.append(
             t(
                 "weekly.summary.best",
@@ -68,7 +68,7 @@ def best_worst_line(
             )
         )
     if worse:
-        w = max(worse, key=lambda h: abs(h.delta.change_pct))
+        w = max(worse, key=lambda h: abs(h.delta.change_pct or 0.0))  # never None: scored
         parts.append(
             t(
                 "weekly.summary.worst",

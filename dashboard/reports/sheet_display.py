@@ -12,10 +12,10 @@ import pandas as pd
 
 from dashboard.export.sheet import Sheet
 from dashboard.formatting import DASH, fmt_value
-from dashboard.metrics.arithmetic import is_missing
+from dashboard.metrics.arithmetic import Cell, is_missing
 
 
-def fmt_cell(value: object, unit: str, lang: str) -> str:
+def fmt_cell(value: Cell, unit: str, lang: str) -> str:
     """One cell as text in its unit; None, NaN and NaT as "—"."""
     kind = type(value)
     # The common plain cells first, without pandas' checks (the same text as below).

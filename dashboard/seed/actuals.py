@@ -1,9 +1,9 @@
 """KPI actuals of the generated chain per period and group, to set believable targets from.
 
-The definitions follow the metric registry where it has them (spend includes referral
-rewards; a new customer is one whose first paid order falls in the period; marketing ROI
-is (new customers' revenue − spend) ÷ spend). Counts and sums are built per day once and
-then summed into any period (month or week) and any grouping (chain or city).
+The KPIs are the metric registry's (``dashboard.metrics.registry``): the components below are
+the counts and sums its formulas read (spend includes referral rewards; a new customer is one
+whose first paid order falls in the period), built per day once and then summed into any
+period (month or week) and any grouping (chain or city).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from dashboard.metrics.registry import kpi
 from dashboard.seed.core import DAY, Window
 from dashboard.seed.leads import Leads
 from dashboard.seed.network import Network
@@ -63,7 +64,7 @@ def components(
     n_p, n_g = int(period_of_day.max()) + 1, int(group_of_clinic.max()) + 1
     to_group = np.zeros((src.net.size, n_g))
     to_group[np.arange(src.net.size), group_of_clinic] = 1.0
-    out = {}
+    out: dict[str, np.ndarray] = {}
     for name, daily in src.daily.items():
         agg = np.zeros((n_p, n_g))
         np.add.at(agg, period_of_day, daily @ to_group)
@@ -90,6 +91,12 @@ def components(
         out["new_customer_revenue"] = ncr.reshape(n_p, n_g)
     days = np.bincount(period_of_day, minlength=n_p).astype(float)
     out["days"] = np.repeat(days[:, None], n_g, axis=1)
+    # Calendar months, each day weighing 1 ÷ its month's length (as queries/kpi_quality.sql).
+    dates = src.window.day_dates()
+    month = dates.astype("datetime64[M]")
+    lengths = ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(float)
+    months = np.bincount(period_of_day, weights=1.0 / lengths, minlength=n_p)
+    out["months"] = np.repeat(months[:, None], n_g, axis=1)
     return out
 
 
@@ -163,31 +170,51 @@ def _daily(src: Sources) -> dict[str, np.ndarray]:
     return out
 
 
-def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+# The registry's input columns, as the seed's components name them (the rest share names).
+_COLUMNS = {"responses": "feedback"}
+# The KPIs the seed sets targets from: plain sums, then the registry's formulas per cell.
+SUMS = ("revenue", "spend", "arrivals", "paid_deals", "inquiries", "new_customers", "new_members")
+_RATIOS = (
+    "cac",
+    "satisfaction_mean",
+    "arrival_rate",
+    "booking_completion",
+    "lead_to_arrival_days",
+    "complaint_rate",
+    "training_hours_per_staff",
+    "first_visits_per_doctor",
+)
+# Need customers counted distinct over the period (the whole chain only).
+_DISTINCT = ("marketing_roi", "value_per_customer", "repeat_rate")
+
+
+def _inputs(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The components under the registry's column names, with the derived ones it reads."""
+    out = {k: np.asarray(v, float) for k, v in c.items()}
+    out |= {name: out[comp] for name, comp in _COLUMNS.items()}
+    out["lead_to_arrival_days"] = _mean(c["arrival_days"], c["arrivals"])
+    if "paying_customers" in c:
+        out["returning_customers"] = c["paying_customers"] - c["new_customers"]
+    return out
+
+
+def _mean(total: np.ndarray, count: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(b > 0, a / np.where(b > 0, b, 1), np.nan)
+        return np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
 
 
 def kpi_values(c: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """KPI values per (period, group) from the components."""
-    heads = _ratio(c["doctor_days"], c["days"])
-    staff = _ratio(c["staff_days"], c["days"])
-    out = {k: c[k] for k in ("revenue", "spend", "arrivals", "paid_deals", "inquiries")}
-    out |= {
-        "new_customers": c["new_customers"],
-        "new_members": c["new_members"],
-        "cac": _ratio(c["spend"], c["new_customers"]),
-        "satisfaction_mean": _ratio(c["score_sum"], c["feedback"]),
-        "arrival_rate": _ratio(c["appointment_arrivals"], c["appointments"]),
-        "booking_completion": _ratio(c["inquiries_booked"], c["inquiries"]),
-        "lead_to_arrival_days": _ratio(c["arrival_days"], c["arrivals"]),
-        "complaint_rate": _ratio(c["complaints"], c["feedback"]),
-        "training_hours_per_staff": _ratio(c["training_hours"], staff),
-        "first_visits_per_doctor": _ratio(c["first_visits"], heads),
-    }
-    if "paying_customers" in c:
-        out["marketing_roi"] = _ratio(c["new_customer_revenue"] - c["spend"], c["spend"])
-        out["value_per_customer"] = _ratio(c["revenue"], c["paying_customers"])
-        repeaters = c["paying_customers"] - c["new_customers"]
-        out["repeat_rate"] = _ratio(repeaters, c["paying_customers"])
-    return out
+    """KPI values per (period, group) from the components, by the registry's definitions."""
+    inputs = _inputs(c)
+    # The seed's leads all carry appointment times: 到诊率 over the visits due.
+    basis = {"arrival_basis": "appointments"}
+    ids = _RATIOS + (_DISTINCT if "paying_customers" in c else ())
+    shape = c["days"].shape
+    out = {k: c[k] for k in SUMS}
+    values = {k: np.full(shape, np.nan) for k in ids}
+    for cell in np.ndindex(shape):
+        row = {name: float(arr[cell]) for name, arr in inputs.items()} | basis
+        for kpi_id in ids:
+            value = kpi(kpi_id).value(row)
+            values[kpi_id][cell] = np.nan if value is None or not np.isfinite(value) else value
+    return out | values

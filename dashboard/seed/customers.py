@@ -36,6 +36,13 @@ class Customers:
     def __len__(self) -> int:
         return len(self.acq_lead)
 
+    @property
+    def referrers(self) -> np.ndarray:
+        """``referrer`` once the referrals step has set it (customer index or -1)."""
+        if self.referrer is None:
+            raise RuntimeError("referrers are not assigned yet")
+        return self.referrer
+
 
 def _registration(leads: Leads) -> tuple[np.ndarray, np.ndarray]:
     registered = leads.has_booking | leads.has_arrival
@@ -118,7 +125,7 @@ def customers_frame(
             "home_city_id": (city + 1).astype(np.int32),
             "home_clinic_id": (cust.clinic + 1).astype(np.int32),
             "acquisition_channel_id": (cust.channel + 1).astype(np.int32),
-            "referrer_id": nullable_int(cust.referrer + 1, cust.referrer >= 0),
+            "referrer_id": nullable_int(cust.referrers + 1, cust.referrers >= 0),
             "created_at": timestamps(window, cust.created),
             "first_visit_on": dates(window, fv_day, cust.has_visit),
             "member_since": dates(window, member_day, joins),

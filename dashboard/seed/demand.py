@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard.seed.calendar_table import spring_festival_breaks, window_holidays
 from dashboard.seed.core import Window, rng_for
 from dashboard.seed.network import Network
+from dashboard.seed.reference import SPECIALTIES
 
 # Monday … Sunday: enquiries come in on Sunday evenings and early in the week.
 LEAD_WEEKDAY = np.array([1.06, 1.0, 1.0, 0.98, 0.95, 0.88, 1.02])
@@ -106,7 +107,7 @@ def cell_weights(
 
 
 def _channel_mix(net: Network, channels: pd.DataFrame) -> np.ndarray:
-    mix = channels[["mix_eye", "mix_dental", "mix_aesthetic"]].to_numpy(float).T[net.spec]
+    mix = channels[[f"mix_{s}" for s in SPECIALTIES]].to_numpy(float).T[net.spec]
     tiers = net.cities["tier"].to_numpy()[net.city]
     low_tier = np.isin(tiers, ["tier2", "tier3"])[:, None]
     kind = channels["kind"].to_numpy()

@@ -11,11 +11,18 @@ import pandas as pd
 from dashboard.seed.core import Window, date_column, rng_for
 from dashboard.seed.reference import SPECIALTIES, Reference
 
-BRANDS = {
-    "eye": ("明视眼科", "Mingshi Eye"),
-    "dental": ("皓齿口腔", "Haochi Dental"),
-    "aesthetic": ("悦颜医美", "Yueyan Aesthetics"),
-}
+# Brand names (zh, en) in the order of SPECIALTIES.
+BRANDS = dict(
+    zip(
+        SPECIALTIES,
+        (
+            ("明视眼科", "Mingshi Eye"),
+            ("皓齿口腔", "Haochi Dental"),
+            ("悦颜医美", "Yueyan Aesthetics"),
+        ),
+        strict=True,
+    )
+)
 ORDINALS_ZH = "一二三四五六"
 # Relative footfall a clinic draws by city tier: lower-tier cities have thinner markets.
 TIER_TRAFFIC = {"tier1": 1.35, "new_tier1": 1.0, "tier2": 0.8, "tier3": 0.6}
@@ -81,7 +88,9 @@ def build_network(ref: Reference, window: Window, seed: int) -> Network:
     fv_target = rng.permutation(np.linspace(15.0, 70.0, n))
     lat = cities["lat"].to_numpy()[city] + rng.normal(0, 0.035, n)
     lon = cities["lon"].to_numpy()[city] + rng.normal(0, 0.035, n)
-    names_zh, names_en, seen = [], [], {}
+    names_zh: list[str] = []
+    names_en: list[str] = []
+    seen: dict[tuple[object, object], int] = {}  # (city, specialty) -> clinics so far
     for c, s in zip(city, spec, strict=True):
         k = seen[(c, s)] = seen.get((c, s), 0) + 1
         brand_zh, brand_en = BRANDS[SPECIALTIES[s]]

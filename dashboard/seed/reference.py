@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.labels import SAMPLE_SPECIALTIES
 from dashboard.settings import SAMPLE_DATA_DIR
 
-SPECIALTIES = ("eye", "dental", "aesthetic")
+# Specialty index -> code: the seed's per-specialty arrays and channels.csv's mix_<code> columns.
+SPECIALTIES = SAMPLE_SPECIALTIES
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def referral_rewards(
 ) -> pd.DataFrame:
     """One reward to the referrer when a referred customer first pays (¥10 red packets …)."""
     rng = rng_for(seed, "rewards")
-    who = np.flatnonzero((cust.referrer >= 0) & (first_paid >= 0))
+    who = np.flatnonzero((cust.referrers >= 0) & (first_paid >= 0))
     paid_day = np.minimum(first_paid[who] // DAY + rng.integers(0, 3, len(who)), window.days - 1)
     u = rng.random(len(who))
     shares = np.cumsum([r[1] for r in REWARDS])
@@ -103,7 +103,7 @@ def referral_rewards(
     return frame(
         {
             "reward_id": np.arange(1, len(who) + 1, dtype=np.int64),
-            "referrer_id": cust.referrer[who] + 1,
+            "referrer_id": cust.referrers[who] + 1,
             "referred_id": who.astype(np.int64) + 1,
             "clinic_id": (cust.clinic[who] + 1).astype(np.int32),
             "paid_on": np.datetime64(window.start, "s") + (paid_day * DAY).astype("timedelta64[s]"),

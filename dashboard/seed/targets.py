@@ -13,21 +13,16 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from dashboard.seed.actuals import Sources, components, kpi_values
+from dashboard.metrics.registry import KPIS
+from dashboard.seed.actuals import SUMS, Sources, components, kpi_values
 from dashboard.seed.core import date_column, month_end, month_starts, rng_for
 from dashboard.seed.demand import Campaign
 
-DOWN = {"cac", "lead_to_arrival_days", "complaint_rate"}
 BUDGETED = {"spend"}  # a spend target is a budget cap: set a little above the run-rate
-ADDITIVE = {
-    "revenue",
-    "spend",
-    "arrivals",
-    "paid_deals",
-    "inquiries",
-    "new_customers",
-    "new_members",
-}
+# Lower is better (the registry's direction); a budget is planned as a cap instead.
+DOWN = {k.id for k in KPIS.values() if k.direction == "down"} - BUDGETED
+# Planned per day and scaled to the period's length: the plain sums.
+ADDITIVE = set(SUMS)
 MONTHLY_CHAIN = (
     "revenue", "value_per_customer", "marketing_roi", "cac", "new_members", "satisfaction_mean",
     "repeat_rate", "arrival_rate", "booking_completion", "lead_to_arrival_days", "complaint_rate",

@@ -16,11 +16,17 @@ from dashboard.formatting import fmt_compact, fmt_delta, fmt_value
 from dashboard.i18n import has, t
 from dashboard.metrics import channels as cm
 from dashboard.metrics import planner as pl
-from dashboard.reports.budget import BudgetData
-from dashboard.reports.channels import ChannelsData, PrivateTraffic
-from dashboard.reports.channels_display import maturity_note
-from dashboard.reports.channels_sheets import IN_HORIZON, column_label, label, total_keys, unit
-from dashboard.ui import linknotice, urlbind
+from dashboard.metrics.payback import LTV_MONTHS
+from dashboard.reports.channels.model import BudgetData, ChannelsData, PrivateTraffic
+from dashboard.reports.channels.tables import (
+    IN_HORIZON,
+    column_label,
+    label,
+    maturity_note,
+    total_keys,
+    unit,
+)
+from dashboard.ui import urlbind
 
 BUBBLE_CHART_KEY = "channels_bubble_chart"
 _PLANNER_KEYS = ("followers", "arrival", "repeat", "referral", "ticket", "target")
@@ -38,58 +44,60 @@ class ChannelControls:
 def controls(lang: str, defaults: ChannelControls | None = None) -> ChannelControls:
     """Draw the controls in one row, each kept in the URL so a copied link keeps the view.
 
-    ``defaults``: the view the page opens on (``dashboard.reports.channels.default_view``: the
+    ``defaults``: the view the page opens on (``dashboard.reports.channels.load.default_view``: the
     horizon depends on the period); a control the viewer has left at its default follows it.
     Bound by hand rather than with ``bind=``: a bound widget with a format_func writes its
     translated label to the URL, so a link would change meaning with the language.
     """
     defaults = defaults or ChannelControls()
-    # Each control's key (and URL parameter), options, default and label under channels.control.
-    specs = (
-        ("channels_horizon", cm.HORIZONS, defaults.horizon, "horizon"),
-        ("channels_group", cm.GROUPINGS, defaults.grouping, "grouping"),
-        ("channels_rank", cm.RANKABLE, defaults.rank_by, "rank_by"),
-    )
-    for key, options, default, _ in specs:
-        # By code only (labels such as "90天" are not accepted); odd values go to the link notice.
-        urlbind.seed_one(key, {o: () for o in options}, default)
+    for key, default in (
+        ("channels_horizon", defaults.horizon),
+        ("channels_group", defaults.grouping),
+        ("channels_rank", defaults.rank_by),
+    ):
         urlbind.follow_default(key, default)
     c_horizon, c_group, c_rank = st.columns([3, 2, 2])
-    horizon = c_horizon.segmented_control(
+    # By code only (labels such as "90天" are not accepted); odd values go to the link notice.
+    horizon = urlbind.choice(
+        c_horizon,
+        "segmented_control",
         t("channels.control.horizon", lang),
-        options=list(cm.HORIZONS),
-        format_func=lambda d: t("channels.control.horizon_option", lang, days=d),
-        required=True,
+        cm.HORIZONS,
+        defaults.horizon,
+        lambda d, g: t("channels.control.horizon_option", g, days=d),
+        lang,
         key="channels_horizon",
+        by_label=False,
+        required=True,
     )
     horizon = horizon or defaults.horizon
-    grouping = c_group.selectbox(
+    grouping = urlbind.choice(
+        c_group,
+        "selectbox",
         t("channels.control.grouping", lang),
-        options=list(cm.GROUPINGS),
-        format_func=lambda g: t(f"channels.grouping.{g}", lang),
+        cm.GROUPINGS,
+        defaults.grouping,
+        lambda code, g: t(f"channels.grouping.{code}", g),
+        lang,
         key="channels_group",
+        by_label=False,
     )
-    rank_by = c_rank.selectbox(
+    rank_by = urlbind.choice(
+        c_rank,
+        "selectbox",
         t("channels.control.rank_by", lang),
-        options=list(cm.RANKABLE),
-        format_func=lambda c: label(c, lang, horizon),
+        cm.RANKABLE,
+        defaults.rank_by,
+        lambda code, g: label(code, g, horizon),
+        lang,
         key="channels_rank",
+        by_label=False,
     )
     chosen = ChannelControls(
         horizon=horizon,
         grouping=grouping or defaults.grouping,
         rank_by=rank_by or defaults.rank_by,
     )
-    shown = (
-        t("channels.control.horizon_option", lang, days=chosen.horizon),
-        t(f"channels.grouping.{chosen.grouping}", lang),
-        label(chosen.rank_by, lang, chosen.horizon),
-    )
-    values = (chosen.horizon, chosen.grouping, chosen.rank_by)
-    for (key, _, default, name), value, text in zip(specs, values, shown, strict=True):
-        urlbind.write_one(key, value, default)
-        title = t(f"channels.control.{name}", lang)
-        linknotice.drawn(key, st.session_state.get(key), label=title, shown=text)
     return chosen
 
 
@@ -109,7 +117,7 @@ def totals(report: ChannelsData, lang: str, per_row: int = 5) -> None:
             unit_ = "count" if key == "payback_months" else unit(key)
             text = fmt_compact(value, unit_, lang)
             if key == "payback_months" and "no_payback" in report.totals.get("reasons", ()):
-                text = t("channels.payback_beyond", lang, months=cm.LTV_MONTHS)
+                text = t("channels.payback_beyond", lang, months=LTV_MONTHS)
             help_key = f"kpi_help.{key}"
             help_text = t(help_key, lang) if has(help_key) else ""
             if maturing and key in IN_HORIZON:
@@ -125,8 +133,10 @@ def totals(report: ChannelsData, lang: str, per_row: int = 5) -> None:
 def table(styler: Styler, rows: int | None = None) -> None:
     """A styled read-only table without the index, full width; tall enough for ``rows`` rows."""
     # Streamlit's default shows about ten rows; a ranking of 14 channels should show them all.
-    height = 38 + 35 * rows if rows else "auto"
-    st.dataframe(styler, hide_index=True, width="stretch", height=height)
+    if rows:
+        st.dataframe(styler, hide_index=True, width="stretch", height=38 + 35 * rows)
+    else:
+        st.dataframe(styler, hide_index=True, width="stretch")
 
 
 def selected_key(state: Mapping | None) -> str | None:
@@ -147,7 +157,7 @@ def _narrow(members: Mapping[str, tuple[int, ...]]) -> None:
     their state may still be set here.
     """
     key = selected_key(st.session_state.get(BUBBLE_CHART_KEY))
-    if key in members:
+    if key is not None and key in members:
         st.session_state["channel"] = list(members[key])
 
 

@@ -11,7 +11,7 @@ from dashboard.i18n import t
 from dashboard.literal import md, t_md
 from dashboard.metrics.abtest_board import MIN_CONVERSIONS, MIN_UNITS
 from dashboard.settings import LANGUAGES
-from dashboard.ui import linknotice, urlbind
+from dashboard.ui import urlbind
 from dashboard.ui.widgets import show_table
 
 LIFT_CHOICES = (5, 10, 15, 20, 30)  # percent
@@ -21,19 +21,16 @@ LIST_KEYS = ("red", "black", "attention", "inconclusive", "too_early")
 
 def target_lift_picker(lang: str) -> float:
     """The relative lift the power figures aim at (default 10%), kept in the URL."""
-    link = linknotice.link_values("experiments_lift")
-    label = t("abtest.target_lift", lang) + " (%)"
-    picked = st.segmented_control(
-        label,
+    # Plain numbers keep links the same in both languages.
+    picked = urlbind.plain(
+        st,
+        "segmented_control",
+        t("abtest.target_lift", lang) + " (%)",
+        key="experiments_lift",
         options=list(LIFT_CHOICES),
         default=DEFAULT_LIFT,
-        # No format_func: a bound widget puts its label in the URL; plain numbers keep links
-        # the same in both languages.
         required=True,
-        key="experiments_lift",
-        bind="query-params",
     )
-    linknotice.bound("experiments_lift", link, picked, label=label)
     return (picked or DEFAULT_LIFT) / 100
 
 

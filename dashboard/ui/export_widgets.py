@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -71,19 +71,19 @@ def export_button(
     if ctx.data_end is None:
         return
     with st.expander(t("export.more", lang), icon=":material/inventory_2:"):
-        _pack_section(ctx, info, week)
+        _pack_section(ctx, info, week, ctx.data_end)
         _detail_section(ctx, info)
 
 
-def _week_choices(ctx: PageContext) -> list[str]:
-    last = last_complete_week(ctx.data_end)
+def _week_choices(data_end: date) -> list[str]:
+    last = last_complete_week(data_end)
     return [(last.start - timedelta(weeks=i)).strftime("%G-W%V") for i in range(PACK_WEEKS)]
 
 
-def _pack_section(ctx: PageContext, info: ExportInfo, week: str | None) -> None:
+def _pack_section(ctx: PageContext, info: ExportInfo, week: str | None, data_end: date) -> None:
     lang = ctx.lang
     st.markdown(f"**{t('export.pack.heading', lang)}**")
-    weeks = _week_choices(ctx)
+    weeks = _week_choices(data_end)
     left, right = st.columns([2, 3], vertical_alignment="bottom")
     picked = left.selectbox(
         t("export.pack.week", lang),
@@ -91,7 +91,7 @@ def _pack_section(ctx: PageContext, info: ExportInfo, week: str | None) -> None:
         index=weeks.index(week) if week in weeks else 0,
         key="export_pack_week",
     )
-    monday = last_complete_week(ctx.data_end).start - timedelta(weeks=weeks.index(picked))
+    monday = last_complete_week(data_end).start - timedelta(weeks=weeks.index(picked))
     pack_info = replace(info, filters=ctx.filters.with_period(monday, monday + timedelta(days=6)))
     state = (picked, ctx.filters, lang, info.user)
     if right.button(t("export.pack.prepare", lang), key="export_pack_prepare"):
@@ -106,7 +106,7 @@ def _pack_section(ctx: PageContext, info: ExportInfo, week: str | None) -> None:
         buffer = BytesIO()
         with guard(lang):
             result = service.pack(
-                pack_info, ctx.data_end, buffer, data.settings().audit_url, picked, progress
+                pack_info, data_end, buffer, data.settings().audit_url, picked, progress
             )
         bar.empty()
         st.session_state[_PACK_KEY] = (state, buffer.getvalue(), len(result.workbook.sheets))

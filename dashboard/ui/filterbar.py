@@ -11,19 +11,26 @@ Options come from scope-filtered queries: a viewer never sees another city as an
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import clock, labels
-from dashboard.filters import EARLIEST_DAY, LATEST_DAY, PRESETS, Filters, preset_range
+from dashboard.filters import (
+    DEFAULT_PRESET,
+    EARLIEST_DAY,
+    LATEST_DAY,
+    PRESETS,
+    Filters,
+    preset_range,
+)
 from dashboard.i18n import t
 from dashboard.reports.frame import FrameData
 from dashboard.settings import LANGUAGES
 from dashboard.ui import linknotice, urlbind
 
 LANGUAGE_LABELS = {"zh": "中文", "en": "English"}
-DEFAULT_PRESET = "last_4_weeks"
 
 
 def language_picker(default: str) -> str:
@@ -124,10 +131,12 @@ def _custom_dates(side, lang: str, start: date, end: date, anchor: date) -> tupl
     picked = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
     if len(picked) == 2:
         start, end = min(picked), max(picked)
-    reason, detail = None, {}
+    reason: str | None = None
+    detail: dict[str, Any] = {}  # the reason's placeholders (dates), passed through as keywords
     if raw:
-        days = [_link_date(v) for v in raw]
-        if None in days:
+        read = [_link_date(v) for v in raw]
+        days = [d for d in read if d is not None]
+        if len(days) != len(read):
             reason = "not_date"
         elif any(not low <= d <= high for d in days):
             reason, detail = "range", {"low": low, "high": high}

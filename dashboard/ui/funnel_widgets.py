@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.metrics import funnel as fm
-from dashboard.ui import linknotice, urlbind
+from dashboard.ui import urlbind
 
 BREAKDOWN_CHART_KEY = "funnel_breakdown_chart"
 
@@ -26,7 +26,7 @@ class FunnelControls:
     comparison: str = fm.DEFAULT_COMPARISON
 
     def as_kwargs(self) -> dict[str, object]:
-        """The controls as keyword arguments of ``dashboard.reports.funnel.load``."""
+        """The controls as keyword arguments of ``dashboard.reports.funnel.load.load``."""
         return asdict(self)
 
 
@@ -38,7 +38,7 @@ def _window_label(window: int | str, lang: str) -> str:
 def controls(lang: str, default_window: int | str = fm.DEFAULT_WINDOW) -> FunnelControls:
     """Draw the controls in one row, each bound to the URL so a copied link keeps the view.
 
-    ``default_window``: the window the view opens on (``dashboard.reports.funnel.default_window``:
+    ``default_window``: the window the view opens on (``dashboard.reports.funnel.load.default_window``:
     it depends on the period); left at its default, the control follows it.
     """
     urlbind.follow_default("funnel_window", default_window)
@@ -78,15 +78,14 @@ def controls(lang: str, default_window: int | str = fm.DEFAULT_WINDOW) -> Funnel
         lang,
         key="funnel_dim",
     )
-    link = linknotice.link_values("funnel_top")
-    top_n = c_top.selectbox(
+    top_n = urlbind.plain(
+        c_top,
+        "selectbox",
         t("funnel.control.top_n", lang),
+        key="funnel_top",
         options=list(fm.TOP_N),
         index=fm.TOP_N.index(fm.DEFAULT_TOP_N),
-        key="funnel_top",
-        bind="query-params",
     )
-    linknotice.bound("funnel_top", link, top_n, label=t("funnel.control.top_n", lang))
     return FunnelControls(
         window=window or default_window,
         dimension=dimension or fm.DEFAULT_DIMENSION,

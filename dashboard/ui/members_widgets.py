@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import streamlit as st
 
 from dashboard.formatting import money_symbol
 from dashboard.i18n import t
 from dashboard.metrics import lifecycle as lc
-from dashboard.ui import linknotice
+from dashboard.ui import urlbind
 
 # Each control's URL parameter (and session-state key) and its label under members.control.
 _CONTROLS = {
@@ -32,7 +33,7 @@ class Controls:
     months: int = lc.DEFAULT_MONTHS
 
     def as_kwargs(self) -> dict[str, object]:
-        """The controls as keyword arguments of ``dashboard.reports.members.load``."""
+        """The controls as keyword arguments of ``dashboard.reports.members.load.load``."""
         return asdict(self)
 
 
@@ -47,51 +48,32 @@ def _label(control: str, lang: str) -> str:
 def controls(lang: str) -> Controls:
     """Thresholds in one row (each bound to the URL so a copied link keeps the view)."""
     c_active, c_lapse, c_mid, c_high, c_months = st.columns(5)
-    links = {key: linknotice.link_values(key) for key in _CONTROLS}
-    active = c_active.number_input(
-        t("members.control.active_days", lang),
+
+    def bound(place, key: str, widget: str = "number_input", **kwargs: Any) -> Any:
+        return urlbind.plain(place, widget, _label(_CONTROLS[key], lang), key=key, **kwargs)
+
+    active = bound(
+        c_active,
+        "members_active",
         min_value=1,
         max_value=3649,
         value=lc.DEFAULT_ACTIVE_DAYS,
         step=15,
-        key="members_active",
-        bind="query-params",
     )
-    lapse = c_lapse.number_input(
-        t("members.control.lapse_days", lang),
-        min_value=2,
-        max_value=3650,
-        value=lc.DEFAULT_LAPSE_DAYS,
-        step=30,
-        key="members_lapse",
-        bind="query-params",
+    lapse = bound(
+        c_lapse, "members_lapse", min_value=2, max_value=3650, value=lc.DEFAULT_LAPSE_DAYS, step=30
     )
-    mid = c_mid.number_input(
-        _label("tier_mid", lang),
-        min_value=1,
-        value=int(lc.DEFAULT_TIER_MID),
-        step=1000,
-        key="members_tier_mid",
-        bind="query-params",
+    mid = bound(c_mid, "members_tier_mid", min_value=1, value=int(lc.DEFAULT_TIER_MID), step=1000)
+    high = bound(
+        c_high, "members_tier_high", min_value=2, value=int(lc.DEFAULT_TIER_HIGH), step=1000
     )
-    high = c_high.number_input(
-        _label("tier_high", lang),
-        min_value=2,
-        value=int(lc.DEFAULT_TIER_HIGH),
-        step=1000,
-        key="members_tier_high",
-        bind="query-params",
-    )
-    months = c_months.selectbox(
-        t("members.control.months", lang),
+    months = bound(
+        c_months,
+        "members_months",
+        "selectbox",
         options=list(lc.MONTH_CHOICES),
         index=lc.MONTH_CHOICES.index(lc.DEFAULT_MONTHS),
-        key="members_months",
-        bind="query-params",
     )
-    values = (active, lapse, mid, high, months)
-    for (key, label), value in zip(_CONTROLS.items(), values, strict=True):
-        linknotice.bound(key, links[key], value, label=_label(label, lang))
     return Controls(
         active_days=int(active or lc.DEFAULT_ACTIVE_DAYS),
         lapse_days=int(lapse or lc.DEFAULT_LAPSE_DAYS),

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.metrics import referrals as rf
-from dashboard.ui import linknotice, urlbind
+from dashboard.ui import urlbind
 
 TABLE_KEY = "referrers_table"
 REFERRER_KEY = "referrers_id"
@@ -73,21 +73,21 @@ def group_picker(options: dict[object, dict[str, str]], level: str, lang: str, c
 def referrer_picker(lang: str) -> str | None:
     """The referrer whose network is shown, by customer number as the source writes it
     (empty = the list's number one)."""
-    link = linknotice.link_values(REFERRER_KEY)
-    label = t("referrers.control.referrer", lang)
-    value = st.text_input(
-        label,
+    placeholder = t("referrers.control.referrer_placeholder", lang)
+    value = urlbind.plain(
+        st,
+        "text_input",
+        t("referrers.control.referrer", lang),
+        key=REFERRER_KEY,
+        # Blank is no referrer: the page then shows the list's number one (the placeholder).
+        noted=lambda v: (v or "").strip() or None,
+        shown=lambda kept: str(kept) if kept else placeholder,
         value=None,
         max_chars=64,
         help=t("referrers.control.referrer_help", lang),
-        placeholder=t("referrers.control.referrer_placeholder", lang),
-        key=REFERRER_KEY,
-        bind="query-params",
+        placeholder=placeholder,
     )
-    text = (value or "").strip()
-    shown = t("referrers.control.referrer_placeholder", lang) if not text else ""
-    linknotice.bound(REFERRER_KEY, link, text or None, label=label, shown=shown)
-    return text or None
+    return (value or "").strip() or None
 
 
 def _pick_row(ids: list[str]) -> None:

@@ -20,8 +20,9 @@ from dashboard.charts.maps import LAYER_KINDS
 from dashboard.filters import Filters
 from dashboard.i18n import t
 from dashboard.metrics.regions import MAP_METRICS, TABLE_METRICS
-from dashboard.reports import regions
-from dashboard.reports.regions_view import metric_name
+from dashboard.reports.regions import load as regions_load
+from dashboard.reports.regions import model as regions_model
+from dashboard.reports.regions.tables import metric_name
 from dashboard.ui import urlbind
 
 
@@ -43,7 +44,7 @@ def map_controls(lang: str) -> tuple[str, str]:
         "segmented_control",
         t("regions.control.map_metric", lang),
         MAP_METRICS,
-        regions.DEFAULT_MAP_METRIC,
+        regions_model.DEFAULT_MAP_METRIC,
         metric_name,
         lang,
         key="regions_map",
@@ -54,35 +55,36 @@ def map_controls(lang: str) -> tuple[str, str]:
         "segmented_control",
         t("regions.control.layer", lang),
         LAYER_KINDS,
-        regions.DEFAULT_LAYER,
+        regions_model.DEFAULT_LAYER,
         lambda k, g: t(f"regions.layer.{k}", g),
         lang,
         key="regions_layer",
         required=True,
     )
-    return map_metric, layer
+    return map_metric or regions_model.DEFAULT_MAP_METRIC, layer or regions_model.DEFAULT_LAYER
 
 
 def table_control(lang: str) -> str:
     """The metric of the ranking and heat tables, kept in the URL."""
     left, _ = st.columns([2, 3])
-    return urlbind.choice(
+    picked = urlbind.choice(
         left,
         "selectbox",
         t("regions.control.table_metric", lang),
         TABLE_METRICS,
-        regions.DEFAULT_TABLE_METRIC,
+        regions_model.DEFAULT_TABLE_METRIC,
         metric_name,
         lang,
         key="regions_metric",
     )
+    return picked or regions_model.DEFAULT_TABLE_METRIC
 
 
 def _on_map_pick(key: str, clinic_city: dict[int, int]) -> None:
     state = st.session_state.get(key) or {}
     selection = state.get("selection") or {}
     current = st.session_state.get("clinic") or []
-    _apply(regions.narrowing(selection.get("objects"), current, clinic_city))
+    _apply(regions_load.narrowing(selection.get("objects"), current, clinic_city))
 
 
 def region_map(deck: pdk.Deck, filters: Filters, clinic_city: dict[int, int], alt: str) -> None:
@@ -109,7 +111,7 @@ def picked_row_city(state: Mapping | None, city_ids: Sequence[int]) -> int | Non
 def _on_row_pick(key: str, city_ids: Sequence[int], clinic_city: dict[int, int]) -> None:
     city = picked_row_city(st.session_state.get(key), city_ids)
     if city is not None:
-        _apply(regions.pick_city(city, st.session_state.get("clinic") or [], clinic_city))
+        _apply(regions_load.pick_city(city, st.session_state.get("clinic") or [], clinic_city))
 
 
 def ranking_table(
@@ -144,7 +146,7 @@ def picked_cell_city(state: Mapping | None) -> int | None:
 def _on_cell_pick(key: str, clinic_city: dict[int, int]) -> None:
     city = picked_cell_city(st.session_state.get(key))
     if city is not None:
-        _apply(regions.pick_city(city, st.session_state.get("clinic") or [], clinic_city))
+        _apply(regions_load.pick_city(city, st.session_state.get("clinic") or [], clinic_city))
 
 
 def heat_table(fig: go.Figure, name: str, filters: Filters, clinic_city: dict[int, int]) -> None:

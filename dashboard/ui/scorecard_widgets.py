@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts.scorecard import league_heat
 from dashboard.formatting import fmt_date
 from dashboard.i18n import t
 from dashboard.literal import t_md
 from dashboard.metrics.periods import KINDS
-from dashboard.reports.scorecard import DEFAULT_KIND, ScorecardData, ScorecardOptions
-from dashboard.reports.scorecard_view import status_counts, table_labels
-from dashboard.ui import linknotice, urlbind
+from dashboard.reports.scorecard.charts import league_heat
+from dashboard.reports.scorecard.model import DEFAULT_KIND, ScorecardData, ScorecardOptions
+from dashboard.reports.scorecard.tables import status_counts, table_labels
+from dashboard.ui import urlbind
 
 _DIM_LABELS = {
     "city": "filters.cities",
@@ -50,14 +51,13 @@ def controls(opts: ScorecardOptions, lang: str) -> ScorecardControls:
     )
     kind = kind if kind in KINDS else DEFAULT_KIND
     # Plain period codes (2026-11, 2026-Q4, 2026-W46) keep copied links the same in both languages.
-    link = linknotice.link_values("scorecard_period")
-    period = c_period.selectbox(
+    period = urlbind.plain(
+        c_period,
+        "selectbox",
         t("scorecard.control.period", lang),
-        options=list(opts.periods[kind]),
         key="scorecard_period",
-        bind="query-params",
+        options=list(opts.periods[kind]),
     )
-    linknotice.bound("scorecard_period", link, period, label=t("scorecard.control.period", lang))
     # Scope names differ by language: kept in the URL by code too (links with names still work).
     scope = urlbind.choice(
         c_scope,
@@ -128,7 +128,7 @@ def kpi_table(frame: pd.DataFrame, report: ScorecardData, lang: str) -> None:
         "status": 105,
         "trend": 115,
     }
-    config: dict[str, object] = {
+    config: dict[str, Any] = {
         key: st.column_config.TextColumn(label, help=tip or None, width=widths.get(key))
         for key, (label, tip) in labels.items()
         if key != "spark"

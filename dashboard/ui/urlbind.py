@@ -1,27 +1,37 @@
-"""Widgets kept in the URL by stable codes, bound by hand.
+"""Widgets kept in the URL: the one way a page binds a control to ``?key=``.
 
-Streamlit's ``bind="query-params"`` stores a widget's *displayed* label in the URL, so a
-translated label (郑州, 上周) stays in the URL after the language switch and the link no longer
-matches the options. These helpers keep the option's stable code (a city id, ``last_week``)
-in the URL instead: the widget's state is seeded from ``?key=`` once per session and the
-picked codes are written back on every run (dropped when they are the default).
+Two kinds of control, one function each:
 
-A URL value is matched against the option's code and against every alias given (its label in
-each language), case-insensitively, so links written with names keep working; values that
-match no option are ignored, and said so in the page's link notice (``dashboard.ui.linknotice``).
+- ``choice``: options with translated labels. Streamlit's ``bind="query-params"`` stores a
+  widget's *displayed* label in the URL, so a translated label (郑州, 上周) would stay in the URL
+  after the language switch and the link would no longer match the options. ``choice`` keeps
+  the option's stable code (a city id, ``last_week``) in the URL instead: the widget's state is
+  seeded from ``?key=`` once per session and the picked code is written back on every run
+  (dropped when it is the default). A URL value is matched against the option's code and, unless
+  ``by_label=False``, its label in each language, case-insensitively, so links written with names
+  keep working.
+- ``plain``: values that read the same in every language (numbers, ISO weeks, period codes, free
+  text), bound with Streamlit's own ``bind="query-params"``.
+
+Either way, link values that name no option are ignored and said so in the page's link notice
+(``dashboard.ui.linknotice``). The filter bar's multi-selects use the lower-level ``seed_many``
+/ ``write_many`` / ``url_matches`` below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import streamlit as st
 
 from dashboard.settings import LANGUAGES
 from dashboard.ui import linknotice
 
-Aliases = Mapping[Hashable, Sequence[str]]
+# Option code -> the names a link may use for it (codes are of any hashable type).
+Aliases = Mapping[Any, Sequence[str]]
 _RELABEL = "_urlbind_relabel"
+H = TypeVar("H", bound=Hashable)
 
 
 def _match(text: str, aliases: Aliases) -> Hashable | None:
@@ -88,22 +98,24 @@ def choice(
     place,
     widget: str,
     label: str,
-    options: Sequence[Hashable],
-    default: Hashable,
-    labels: Callable[[Hashable, str], str],
+    options: Sequence[H],
+    default: H,
+    labels: Callable[[H, str], str],
     lang: str,
     key: str,
     scoped: bool = False,
+    by_label: bool = True,
     **kwargs: object,
-) -> Hashable:
+) -> H | None:
     """A single-choice widget (``selectbox``, ``segmented_control``, ``radio``…) drawn in
     ``place`` with translated labels, kept in the URL by its option's code.
 
     ``labels(option, lang)`` gives an option's label; links with the label in any language
-    are accepted. Pass no ``index``/``default``: the default comes from ``default``.
-    ``scoped``: the options are places within the viewer's scope (see ``linknotice``).
+    are accepted unless ``by_label`` is False (then the code only). Pass no ``index``/``default``:
+    the default comes from ``default``. ``scoped``: the options are places within the viewer's
+    scope (see ``linknotice``).
     """
-    aliases = {o: tuple(labels(o, g) for g in LANGUAGES) for o in options}
+    aliases = {o: tuple(labels(o, g) for g in LANGUAGES) if by_label else () for o in options}
     seed_one(key, aliases, default, force=bool(st.session_state.get(_RELABEL)))
     value = getattr(place, widget)(
         label, options=list(options), format_func=lambda o: labels(o, lang), key=key, **kwargs
@@ -117,6 +129,29 @@ def choice(
         reason="access" if scoped else "invalid",
         scoped=scoped,
     )
+    return value
+
+
+def plain(
+    place,
+    widget: str,
+    label: str,
+    key: str,
+    noted: Callable[[Any], object] | None = None,
+    shown: Callable[[Any], str] | None = None,
+    **kwargs: object,
+) -> Any:
+    """A widget (``selectbox``, ``number_input``, ``text_input``…) drawn in ``place`` whose
+    values read the same in every language, bound to ``?key=`` by Streamlit; returns its value.
+
+    The link values the widget did not take go to the link notice, compared with
+    ``noted(value)`` (default: the value) and described as ``shown(noted value)`` (default: the
+    value as text). No ``format_func``: a bound widget would put the label in the URL.
+    """
+    link = linknotice.link_values(key)
+    value = getattr(place, widget)(label, key=key, bind="query-params", **kwargs)
+    kept = noted(value) if noted else value
+    linknotice.bound(key, link, kept, label=label, shown=shown(kept) if shown else "")
     return value
 
 

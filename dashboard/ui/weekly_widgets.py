@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts.weekly import north_star_chart
 from dashboard.formatting import fmt_date
 from dashboard.i18n import t
 from dashboard.literal import md, t_md
 from dashboard.metrics.registry import kpi
-from dashboard.reports.weekly import WeeklyData
-from dashboard.reports.weekly_view import Card, headline_labels, star_line
-from dashboard.ui import linknotice, urlbind
+from dashboard.reports.weekly.charts import north_star_chart
+from dashboard.reports.weekly.model import WeeklyData
+from dashboard.reports.weekly.tables import Card, headline_labels, star_line
+from dashboard.ui import urlbind
 from dashboard.ui.scorecard_widgets import dims_text
 
 CARDS_PER_ROW = 5
@@ -20,11 +20,8 @@ CARDS_PER_ROW = 5
 
 def week_picker(weeks: tuple[str, ...], lang: str) -> str | None:
     """The ISO week picker (default: the last complete week), bound to the URL as ?week=2026-W46."""
-    link = linknotice.link_values("week")
     label = t("weekly.control.week", lang)
-    week = st.selectbox(label, options=list(weeks), key="week", bind="query-params")
-    linknotice.bound("week", link, week, label=label)
-    return week
+    return urlbind.plain(st, "selectbox", label, key="week", options=list(weeks))
 
 
 def campaign_picker(campaigns: pd.DataFrame, default: str | None, lang: str) -> str | None:

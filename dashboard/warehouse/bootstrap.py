@@ -33,7 +33,7 @@ def first_start(settings: Settings) -> bool:
     """
     if not settings.is_duckdb:
         return False
-    path = settings.duckdb_path
+    path = settings.duckdb_file
     with _lock:
         if path.exists():
             if path.resolve() == DEFAULT_DUCKDB_PATH.resolve():
@@ -67,7 +67,7 @@ def ensure_warehouse(settings: Settings) -> None:
     A warehouse written before a derived table existed, or with an older version of one, gets
     its derived tables built once. A missing file is left to the page, which says so.
     """
-    if settings.is_duckdb and settings.duckdb_path.exists():
+    if settings.is_duckdb and settings.duckdb_file.exists():
         _ensure_derived(settings)
 
 
@@ -78,7 +78,7 @@ def _ensure_derived(settings: Settings) -> None:
     from dashboard import schema
     from dashboard.warehouse import engine as wh
 
-    identity = wh.file_identity(settings.duckdb_path)
+    identity = wh.file_identity(settings.duckdb_file)
     if identity in _checked:
         return
     try:
@@ -114,8 +114,8 @@ def _ensure_derived(settings: Settings) -> None:
             from dashboard.warehouse.history import LoadRecord
             from dashboard.warehouse.writer import write_tables
 
-            log.info("building the derived tables of %s", settings.duckdb_path)
+            log.info("building the derived tables of %s", settings.duckdb_file)
             # Recorded as a rebuild: not a load, so ``opsdash undo`` passes over it.
             write_tables(settings, {}, LoadRecord(mode="rebuild", source="derived tables"))
-        identity = wh.file_identity(settings.duckdb_path)
+        identity = wh.file_identity(settings.duckdb_file)
     _checked.add(identity)

@@ -11,8 +11,9 @@ outside the calendar cannot happen, and no page undercounts for want of a calend
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -127,7 +128,7 @@ def resolve(library: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame:
 
 
 def rebuild(
-    fetch: Callable[[str], list[tuple]], replace: Callable[[pd.DataFrame], None]
+    fetch: Callable[[str], Sequence[Sequence[Any]]], replace: Callable[[pd.DataFrame], None]
 ) -> tuple[date, date]:
     """Build the calendar from the warehouse as written so far; return its first and last day.
 

@@ -5,164 +5,26 @@ returning customers, repeat rates, referral validity). Computed per query, that 
 over every order of all time (5,000,000 at scale) for each of a dozen queries a page runs;
 kept here, it is one pass per load. The statements are portable SQL run inside the writer's
 transaction, so a derived table never disagrees with the facts it comes from. Declared in
-``dashboard.schema`` (DERIVED_TABLES), never loaded from files.
+``dashboard.schema`` (DERIVED_TABLES), never loaded from files; the statements that fill them
+are queries/derived/<table>.sql.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from dashboard import schema
 from dashboard.warehouse import sqlfiles
 
-# Per paying customer: the first paid order (ties at the same moment go to the lowest order
-# id, the rule every page uses), in order of first_ordered_at so DuckDB's zone maps skip
-# everything outside a period. Aggregate-then-join is cheaper than ranking every order.
-_CUSTOMER_FIRST_ORDERS = """
-insert into customer_first_orders
-    (customer_id, first_order_id, first_ordered_at, first_clinic_id, acquisition_channel_id)
-with firsts as (
-    select o.customer_id, min(o.ordered_at) as first_at
-    from {orders} o
-    group by o.customer_id
-),
-ties as (
-    select o.customer_id, min(o.order_id) as order_id
-    from {orders} o
-    join firsts f on f.customer_id = o.customer_id and f.first_at = o.ordered_at
-    group by o.customer_id
-)
-select t.customer_id, t.order_id, o.ordered_at, o.clinic_id, c.acquisition_channel_id
-from ties t
-join orders o on o.order_id = t.order_id
-join customers c on c.customer_id = t.customer_id
-order by o.ordered_at, t.customer_id
-"""
-
-# Funnel events per day, clinic and channel, each counted on the day it happened (as the KPIs
-# count them): one pass per stage over the leads at load time instead of per page view.
-# Beside the events, the counts of the rates that follow one set of leads (so a rate's
-# numerator is a subset of its denominator and never exceeds 100%):
-#   appointments / appointment_arrivals: visits due that day (appointment_at) by the data's
-#     end ("data as of": a visit due later has not had its chance yet), and of those the
-#     ones whose lead arrived (到诊率);
-#   booked_arrivals / booked_with_appointment: of the leads booked that day, the ones that
-#     arrived and the ones with an appointment time (the booking-cohort 到诊率, and whether
-#     the appointment definition applies);
-#   inquiries_booked: of the leads that inquired that day, the ones that booked (booking
-#     completion).
-_LEAD_DAILY = """
-insert into lead_daily (date, clinic_id, channel_id, leads, inquiries, bookings, arrivals,
-                        paid_deals, appointments, appointment_arrivals, booked_arrivals,
-                        booked_with_appointment, inquiries_booked)
-with as_of as (
-    select a.data_as_of as ts from (
-{as_of}
-    ) a
-),
-events as (
-    select cast(created_at as date) as date, clinic_id, channel_id, count(*) as leads,
-           0 as inquiries, 0 as bookings, 0 as arrivals, 0 as paid_deals,
-           0 as appointments, 0 as appointment_arrivals, 0 as booked_arrivals,
-           0 as booked_with_appointment, 0 as inquiries_booked
-    from leads
-    where true {on_day_created_at}
-    group by cast(created_at as date), clinic_id, channel_id
-    union all
-    select cast(inquiry_at as date), clinic_id, channel_id, 0, count(*), 0, 0, 0, 0, 0, 0, 0,
-           count(booked_at)
-    from leads
-    where inquiry_at is not null {on_day_inquiry_at}
-    group by cast(inquiry_at as date), clinic_id, channel_id
-    union all
-    select cast(booked_at as date), clinic_id, channel_id, 0, 0, count(*), 0, 0, 0, 0,
-           count(arrived_at), count(appointment_at), 0
-    from leads
-    where booked_at is not null {on_day_booked_at}
-    group by cast(booked_at as date), clinic_id, channel_id
-    union all
-    select cast(arrived_at as date), clinic_id, channel_id, 0, 0, 0, count(*), 0, 0, 0, 0, 0, 0
-    from leads
-    where arrived_at is not null {on_day_arrived_at}
-    group by cast(arrived_at as date), clinic_id, channel_id
-    union all
-    select cast(paid_at as date), clinic_id, channel_id, 0, 0, 0, 0, count(*), 0, 0, 0, 0, 0
-    from leads
-    where paid_at is not null {on_day_paid_at}
-    group by cast(paid_at as date), clinic_id, channel_id
-    union all
-    select cast(appointment_at as date), clinic_id, channel_id, 0, 0, 0, 0, 0, count(*),
-           count(arrived_at), 0, 0, 0
-    from leads
-    where appointment_at <= (select ts from as_of) {on_day_appointment_at}
-    group by cast(appointment_at as date), clinic_id, channel_id
-)
-select date, clinic_id, channel_id, sum(leads), sum(inquiries), sum(bookings), sum(arrivals),
-       sum(paid_deals), sum(appointments), sum(appointment_arrivals), sum(booked_arrivals),
-       sum(booked_with_appointment), sum(inquiries_booked)
-from events
-group by date, clinic_id, channel_id
-order by date, clinic_id, channel_id
-"""
-
-# Per paying customer: lifetime order count and revenue, first and last order. A page that
-# needs totals up to a period end subtracts the orders after it (few, for recent periods)
-# instead of summing every order of all time.
-_CUSTOMER_ORDER_TOTALS = """
-insert into customer_order_totals (customer_id, first_ordered_at, last_ordered_at, orders, revenue)
-select o.customer_id, min(o.ordered_at), max(o.ordered_at), count(*), sum(o.amount)
-from {orders} o
-group by o.customer_id
-order by o.customer_id
-"""
-
-# Per customer and day with a paid order: orders, amount, the days since the customer's
-# previous purchase day (null on the first) and the customer's filter columns, so the
-# lifecycle is one group-by over this table (no window over every order, no join to
-# customers). Kept in customer order: the group-by by customer it serves is then about twice
-# as cheap (consecutive rows hit the same group), and it reads every day to the period end.
-_CUSTOMER_PURCHASE_DAYS = """
-insert into customer_purchase_days
-    (customer_id, date, orders, amount, gap_days, home_city_id, home_clinic_id,
-     acquisition_channel_id, registered_at)
-with days as (
-    select o.customer_id, cast(o.ordered_at as date) as date, count(*) as orders,
-           sum(o.amount) as amount
-    from {orders} o
-    group by o.customer_id, cast(o.ordered_at as date)
-)
-select d.customer_id, d.date, d.orders, d.amount,
-       cast(d.date - lag(d.date) over (partition by d.customer_id order by d.date) as integer),
-       c.home_city_id, c.home_clinic_id, c.acquisition_channel_id, c.created_at
-from days d
-join customers c on c.customer_id = d.customer_id
-order by d.customer_id, d.date
-"""
-
-# Every paid order with what period measures need about its customer: the acquisition channel
-# (the channel filter of order measures) and the first paid order's time (new or returning).
-# Built after customer_first_orders, from it; in order of ordered_at, so DuckDB's zone maps
-# and PostgreSQL's covering index read a period's orders without a lookup per order.
-_ORDER_FACTS = """
-insert into order_facts
-    (order_id, ordered_at, ordered_on, customer_id, clinic_id, amount, acquisition_channel_id,
-     first_ordered_at)
-select o.order_id, o.ordered_at, cast(o.ordered_at as date), o.customer_id, o.clinic_id, o.amount,
-       f.acquisition_channel_id, f.first_ordered_at
-from {orders} o
-join customer_first_orders f on f.customer_id = o.customer_id
-order by o.ordered_at, o.order_id
-"""
-
-REBUILD: dict[str, str] = {
-    "customer_first_orders": _CUSTOMER_FIRST_ORDERS,
-    "order_facts": _ORDER_FACTS,
-    "lead_daily": _LEAD_DAILY,
-    "customer_order_totals": _CUSTOMER_ORDER_TOTALS,
-    "customer_purchase_days": _CUSTOMER_PURCHASE_DAYS,
-}
-
+# Each derived table's statement is queries/derived/<table>.sql, read through sqlfiles (its
+# includes expanded, its parameters declared). Where it reads orders or lead events it marks
+# the rows an incremental refresh restricts with a clause ``{{ affected customers <column> }}``
+# or ``{{ affected days <timestamp column> }}``: true for a full rebuild, otherwise the
+# column's customer (or day) is one of the affected ones.
+_AFFECTED = re.compile(r"\{\{\s*affected\s+(customers|days)\s+([a-z_][a-z0-9_.]*)\s*\}\}")
 
 _AS_OF = sqlfiles.query_text("data_as_of").strip().rstrip(";")
 LEAD_TIMES = ("created_at", "inquiry_at", "booked_at", "arrived_at", "paid_at", "appointment_at")
@@ -174,21 +36,25 @@ AFFECTED_DAYS = "affected_days"
 def statement(name: str, incremental: bool = False) -> str:
     """The SQL that fills derived table ``name``: for every row, or (``incremental``) only
     the affected customers' or days' rows."""
-    if incremental:
-        # Constants of this module, never input.
-        orders = (
-            "(select * from orders where customer_id in "  # noqa: S608
-            f"(select customer_id from {AFFECTED_CUSTOMERS}))"
-        )
-        days = {
-            f"on_day_{c}": f"and cast({c} as date) in (select day from {AFFECTED_DAYS})"  # noqa: S608
-            for c in LEAD_TIMES
-        }
-    else:
-        orders, days = "orders", {f"on_day_{c}": "" for c in LEAD_TIMES}
-    sql = REBUILD[name].replace("{as_of}", _AS_OF).replace("{orders}", orders)
-    for key, value in days.items():
-        sql = sql.replace("{" + key + "}", value)
+    if name not in schema.DERIVED_TABLES:
+        raise KeyError(name)
+    lines = sqlfiles.query_text(f"derived/{name}").splitlines()
+    # The header documents the file; the writer runs the statement through the driver
+    # (exec_driver_sql), where psycopg would read a "%" in a comment as a placeholder.
+    text = "\n".join(lines[next(i for i, line in enumerate(lines) if not line.startswith("--")) :])
+
+    def clause(match: re.Match[str]) -> str:
+        kind, column = match.groups()
+        if not incremental:
+            return "(1 = 1)"
+        # Constants of this module and column names of a query file, never input.
+        if kind == "customers":
+            return f"{column} in (select customer_id from {AFFECTED_CUSTOMERS})"  # noqa: S608
+        return f"cast({column} as date) in (select day from {AFFECTED_DAYS})"  # noqa: S608
+
+    sql = _AFFECTED.sub(clause, text)
+    if "{{" in sql:
+        raise ValueError(f"queries/derived/{name}.sql: malformed placeholder")
     return sql
 
 
@@ -224,7 +90,7 @@ def refresh(execute: Callable[[str], object]) -> None:
         execute(statement(name, incremental=True))
 
 
-def as_of(execute: Callable[[str], object]):
+def as_of(execute: Callable[[str], Any]) -> datetime | None:
     """The warehouse's "data as of" inside the caller's transaction (None when empty)."""
     return execute(f"select a.data_as_of from ({_AS_OF}) a").fetchall()[0][0]  # noqa: S608
 

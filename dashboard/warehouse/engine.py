@@ -85,7 +85,7 @@ def server_version(engine: sa.Engine, conn: sa.Connection | None = None) -> str:
 
 def _duckdb_generation(settings: Settings) -> Snapshot:
     """The engine of the DuckDB file now at the path, opened once per file identity."""
-    path = settings.duckdb_path
+    path = settings.duckdb_file
     for _ in range(5):
         if not path.exists():
             raise WarehouseMissing(str(path))

@@ -54,14 +54,14 @@ def undo_last(settings: Settings, loaded_by: str = "") -> Undone:
     """Take back the latest load not undone yet (raises UndoUnavailable when there is none)."""
     with writelock.exclusive(settings):
         if settings.is_duckdb:
-            return _undo_duckdb(settings.duckdb_path, loaded_by)
+            return _undo_duckdb(settings.duckdb_file, loaded_by)
         return _undo_server(settings, loaded_by)
 
 
 def read_history(settings: Settings) -> pd.DataFrame:
     """The load history, newest first (empty when there is no warehouse yet)."""
     if settings.is_duckdb:
-        path = settings.duckdb_path
+        path = settings.duckdb_file
         return _duckdb_history(path) if path.exists() else history.frame([])
     engine = sa.create_engine(
         settings.warehouse_url, connect_args=server_connect_args(settings, read_only=True)
@@ -171,12 +171,12 @@ def _restore_server(conn: sa.Connection, name: str, batch_id: int) -> TableCount
     match = " and ".join(f"t.{c} = k.{c}" for c in schema.primary_key(name))
     # Names come from the schema and an integer batch id, never from input.
     count = f"select count(*) from {name}"  # noqa: S608
-    before = int(conn.exec_driver_sql(count).scalar())
+    before = int(conn.exec_driver_sql(count).scalar_one())
     derived.collect_replaced(conn.exec_driver_sql, name, keys)  # the rows about to go
     derived.collect(conn.exec_driver_sql, name, removed, upsert=False)  # the rows coming back
     conn.exec_driver_sql(f"delete from {name} t using {keys} k where {match}")  # noqa: S608
     conn.exec_driver_sql(f"insert into {name} select * from {removed}")  # noqa: S608
-    after = int(conn.exec_driver_sql(count).scalar())
+    after = int(conn.exec_driver_sql(count).scalar_one())
     # As on DuckDB: the table's rows after the undo, and before it.
     return TableCount(added=after, removed=before)
 

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from dashboard import schema
 from dashboard.warehouse import calendar_build, derived, history, versions
+from dashboard.warehouse.ddl import conform, create_schema
 from dashboard.warehouse.history import LoadRecord, TableCount
 
 Progress = Callable[[str], None]
@@ -34,8 +35,6 @@ def write(
 ) -> tuple[int, dict[str, TableCount]]:
     """Write ``frames`` in ``record.mode``; return the batch id and each table's counts."""
     import duckdb
-
-    from dashboard.warehouse.writer import conform, create_schema
 
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     remove_scratch(path)
@@ -142,7 +141,6 @@ def insert_by_name(con, name: str, rows: pd.DataFrame) -> None:
 
 def replace_built(con, name: str, frame: pd.DataFrame) -> None:
     """Empty a table the writer builds itself and fill it with ``frame``."""
-    from dashboard.warehouse.writer import conform
 
     con.register("built", conform(name, frame))
     try:

@@ -18,6 +18,8 @@ import sqlalchemy as sa
 
 from dashboard import schema
 from dashboard.warehouse import calendar_build, derived, history
+from dashboard.warehouse.bulk import bulk_insert
+from dashboard.warehouse.ddl import conform, create_schema
 from dashboard.warehouse.history import LoadRecord, TableCount
 
 UNDO_SCHEMA = "opsdash_undo"
@@ -33,11 +35,12 @@ def write(
     progress: Progress,
 ) -> tuple[int, dict[str, TableCount]]:
     """Write ``frames`` in ``record.mode`` inside ``conn``'s transaction; return batch and counts."""
-    from dashboard.warehouse.writer import bulk_insert, conform, create_schema
 
     create_schema(conn)
     batch_id = int(
-        conn.execute(sa.text("select coalesce(max(batch_id), 0) + 1 from load_batches")).scalar()
+        conn.execute(
+            sa.text("select coalesce(max(batch_id), 0) + 1 from load_batches")
+        ).scalar_one()
     )
     # The first write has nothing before it to go back to (as on DuckDB, where no file was).
     save = record.mode in history.UNDOABLE and keep_versions > 0 and batch_id > 1
@@ -82,7 +85,6 @@ def _write_table(
     collect: bool,
 ) -> TableCount:
     """Replace, append to or upsert into ``name``, saving what undo needs when ``save``."""
-    from dashboard.warehouse.writer import bulk_insert
 
     # Names come from the schema and the batch id is an integer: never from input.
     removed_copy = undo_table(batch_id, name, "removed")
@@ -162,7 +164,6 @@ def prune(conn: sa.Connection, keep_versions: int) -> None:
 
 def replace_built(conn: sa.Connection, name: str, frame: pd.DataFrame) -> None:
     """Empty a table the writer builds itself and fill it with ``frame``."""
-    from dashboard.warehouse.writer import bulk_insert, conform
 
     conn.execute(sa.delete(schema.table(name)))
     bulk_insert(conn, name, conform(name, frame))

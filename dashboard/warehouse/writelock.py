@@ -47,7 +47,7 @@ def exclusive(settings: Settings) -> Iterator[None]:
 @contextlib.contextmanager
 def _acquire(settings: Settings) -> Iterator[None]:
     if settings.is_duckdb:
-        folder = settings.duckdb_path.parent
+        folder = settings.duckdb_file.parent
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder, os.O_RDONLY)
         try:

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bench import floor as fl
+from bench import incremental, verdicts, workloads
+from bench.budgets import BUDGETS
+from bench.capture import capturing
 from dashboard import data
-from dashboard.bench import floor as fl
-from dashboard.bench import incremental, verdicts, workloads
-from dashboard.bench.budgets import BUDGETS
-from dashboard.bench.capture import capturing
 from dashboard.filters import Filters, Scope
 from dashboard.navigation import PAGES
 from dashboard.seed import generate
@@ -299,10 +299,10 @@ def test_floor_replays_the_apps_statements(duckdb_warehouse, raw):
 @pytest.fixture(scope="module")
 def load_run(bench_dir, bench_run):
     """The load test at a small N: two browser sessions on the warehouse ``bench_run`` seeded."""
-    from dashboard.bench import load_test
+    from bench import browser_sessions
 
-    if not os.path.exists(load_test.CHROMIUM):
-        pytest.fail(f"{load_test.CHROMIUM} is missing: run scripts/test (installs chromium)")
+    if not os.path.exists(browser_sessions.CHROMIUM):
+        pytest.fail(f"{browser_sessions.CHROMIUM} is missing: run scripts/test (installs chromium)")
     out = bench_dir / "load"
     _opsdash_bench(bench_dir, "--reuse", "--concurrency", "2", "--out", str(out))
     results = json.loads((out / "load-test.json").read_text(encoding="utf-8"))

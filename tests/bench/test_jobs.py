@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from dashboard.bench import jobs
+from bench import jobs
 
 _BURN = "import time\nt = time.process_time()\nwhile time.process_time() - t < {s}: pass\n"
 

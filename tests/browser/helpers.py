@@ -1,25 +1,21 @@
-"""Helpers for the browser tests: URLs, waiting for Streamlit, reading the page, screenshots."""
+"""Helpers for the browser tests: URLs, waiting for Streamlit, reading the page."""
 
 from __future__ import annotations
 
 import re
 import time
 from datetime import date
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from dashboard import data
 from dashboard.filters import Filters, Scope, preset_range
 from dashboard.i18n import t
 from dashboard.navigation import PAGES
-from dashboard.settings import ROOT
 
 # Re-exported so the tests reach everything through ``helpers as h``.
 from tests.browser.console import ConsoleLog  # noqa: F401
 from tests.browser.shown import DASH, assert_shown, parse_shown  # noqa: F401
 
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-VIEWPORTS = ((1280, 720), (1920, 1080))
 LANGS = ("zh", "en")
 PAGE_IDS = tuple(p.id for p in PAGES)
 DEFAULT_PAGE = "overview"  # dashboard/app.py marks it default=True: Streamlit serves it at "/"
@@ -262,14 +258,6 @@ def view_filters(view: str, lang: str) -> tuple[Filters, dict[str, str]]:
         start=start, end=end, cities=cities, specialties=(specialty,) if specialty else ()
     )
     return filters, query
-
-
-def screenshot(page, name: str, full_page: bool = False) -> Path:
-    """Save a screenshot under test-artifacts/screenshots/ and return its path."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
-    return path
 
 
 def title_of(page_id: str, lang: str) -> str:

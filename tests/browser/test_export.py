@@ -10,7 +10,7 @@ import pytest
 from dashboard.filters import Scope
 from dashboard.i18n import t
 from dashboard.metrics.registry import OVERVIEW_KPIS, kpi
-from dashboard.reports import overview
+from dashboard.reports.overview import load as overview
 from tests.browser import helpers as h
 
 pytestmark = pytest.mark.browser
@@ -74,7 +74,7 @@ def _table(sheet, first_header: str) -> list[dict[str, object]]:
 def test_overview_workbook_holds_the_query_layers_numbers(
     page, base_url, query_layer, tmp_path, lang
 ):
-    """With a narrowed view, the downloaded KPI sheet equals dashboard.reports.overview.load."""
+    """With a narrowed view, the downloaded KPI sheet equals dashboard.reports.overview.load.load."""
     filters, query = h.view_filters("narrowed", lang)
     report = overview.load(filters, Scope.all())
     h.open_page(page, h.page_url(base_url, "overview", lang, **query), h.title_of("overview", lang))

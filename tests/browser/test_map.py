@@ -37,6 +37,5 @@ def test_map_draws_its_canvas(page, base_url, lang):
     image = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
     colours = image.getcolors(maxcolors=1 << 20) or []
     assert len(colours) > 20, f"the map canvas looks blank ({len(colours)} colours)"
-    h.screenshot(page, f"regions-map-{lang}")
     assert not h.exception_texts(page)
     assert not page.console.errors, page.console.errors

@@ -9,7 +9,9 @@ from dashboard.filters import Filters, Scope
 from dashboard.formatting import fmt_value
 from dashboard.i18n import t
 from dashboard.metrics.registry import OVERVIEW_KPIS, kpi
-from dashboard.reports import funnel, overview
+from dashboard.reports.funnel import load as funnel
+from dashboard.reports.funnel import tables as funnel_tables
+from dashboard.reports.overview import load as overview
 from tests.browser import helpers as h
 
 pytestmark = pytest.mark.browser
@@ -35,7 +37,7 @@ def _assert_period(page, filters: Filters, lang: str) -> None:
 @pytest.mark.parametrize("view", h.VIEWS)
 @pytest.mark.parametrize("lang", h.LANGS)
 def test_overview_cards_equal_the_query_layer(page, base_url, query_layer, lang, view):
-    """Each KPI card's value and change equal dashboard.reports.overview.load's."""
+    """Each KPI card's value and change equal dashboard.reports.overview.load.load's."""
     filters, query = h.view_filters(view, lang)
     report = overview.load(filters, Scope.all())
     h.open_page(page, h.page_url(base_url, "overview", lang, **query), h.title_of("overview", lang))
@@ -56,7 +58,7 @@ def test_overview_cards_equal_the_query_layer(page, base_url, query_layer, lang,
 @pytest.mark.parametrize("view", h.VIEWS)
 @pytest.mark.parametrize("lang", h.LANGS)
 def test_funnel_headline_equals_the_query_layer(page, base_url, query_layer, lang, view):
-    """The cohort line and every cell of the stage table equal dashboard.reports.funnel.load's."""
+    """The cohort line and every cell of the stage table equal dashboard.reports.funnel.load.load's."""
     filters, query = h.view_filters(view, lang)
     # The page opens on the window its maturity rule picks for the period (metrics/maturity.py).
     window = funnel.default_window(filters, Scope.all())
@@ -70,7 +72,7 @@ def test_funnel_headline_equals_the_query_layer(page, base_url, query_layer, lan
         leads=fmt_value(report.cohort_leads, "count", lang),
         start=filters.start,
         end=filters.end,
-        window=funnel.window_text(report.window, lang),
+        window=funnel_tables.window_text(report.window, lang),
         rate=fmt_value(report.lead_to_deal, "rate", lang)
         # A window the period has not had in full is marked maturing beside its rate.
         + ("" if report.unlimited or report.window_complete else t("funnel.maturing_mark", lang)),

@@ -1,4 +1,4 @@
-"""Every page in a real browser: loads cleanly in both languages, the sidebar, screenshots."""
+"""Every page in a real browser: loads cleanly in both languages, the sidebar."""
 
 from __future__ import annotations
 
@@ -34,20 +34,11 @@ def test_first_request_to_a_fresh_server_can_be_a_deep_link(server):
     assert t("weekly.summary_title", "en") in visit.text
 
 
-def _full_length_screenshot(page, name: str, width: int) -> None:
-    """The main area scrolls inside the window, so grow the window to its full height."""
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": width, "height": min(max(height, 720), 12_000)})
-    page.wait_for_timeout(500)  # let charts lay out for the new size
-    h.screenshot(page, name)
-
-
 @pytest.mark.parametrize("lang", h.LANGS)
 @pytest.mark.parametrize("page_id", h.PAGE_IDS)
-def test_page_loads_cleanly_and_is_photographed(page, base_url, page_id, lang):
+def test_page_loads_cleanly(page, base_url, page_id, lang):
     """The page renders its title with no exception element and no console error, in both
-    languages, without sideways scrolling at 1280×720; screenshots at 1280×720, 1920×1080 and
-    full length go to test-artifacts/screenshots/."""
+    languages, without sideways scrolling at 1280×720."""
     title = h.title_of(page_id, lang)
     page.set_viewport_size({"width": 1280, "height": 720})
     h.open_page(page, h.page_url(base_url, page_id, lang), title)
@@ -62,14 +53,6 @@ def test_page_loads_cleanly_and_is_photographed(page, base_url, page_id, lang):
     )
     for scroll, client in widths:
         assert scroll <= client, f"horizontal scrolling at 1280×720 ({scroll} > {client} px)"
-
-    for width, height in h.VIEWPORTS:
-        if (width, height) != (1280, 720):  # the page was opened at 1280×720
-            page.set_viewport_size({"width": width, "height": height})
-            h.wait_idle(page, title)
-            page.wait_for_timeout(300)  # charts redraw for the new width
-        h.screenshot(page, f"{page_id}-{lang}-{width}x{height}")
-    _full_length_screenshot(page, f"{page_id}-{lang}-1280-full", 1280)
 
     assert not h.exception_texts(page), _problems(page, page.console)
     assert not page.console.errors, _problems(page, page.console)

@@ -4,8 +4,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.charts import channels as charts
 from dashboard.i18n import t
+from dashboard.reports.channels import charts
 
 
 def _bubbles() -> pd.DataFrame:

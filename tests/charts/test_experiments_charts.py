@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 
-from dashboard.charts.experiments import VERDICT_COLOURS, cumulative_chart, forest_plot
+from dashboard.reports.experiments.charts import VERDICT_COLOURS, cumulative_chart, forest_plot
 
 NAMES = {"red": "Red list", "black": "Black list", "inconclusive": "Inconclusive"}
 

@@ -7,10 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard.charts import funnel as charts
 from dashboard.i18n import t
 from dashboard.metrics import funnel as fm
 from dashboard.metrics import traffic_retention as tr
+from dashboard.reports.funnel import charts
 
 
 def _stages() -> pd.DataFrame:

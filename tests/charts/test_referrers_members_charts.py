@@ -9,10 +9,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.charts import members as mc
-from dashboard.charts import referrers as rc
 from dashboard.i18n import t
 from dashboard.metrics import lifecycle as lc
+from dashboard.reports.members import charts as mc
+from dashboard.reports.referrers import charts as rc
 
 
 def _finite(fig) -> None:

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from dashboard.charts.regions import LOW_SAMPLE_GREY, heat_table
 from dashboard.metrics import regions as rm
+from dashboard.reports.regions.charts import LOW_SAMPLE_GREY, heat_table
 
 CITIES = pd.DataFrame({"city_id": [1, 2], "tier": ["tier1", "tier3"]})
 

@@ -6,7 +6,7 @@ from io import BytesIO
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import audit, data
+from dashboard import audit, data, navigation
 from dashboard.auth import Viewer
 from dashboard.export import pack, service
 from dashboard.filters import Filters, Scope, iso_week_range
@@ -36,7 +36,7 @@ def test_overview_has_the_button_and_more_exports(audited, lang):
     assert at.button(key="export_pack_prepare").label == t("export.pack.prepare", lang)
 
 
-@pytest.mark.parametrize("page_id", [p.id for p in pack.PACK_PAGES if p.id != "overview"])
+@pytest.mark.parametrize("page_id", [p.id for p in navigation.exported() if p.id != "overview"])
 def test_every_page_has_the_button(audited, page_id):
     at = open_page(page_id, "en")
     assert not at.exception, [e.value for e in at.exception]
@@ -85,7 +85,7 @@ def test_page_download_is_recorded(audited, raw):
     viewer = Viewer(user="cfo@clinic.example", role="finance", scope=Scope.all())
     f = Filters(*iso_week_range(2026, 46))
     info = service.export_info(viewer, f, "en")
-    page = pack.PACK_PAGES[0]
+    page = navigation.exported()[0]
     sheets, _ = pack.page_sheets(page, info, data.data_as_of().date())
     wb = open_workbook(BytesIO(service.page_bytes(info, "overview", sheets, audited)))
     assert wb.sheetnames[0] == t("export.cover.sheet", "en")

@@ -10,7 +10,8 @@ from dashboard.auth import Viewer
 from dashboard.export import service
 from dashboard.filters import Filters, Scope
 from dashboard.i18n import t
-from dashboard.reports import overview
+from dashboard.reports.overview import load as overview
+from dashboard.reports.overview import tables as overview_tables
 from tests.export.expected import weekly_trends
 from tests.export.helpers import FORMATS, assert_sheet, open_workbook
 
@@ -25,7 +26,7 @@ SERIES = ("impressions", "inquiries", "arrivals", "paid_deals", "revenue", "spen
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_sheets_and_workbook(warehouse, raw, f, lang):
     report = overview.load(f, Scope.all())
-    kpis, trends = overview.sheets(report, lang)
+    kpis, trends = overview_tables.sheets(report, lang)
 
     want = weekly_trends(raw, f)
     assert [c.key for c in trends.columns] == ["week_start", *SERIES]

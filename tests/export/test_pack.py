@@ -1,18 +1,24 @@
 """The weekly pack: a cover (period, filters, scope, data as of, generated at, by whom) and one
-worksheet per page holding exactly that page's tables for the week; scope and skips honoured."""
+worksheet per exported page of the registry holding exactly that page's tables for the week;
+scope honoured; a page added to the registry alone appears in the pack."""
 
 from datetime import date, datetime
 from io import BytesIO
 
+import pandas as pd
 import pytest
 
-from dashboard import audit, data
+from dashboard import audit, data, navigation
 from dashboard.auth import Viewer
 from dashboard.export import pack, service
 from dashboard.export.formats import safe_sheet_name
+from dashboard.export.sheet import Column, Sheet
 from dashboard.filters import Filters, Scope, iso_week_range
 from dashboard.i18n import t
-from dashboard.reports import overview
+from dashboard.reports.overview import load as overview
+from dashboard.reports.overview import tables as overview_tables
+from dashboard.reports.scorecard import load as scorecard_load
+from dashboard.reports.weekly import load as weekly_load
 from tests.export.expected import weekly_trends
 from tests.export.helpers import assert_sheet, libreoffice_csv, open_workbook
 
@@ -43,8 +49,10 @@ def test_pack_has_cover_and_every_page(duckdb_warehouse, lang, tmp_path):
     result, wb, info = build(viewer, f, lang, audit_url)
 
     used = {t("export.cover.sheet", lang).lower()}
-    titles = [safe_sheet_name(t(f"page.{p.id}", lang), used) for p in pack.PACK_PAGES]
-    assert result.included == tuple(p.id for p in pack.PACK_PAGES) and not result.skipped
+    exported = [p for p in navigation.PAGES if p.exports]
+    titles = [safe_sheet_name(t(f"page.{p.id}", lang), used) for p in exported]
+    assert result.included == tuple(p.id for p in exported)
+    assert {p.id for p in navigation.PAGES} - set(result.included) == {"health", "audit", "loads"}
     assert wb.sheetnames == [t("export.cover.sheet", lang), *titles]
 
     cover = cover_values(wb.worksheets[0])
@@ -58,7 +66,7 @@ def test_pack_has_cover_and_every_page(duckdb_warehouse, lang, tmp_path):
     assert cover[t("export.cover.generated_by", lang)].startswith("cfo@clinic.example")
     assert cover[t("export.cover.personal", lang)] == t("export.cover.masked", lang)
 
-    for page, title in zip(pack.PACK_PAGES, titles, strict=True):
+    for page, title in zip(exported, titles, strict=True):
         ws = wb[title]
         assert ws.cell(1, 1).value.startswith(t(f"page.{page.id}", lang))
         sheets, empty = pack.page_sheets(page, info, data.data_as_of().date())
@@ -92,7 +100,7 @@ def test_region_lead_pack_shows_only_their_city(duckdb_warehouse, raw):
     assert cover[t("export.cover.scope", "en")] == "Zhengzhou"
     assert cover[t("export.cover.personal", "en")] == t("export.cover.personal_shown", "en")
     want = weekly_trends(raw, Filters(START, END, cities=(zz,)))
-    kpis, _ = overview.sheets(overview.load(f, lead.scope), "en")
+    kpis, _ = overview_tables.sheets(overview.load(f, lead.scope), "en")
     ws = wb[t("page.overview", "en")]
     first = tables_by_row(ws)[0]
     header = int(first.ref.split(":")[0][1:])
@@ -104,27 +112,48 @@ def test_region_lead_pack_shows_only_their_city(duckdb_warehouse, raw):
     )
 
 
-def test_missing_report_is_skipped_with_a_note(duckdb_warehouse, monkeypatch):
-    ghost = pack.PackPage("ghost", "dashboard.reports.no_such_page", lambda m, i, d: None)
-    monkeypatch.setattr(pack, "PACK_PAGES", (pack.PACK_PAGES[0], ghost))
+def test_a_page_added_to_the_registry_is_in_the_pack(duckdb_warehouse, monkeypatch):
+    """The pack iterates the registry alone: a new entry's build and tables make its sheet."""
+    seen = []
+
+    def build_ghost(ctx):
+        seen.append(ctx)
+        return ("ghost report", ctx.filters.start)
+
+    def ghost_tables(report, lang):
+        frame = pd.DataFrame({"day": [report[1]], "n": [7]})
+        columns = (Column("day", "Day", "date"), Column("n", "N", "count"))
+        return [Sheet("ghost", frame, columns, title=f"Ghost ({lang})")]
+
+    ghost = navigation.PageSpec(
+        "ghost", "pages/ghost.py", "management", "", build_ghost, ghost_tables
+    )
+    hidden = navigation.PageSpec(
+        "hidden", "pages/hidden.py", "management", "", build_ghost, ghost_tables, exports=False
+    )
+    monkeypatch.setattr(navigation, "PAGES", (navigation.PAGES[0], ghost, hidden))
     viewer = Viewer(user="x@clinic.example", role="admin", scope=Scope.all())
     result, wb, _ = build(viewer, Filters(START, END, specialties=("eye",)), "en")
-    assert result.included == ("overview",) and result.skipped == ("ghost",)
-    assert wb.sheetnames == [t("export.cover.sheet", "en"), t("page.overview", "en")]
+    assert result.included == ("overview", "ghost")
+    assert wb.sheetnames == [t("export.cover.sheet", "en"), t("page.overview", "en"), "ghost"]
+    assert len(seen) == 1 and seen[0].filters.start == START and seen[0].lang == "en"
+    assert seen[0].scope == Scope.all() and seen[0].data_end == data.data_as_of().date()
+    ws = wb["ghost"]
+    values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+    assert "Ghost (en)" in values and 7 in values
     texts = [c.value for row in wb.worksheets[0].iter_rows() for c in row if c.value]
-    assert t("export.pack.skipped", "en", page="ghost") in texts
     assert t("specialty.eye", "en") in texts
 
 
 def test_target_period_and_review_week():
-    assert pack.target_period(Filters(START, END)) == ("week", WEEK)
-    assert pack.target_period(Filters(date(2026, 10, 1), date(2026, 10, 31))) == (
+    assert scorecard_load.target_period(Filters(START, END)) == ("week", WEEK)
+    assert scorecard_load.target_period(Filters(date(2026, 10, 1), date(2026, 10, 31))) == (
         "month",
         "2026-10",
     )
-    assert pack.target_period(Filters(date(2026, 10, 5), date(2026, 10, 20))) == (
+    assert scorecard_load.target_period(Filters(date(2026, 10, 5), date(2026, 10, 20))) == (
         "month",
         "2026-10",
     )
-    assert pack.review_week(Filters(START, END), date(2026, 11, 20)).code == WEEK
-    assert pack.review_week(Filters(START, END), date(2026, 11, 12)).code == "2026-W45"
+    assert weekly_load.review_week(Filters(START, END), date(2026, 11, 20)).code == WEEK
+    assert weekly_load.review_week(Filters(START, END), date(2026, 11, 12)).code == "2026-W45"

@@ -6,7 +6,7 @@ from io import BytesIO
 
 import pytest
 
-from dashboard import data
+from dashboard import data, navigation
 from dashboard.auth import Viewer
 from dashboard.export import pack, service
 from dashboard.export.formats import safe_sheet_name
@@ -15,13 +15,11 @@ from dashboard.i18n import t
 from tests.export.helpers import assert_sheet, libreoffice_csv, open_workbook
 
 F = Filters(date(2026, 10, 12), date(2026, 11, 15))
-PAGES = [p.id for p in pack.PACK_PAGES]
+PAGES = [p.id for p in navigation.exported()]
 
 
 def page_sheets(page_id: str, info) -> list:
-    page = next(p for p in pack.PACK_PAGES if p.id == page_id)
-    if pack.report_module(page) is None:
-        pytest.skip(f"the {page_id} report does not exist yet")
+    page = navigation.page(page_id)
     sheets, empty = pack.page_sheets(page, info, data.data_as_of().date())
     assert not empty, f"{page_id} has data in the test chain"
     return sheets

@@ -209,6 +209,23 @@ def test_spill_across_sheets_and_libreoffice_reads_it(tmp_path):
     assert texts[1] == "'=SUM(A1:A2)" and texts[7] == "a&b<c>d"
 
 
+def test_rows_outside_an_open_sheet_are_refused_at_once(tmp_path):
+    """Writing or closing with no data sheet open fails on the caller's thread, not later."""
+    book = XlsxStream(tmp_path / "none.xlsx")
+    with pytest.raises(RuntimeError, match="no data sheet is open"):
+        book.write(b'<row r="2"/>')
+    with pytest.raises(RuntimeError, match="no data sheet is open"):
+        book.close_sheet(1, 1)
+    book.open_sheet("s", [10.0], ["a"])
+    book.write(b'<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>')
+    book.close_sheet(1, 2)
+    book.close()
+    assert [r[0].value for r in open_workbook(tmp_path / "none.xlsx")["s"].iter_rows()] == [
+        "a",
+        "x",
+    ]
+
+
 def test_phones_masked_in_the_written_file(tmp_path):
     phones = ["13812345678", "=13812345678", None, "12", "13812345678"]
     book = XlsxStream(tmp_path / "p.xlsx")

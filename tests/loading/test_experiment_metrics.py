@@ -25,8 +25,9 @@ from dashboard import data
 from dashboard.filters import Filters, Scope
 from dashboard.i18n import t
 from dashboard.loading import load_directory
-from dashboard.reports import experiments
-from dashboard.reports.experiments_tables import LIST_COLUMNS, display
+from dashboard.reports.experiments import load as experiments_load
+from dashboard.reports.experiments import tables as experiments_tables
+from dashboard.reports.experiments.tables import LIST_COLUMNS, display
 from tests.conftest import activate
 
 TODAY = date(2026, 11, 30)
@@ -148,7 +149,7 @@ def _proportion(c: pd.Series, tr: pd.Series) -> dict:
 
 def test_two_further_metrics_on_the_board_match_scipy(loaded):
     _, folder = loaded
-    report = experiments.load(PERIOD, Scope.all())
+    report = experiments_load.load(PERIOD, Scope.all())
     board = report.board.set_index("metric")
     want = _expected(folder)
     assert sorted(board.index) == sorted(want) == ["conversion", "retention_d7", "spend_30d"]
@@ -174,7 +175,7 @@ def test_two_further_metrics_on_the_board_match_scipy(loaded):
         shown = table[t("abtest.col.metric", lang)].tolist()
         for code, names in METRICS.items():
             assert names[0 if lang == "zh" else 1] in shown, (lang, code)
-        sheet = experiments.sheets(report, lang)[5]
+        sheet = experiments_tables.sheets(report, lang)[5]
         assert sheet.frame["metric"].tolist() == shown
         # The mean metric's values go to their own (plain number) columns, not to ¥ or %.
         spend = shown.index(METRICS["spend_30d"][0 if lang == "zh" else 1])
@@ -196,7 +197,7 @@ def test_minimum_sample_per_metric(loaded):
             break
     conversions = early[early.converted == "true"].groupby("variant_code").size()
     assert conversions.min() < 10  # the case the rule is about
-    report = experiments.load(Filters(PERIOD.start, day), Scope.all())
+    report = experiments_load.load(Filters(PERIOD.start, day), Scope.all())
     board = report.board.set_index("metric")
     assert board.loc["conversion", "verdict"] == "too_early"
     assert board.loc["conversion", "conversions_short"] == 10 - conversions.min()

@@ -22,11 +22,12 @@ import pytest
 
 from dashboard import data
 from dashboard.export.cover import ExportInfo
-from dashboard.export.pack import PACK_PAGES, page_sheets
+from dashboard.export.pack import page_sheets
 from dashboard.filters import Filters, Scope
 from dashboard.loading import load_directory
 from dashboard.loading.exporting import export_tables
 from dashboard.metrics.periods import last_complete_week
+from dashboard.navigation import exported
 from dashboard.seed import generate
 from dashboard.settings import Settings, duckdb_url
 from dashboard.warehouse import engine as wh
@@ -146,7 +147,7 @@ def _pages(settings: Settings, monkeypatch) -> dict[str, pd.DataFrame]:
                 data_as_of=None,
                 generated_at=datetime(2026, 11, 16, 9, 0),
             )
-            for page in PACK_PAGES:
+            for page in exported():
                 sheets, _empty = page_sheets(page, info, END)
                 for i, sheet in enumerate(sheets):
                     out[f"{filters.start}:{page.id}:{i}:{sheet.name}"] = sheet.frame

@@ -233,7 +233,8 @@ def test_pages_and_exports_show_source_ids(
     from dashboard.export.cover import ExportInfo
     from dashboard.export.detail import export_detail
     from dashboard.filters import Filters, Scope
-    from dashboard.reports import referrers
+    from dashboard.reports.referrers import load as referrers
+    from dashboard.reports.referrers import tables as referrers_tables
     from tests.conftest import activate
 
     rows = rekeyed(sample_rows)
@@ -251,7 +252,7 @@ def test_pages_and_exports_show_source_ids(
         brought = set(customers.loc[customers["referrer_id"] == "00001001", "customer_id"])
         follow_up = chosen.network[chosen.network["depth"] == 1]
         assert set(follow_up["customer_no"]) == brought
-        sheet = referrers.sheets(chosen, "en")[2]
+        sheet = referrers_tables.sheets(chosen, "en")[2]
         assert set(sheet.frame["customer_no"]) == brought | set(
             customers.loc[customers["referrer_id"].isin(brought), "customer_id"]
         )

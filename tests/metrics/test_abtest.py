@@ -11,7 +11,7 @@ from statsmodels.stats.proportion import (
     proportions_ztest,
 )
 
-from dashboard.metrics import abtest
+from dashboard.metrics import abtest, intervals
 
 REL = 1e-9
 
@@ -44,7 +44,7 @@ def test_conversion_matches_statsmodels(case):
     _close(got.absolute.high, high)
     _close(got.absolute.estimate, x_t / n_t - x_c / n_c)
     for x, n in ((x_c, n_c), (x_t, n_t)):
-        interval = abtest.wilson_interval(x, n)
+        interval = intervals.wilson(x, n)
         w_low, w_high = proportion_confint(x, n, alpha=0.05, method="wilson")
         _close(interval.low, w_low)
         _close(interval.high, w_high)

@@ -7,12 +7,13 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from dashboard.metrics import channels as cm
+from dashboard.metrics import payback
 
 
 def _row(**values) -> dict:
-    row = {c: 0.0 for c in (*cm.ADDITIVE, "cohort_customers", *cm.MONTH_COLUMNS)}
+    row = {c: 0.0 for c in (*cm.ADDITIVE, "cohort_customers", *payback.MONTH_COLUMNS)}
     row.update(values)
-    row["cohort_revenue"] = sum(row[c] for c in cm.MONTH_COLUMNS)
+    row["cohort_revenue"] = sum(row[c] for c in payback.MONTH_COLUMNS)
     return row
 
 
@@ -83,18 +84,18 @@ def test_low_sample_threshold():
 
 
 def test_payback_month_and_beyond_twelve():
-    assert cm.payback_month([100, 200, 300], 200) == 2
-    assert cm.payback_month([100, 200, 300], 301) is None
-    assert cm.payback_month(None, 100) is None
-    assert cm.payback_month([100], None) is None
+    assert payback.payback_month([100, 200, 300], 200) == 2
+    assert payback.payback_month([100, 200, 300], 301) is None
+    assert payback.payback_month(None, 100) is None
+    assert payback.payback_month([100], None) is None
     got = cm.derive_row(_row(spend=10_000, new_customers=40, cohort_customers=10, m0=100, m5=100))
     assert got["payback_months"] is None
     assert "no_payback" in got["reasons"]
 
 
 def test_cumulative_per_customer():
-    assert cm.cumulative_per_customer([10, None, 20], 2) == [5.0, 5.0, 15.0]
-    assert cm.cumulative_per_customer([10], 0) is None
+    assert payback.cumulative_per_customer([10, None, 20], 2) == [5.0, 5.0, 15.0]
+    assert payback.cumulative_per_customer([10], 0) is None
 
 
 def test_group_sums_and_members():
@@ -132,5 +133,7 @@ def test_cohort_wide_pivots_months():
     wide = cm.cohort_wide(long).set_index("channel_id")
     assert wide.loc[1, "m0"] == 100.0 and wide.loc[1, "m11"] == 50.0 and wide.loc[1, "m5"] == 0.0
     assert wide.loc[2, "m3"] == 7.0
-    assert wide.loc[3, "cohort_customers"] == 2 and wide.loc[3, list(cm.MONTH_COLUMNS)].sum() == 0
+    assert (
+        wide.loc[3, "cohort_customers"] == 2 and wide.loc[3, list(payback.MONTH_COLUMNS)].sum() == 0
+    )
     assert cm.cohort_wide(long.iloc[0:0]).empty

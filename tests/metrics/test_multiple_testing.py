@@ -19,6 +19,20 @@ def test_matches_statsmodels(seed):
     assert got == pytest.approx(want.tolist(), rel=1e-12, abs=1e-15)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_matches_statsmodels_with_ties_zeros_and_ones(seed):
+    rng = np.random.default_rng(100 + seed)
+    m = int(rng.integers(2, 80))
+    p = rng.uniform(0, 1, m).round(int(rng.integers(1, 4)))  # rounding makes ties
+    p[rng.integers(0, m, 2)] = 0.0
+    p[rng.integers(0, m, 2)] = 1.0
+    rng.shuffle(p)
+    want = multipletests(p, alpha=0.05, method="fdr_bh")[1]
+    got = benjamini_hochberg(p.tolist())
+    assert got == pytest.approx(want.tolist(), rel=1e-12, abs=1e-15)
+    assert benjamini_hochberg([0.0, 1.0, 1.0]) == pytest.approx([0.0, 1.0, 1.0])
+
+
 def test_hand_built_step_up():
     # m = 4; sorted p·m/rank = .04, .05, .0533, .8 -> the step-up takes the running minimum
     # from the top, so rank 2 inherits nothing and rank 3 keeps its own value.

@@ -78,3 +78,36 @@ def main_text(at: AppTest) -> str:
     """``all_text`` of the main area without the link notice: what the page itself shows."""
     text, notice = all_text(at.main), link_notice(at.main)
     return text.replace("\n" + notice, "", 1) if notice else text
+
+
+# The widget kinds whose keyed values make a page's controls.
+WIDGETS = (
+    "selectbox",
+    "multiselect",
+    "number_input",
+    "text_input",
+    "date_input",
+    "radio",
+    "button_group",
+)
+
+
+def controls(at: AppTest) -> dict[str, object]:
+    """Every keyed widget's value: what the page shows."""
+    return {w.key: w.value for kind in WIDGETS for w in at.get(kind) if w.key}
+
+
+def same_view(odd: AppTest, plain: AppTest, ignored: dict[str, str]) -> None:
+    """Assert a page opened with odd link values shows the plain page: the same controls and
+    tables, and a link notice naming each ignored value (none on the plain page)."""
+    assert not odd.exception, [e.value for e in odd.exception]
+    assert not plain.exception, [e.value for e in plain.exception]
+    assert controls(odd) == controls(plain)
+    assert main_text(odd) == main_text(plain)
+    assert len(odd.dataframe) == len(plain.dataframe) > 0
+    for mine, theirs in zip(odd.dataframe, plain.dataframe, strict=True):
+        assert mine.value.equals(theirs.value)
+    notice = link_notice(odd.main)
+    assert notice and not link_notice(plain.main)
+    for value in ignored.values():
+        assert value in notice, (value, notice)

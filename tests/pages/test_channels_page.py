@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.formatting import fmt_value
 from dashboard.i18n import t
-from dashboard.reports.channels_sheets import label
+from dashboard.reports.channels.tables import label
 from dashboard.settings import ROOT
 from dashboard.ui.channels_widgets import selected_key
 from tests.pages.apptest import ENTRY, all_text, open_page

@@ -13,7 +13,7 @@ from dashboard.formatting import fmt_date, fmt_value
 from dashboard.i18n import t
 from dashboard.metrics import maturity as mt
 from dashboard.metrics.registry import kpi
-from dashboard.reports.channels_sheets import label
+from dashboard.reports.channels.tables import label
 from tests.pages.apptest import all_text, open_page
 
 # The sample's data end (tests/conftest.py TEST_END, a Sunday) and the default period: the

@@ -15,9 +15,13 @@ from dashboard.filters import Filters, Scope
 from dashboard.i18n import t
 from dashboard.loading import load_directory
 from dashboard.navigation import PAGES
-from dashboard.reports import experiments, funnel, referrers, regions
-from dashboard.reports import regions_view as view
+from dashboard.reports.experiments import load as experiments_load
+from dashboard.reports.funnel import load as funnel
+from dashboard.reports.funnel import tables as funnel_tables
 from dashboard.reports.kpis import totals
+from dashboard.reports.referrers import load as referrers
+from dashboard.reports.regions import load as regions_load
+from dashboard.reports.regions import tables as regions_tables
 from dashboard.settings import Settings, duckdb_url
 from tests.conftest import activate
 from tests.loading.sparse_chain import OMITTED, sparse_tables, write_folder
@@ -129,7 +133,7 @@ def test_first_visits_per_doctor_only_where_every_clinic_has_doctors(sparse_any,
 
 def test_regions_map_places_homeless_customers_at_their_city(sparse_any, sparse):
     tables = sparse[0]
-    report = regions.load(MONTH, Scope.all(), map_metric="revenue")
+    report = regions_load.load(MONTH, Scope.all(), map_metric="revenue")
     orders = tables["orders"].merge(tables["customers"], on="customer_id")
     period = orders[
         (orders["ordered_at"] >= _ts(MONTH.start))
@@ -153,11 +157,11 @@ def test_regions_map_places_homeless_customers_at_their_city(sparse_any, sparse)
             cities.loc[row.city_id, "lon"],
         )
     for lang in ("zh", "en"):
-        notes = "\n".join(view.map_notes(report, lang))
+        notes = "\n".join(regions_tables.map_notes(report, lang))
         assert t("regions.clinics_at_city", lang, n=report.clinics_at_city) in notes
         assert AT_CITY[lang] in t("regions.at_city", lang, amount="", metric="")
         assert AT_CITY[lang] in notes
-        legend = view.specialty_legend(report, lang)
+        legend = regions_tables.specialty_legend(report, lang)
         assert ("耳鼻喉科" if lang == "zh" else "ENT") in legend
 
 
@@ -170,7 +174,7 @@ def test_traffic_diagnosis_says_which_clinics_it_cannot_judge(sparse_any, sparse
     unknown = report.clinics.loc[report.clinics["doctors"].isna(), "traffic_status"]
     assert set(unknown) == {"unknown"}
     for lang in ("zh", "en"):
-        line = funnel.texts(report, lang).no_doctors
+        line = funnel_tables.texts(report, lang).no_doctors
         assert line and str(len(want)) in line
 
 
@@ -179,7 +183,7 @@ def test_revenue_experiments_without_values_are_not_evaluated(sparse_any, sparse
     exp = tables["experiments"]
     exposures = tables["experiment_exposures"]
     f = Filters(date(2020, 1, 1), date(2026, 11, 15))
-    report = experiments.load(f, Scope.all())
+    report = experiments_load.load(f, Scope.all())
     unvalued = set(exposures.loc[exposures["value"].isna(), "experiment_id"])
     revenue = set(exp.loc[exp["metric"] == "revenue", "experiment_id"])
     codes = set(exp.loc[exp["experiment_id"].isin(unvalued & revenue), "code"])
@@ -206,7 +210,7 @@ def test_a_region_lead_never_sees_an_exposure_without_clinic(sparse_any, sparse)
         got = data.run("experiments_variants", f, scope)
         assert int(got["units"].sum()) == len(rows), scope
         assert int(got["no_clinic_units"].sum()) == int(rows["clinic_id"].isna().sum())
-    lead = experiments.load(f, Scope(frozenset({city})))
+    lead = experiments_load.load(f, Scope(frozenset({city})))
     assert lead.no_clinic_units == 0
 
 
@@ -231,8 +235,8 @@ def test_pages_say_what_they_cannot_show(sparse_warehouse, lang):
 
 
 def test_the_chain_own_codes_are_labelled_on_the_pages(sparse_warehouse, sparse):
-    from dashboard.reports import channels
-    from dashboard.reports.channels_sheets import row_names
+    from dashboard.reports.channels import load as channels
+    from dashboard.reports.channels.tables import row_names
 
     tables = sparse[0]
     report = channels.load(MONTH, Scope.all(), grouping="kind")

@@ -129,7 +129,7 @@ def test_load_keeps_source_ids(pages, folder):
 @pytest.mark.parametrize("period", PERIODS)
 def test_overview(pages, chain, period):
     from dashboard.metrics.registry import OVERVIEW_KPIS
-    from dashboard.reports import overview
+    from dashboard.reports.overview import load as overview
 
     report = overview.load(Filters(*period), Scope.all())
     expected = oracle.kpis(chain, *period)
@@ -141,7 +141,7 @@ def test_overview(pages, chain, period):
 @pytest.mark.parametrize("window", [30, "none"])
 @pytest.mark.parametrize("period", PERIODS)
 def test_funnel(pages, chain, period, window):
-    from dashboard.reports import funnel
+    from dashboard.reports.funnel import load as funnel
 
     report = funnel.load(Filters(*period), Scope.all(), window=window)
     expected = oracle.funnel(chain, *period, None if window == "none" else window)
@@ -156,7 +156,7 @@ def test_funnel(pages, chain, period, window):
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_channels(pages, chain, period):
-    from dashboard.reports import channels
+    from dashboard.reports.channels import load as channels
 
     report = channels.load(Filters(*period), Scope.all())
     expected = oracle.channels(chain, *period)
@@ -174,7 +174,7 @@ def test_channels(pages, chain, period):
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_members(pages, chain, period):
-    from dashboard.reports import members
+    from dashboard.reports.members import load as members
 
     report = members.load(Filters(*period), Scope.all())
     expected = oracle.members(chain, period[1])
@@ -192,9 +192,9 @@ def test_members(pages, chain, period):
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_regions(pages, chain, period):
-    from dashboard.reports import regions
+    from dashboard.reports.regions import load as regions_load
 
-    report = regions.load(Filters(*period), Scope.all())
+    report = regions_load.load(Filters(*period), Scope.all())
     expected = oracle.regions(chain, *period)
     # The report keys cities by the warehouse's ids: match them by name.
     code = {c[1]: c[0] for c in exports.CITIES}
@@ -211,7 +211,7 @@ def test_regions(pages, chain, period):
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_referrers(pages, chain, period):
-    from dashboard.reports import referrers
+    from dashboard.reports.referrers import load as referrers
 
     report = referrers.load(Filters(*period), Scope.all())
     expected = oracle.referrers(chain, *period)
@@ -223,9 +223,9 @@ def test_referrers(pages, chain, period):
 
 def test_weekly_review(pages, chain):
     from dashboard.metrics.registry import WEEKLY_KPIS
-    from dashboard.reports import weekly
+    from dashboard.reports.weekly import load as weekly_load
 
-    report = weekly.load(Filters(*OCTOBER), Scope.all(), week_code=REVIEWED_WEEK)
+    report = weekly_load.load(Filters(*OCTOBER), Scope.all(), week_code=REVIEWED_WEEK)
     assert report.week.start == date(2026, 10, 26)
     this = oracle.kpis(chain, date(2026, 10, 26), date(2026, 11, 1))
     last = oracle.kpis(chain, date(2026, 10, 19), date(2026, 10, 25))
@@ -253,9 +253,9 @@ SCORED = (
     ("kind", "code", "period"), [("month", "2026-10", OCTOBER), ("year", "2025", YEAR_2025)]
 )
 def test_scorecard(pages, chain, kind, code, period):
-    from dashboard.reports import scorecard
+    from dashboard.reports.scorecard import load as scorecard_load
 
-    report = scorecard.load(Filters(*OCTOBER), Scope.all(), kind=kind, period_code=code)
+    report = scorecard_load.load(Filters(*OCTOBER), Scope.all(), kind=kind, period_code=code)
     assert (report.period.start, report.period.end) == period
     actual = report.rows.set_index("kpi_id")["actual"]
     expected = oracle.kpis(chain, *period)
@@ -265,9 +265,9 @@ def test_scorecard(pages, chain, kind, code, period):
 
 
 def test_health(pages, chain):
-    from dashboard.reports import health
+    from dashboard.reports.health import load as health_load
 
-    report = health.load()
+    report = health_load.load()
     expected = oracle.health(chain)
     fields = {(f.table, f.column): f for f in report.fields}
     for key, share in expected.items():

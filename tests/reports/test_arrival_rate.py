@@ -16,8 +16,9 @@ import pytest
 
 from dashboard import data
 from dashboard.filters import Filters, Scope
-from dashboard.reports import kpis, regions
-from dashboard.reports.regions_view import metric_name
+from dashboard.reports import kpis
+from dashboard.reports.regions import load as regions_load
+from dashboard.reports.regions.tables import metric_name
 from dashboard.warehouse import engine as wh
 from dashboard.warehouse.writer import replace_tables
 from tests.conftest import activate
@@ -61,7 +62,7 @@ def _check(raw, basis: str) -> None:
             shown = None if shown is None or pd.isna(shown) else shown
             assert shown == (None if value is None else pytest.approx(value)), (f, city)
         # The regions page: its ranking holds each city's period value, and its label.
-        report = regions.load(f, Scope.all(), table_metric="arrival_rate")
+        report = regions_load.load(f, Scope.all(), table_metric="arrival_rate")
         assert report.arrival_basis == basis
         for _, row in report.ranking.iterrows():
             value = want[int(row.city_id)]
@@ -109,15 +110,16 @@ def test_weekly_review_names_and_explains_the_cohort_definition(no_appointments)
     """Without appointment times the weekly review's card, table and help all say which
     到诊率 they show (the summary's sentences: tests/metrics/test_weekly.py)."""
     from dashboard.i18n import t
-    from dashboard.reports import weekly, weekly_view
+    from dashboard.reports.weekly import load as weekly_load
+    from dashboard.reports.weekly import tables as weekly_tables
 
-    report = weekly.load(WEEK, Scope.all(), data_end=WEEK.end)
+    report = weekly_load.load(WEEK, Scope.all(), data_end=WEEK.end)
     assert report.arrival_basis == "cohort"
     for lang in ("zh", "en"):
-        card = next(c for c in weekly_view.cards(report, lang) if c.kpi_id == "arrival_rate")
+        card = next(c for c in weekly_tables.cards(report, lang) if c.kpi_id == "arrival_rate")
         assert card.label == LABELS["cohort"][lang]
         assert (
             card.help == t("kpi_cohort_help.arrival_rate", lang) != t("kpi_help.arrival_rate", lang)
         )
-        table = weekly_view.headline_table(report, lang)
+        table = weekly_tables.headline_table(report, lang)
         assert LABELS["cohort"][lang] in set(table["kpi"])

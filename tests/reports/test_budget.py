@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboard.filters import Filters, Scope
-from dashboard.reports import budget
+from dashboard.reports.channels import budget
 from tests.conftest import TEST_END
 
 PERIODS = [

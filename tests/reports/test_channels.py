@@ -9,9 +9,9 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from dashboard.filters import Filters, Scope
-from dashboard.reports import channels, overview
-from dashboard.reports import channels_display as display
-from dashboard.reports import channels_sheets as tables
+from dashboard.reports.channels import load as channels
+from dashboard.reports.channels import tables
+from dashboard.reports.overview import load as overview
 from tests.conftest import TEST_END
 
 HORIZON = 90
@@ -319,7 +319,7 @@ def test_empty_period_is_empty_and_shows_dashes(warehouse):
     assert report.is_empty
     assert report.totals["cac"] is None and report.totals["roi_horizon"] is None
     assert report.rows["cac"].isna().all()
-    html = display.ranking_styler(report, "en").to_html()
+    html = tables.ranking_styler(report, "en").to_html()
     assert "—" in html and "inf" not in html.lower() and "nan" not in html.lower()
 
 
@@ -332,14 +332,14 @@ def test_zero_denominators_show_a_dash_with_a_reason(warehouse, raw):
     assert not no_new.empty
     assert no_new.cac.isna().all() and no_new.ltv_cac.isna().all()
     assert no_new.notes.str.contains("no new customers").all()
-    html = display.ranking_styler(report, "en").to_html()
+    html = tables.ranking_styler(report, "en").to_html()
     assert "inf" not in html.lower() and "nan" not in html.lower()
 
 
 def test_sheets_follow_the_export_contract(warehouse):
     report = channels.load(PERIODS[0], Scope.all(), grouping="kind", data_end=TEST_END)
     for lang in ("zh", "en"):
-        sheets = channels.sheets(report, lang)
+        sheets = tables.sheets(report, lang)
         assert len({s.name for s in sheets}) == len(sheets)
         for sheet in sheets:
             assert len(sheet.name) <= 31

@@ -16,7 +16,9 @@ from statsmodels.stats.proportion import (
 
 from dashboard.filters import Filters, Scope
 from dashboard.metrics.abtest_board import ranked
-from dashboard.reports import experiments, experiments_tables
+from dashboard.reports.experiments import load as experiments_load
+from dashboard.reports.experiments import model as experiments_model
+from dashboard.reports.experiments import tables as experiments_tables
 
 YEAR = Filters(date(2026, 1, 1), date(2026, 11, 15))
 
@@ -139,7 +141,7 @@ def _expected(raw, f: Filters) -> dict:
     ids=["year", "aesthetic-eye-q3"],
 )
 def test_board_matches_raw_rows(warehouse, raw, f):
-    report = experiments.load(f, Scope.all())
+    report = experiments_load.load(f, Scope.all())
     want = _expected(raw, f)
     board = report.board.set_index(["experiment_id", "metric", "variant_code"])
     assert set(board.index) == set(want)
@@ -163,7 +165,7 @@ def test_board_matches_raw_rows(warehouse, raw, f):
 
 def test_designed_cases_land_where_they_should(warehouse, raw):
     """The sample data plants a sample-ratio mismatch and a winner with a worse guardrail."""
-    report = experiments.load(YEAR, Scope.all())
+    report = experiments_load.load(YEAR, Scope.all())
     board = report.board.set_index("code")
     assert board.loc["booking_wechat_login", "reason"] == "srm"
     assert board.loc["offer_countdown_banner", "reason"] == "guardrail"
@@ -175,18 +177,21 @@ def test_designed_cases_land_where_they_should(warehouse, raw):
 
 def test_lists_are_the_board_ranked(warehouse):
     """Each list is the board's rows with its verdict, in ``ranked`` order (built once)."""
-    report = experiments.load(YEAR, Scope.all())
-    for verdict in experiments.LISTS:
+    report = experiments_load.load(YEAR, Scope.all())
+    for verdict in experiments_model.LISTS:
         pd.testing.assert_frame_equal(report.listed(verdict), ranked(report.board, verdict))
     forest = experiments_tables.forest_frame(report, "en")
     want = [
-        v for v in experiments.LISTS for code in report.listed(v)["variant_code"] if pd.notna(code)
+        v
+        for v in experiments_model.LISTS
+        for code in report.listed(v)["variant_code"]
+        if pd.notna(code)
     ]
     assert forest["verdict"].tolist() == want
 
 
 def test_variant_rates_and_means_match_raw_rows(warehouse, raw):
-    report = experiments.load(YEAR, Scope.all())
+    report = experiments_load.load(YEAR, Scope.all())
     x = _exposures(raw, YEAR)
     for v in report.variants.to_dict("records"):
         rows = x[(x.experiment_id == v["experiment_id"]) & (x.variant_code == v["variant_code"])]
@@ -207,7 +212,7 @@ def test_variant_rates_and_means_match_raw_rows(warehouse, raw):
 
 
 def test_cumulative_timeline_matches_raw_rows(warehouse, raw):
-    report = experiments.load(YEAR, Scope.all())
+    report = experiments_load.load(YEAR, Scope.all())
     x = _exposures(raw, YEAR)
     main = report.board[report.board["is_primary"].astype(bool)]
     board = main.set_index(["experiment_id", "variant_code"])
@@ -230,7 +235,7 @@ def test_cumulative_timeline_matches_raw_rows(warehouse, raw):
 def test_period_decides_experiments_and_ends_the_count(warehouse, raw):
     # 2026-08-20 is inside offer_countdown_banner (2026-08-07 to 09-03): only exposures so far.
     f = Filters(date(2026, 8, 14), date(2026, 8, 20))
-    report = experiments.load(f, Scope.all())
+    report = experiments_load.load(f, Scope.all())
     assert set(report.experiments.code) == set(_in_period(raw, f).code)
     x = _exposures(raw, f)
     totals = report.variants.groupby("experiment_id")["units"].sum()
@@ -240,29 +245,29 @@ def test_period_decides_experiments_and_ends_the_count(warehouse, raw):
 def test_city_filter_and_scope(warehouse, raw):
     city = int(raw["clinics"].city_id.value_counts().index[0])
     f = Filters(YEAR.start, YEAR.end, cities=(city,))
-    by_filter = experiments.load(f, Scope.all())
-    by_scope = experiments.load(YEAR, Scope(frozenset({city})))
+    by_filter = experiments_load.load(f, Scope.all())
+    by_scope = experiments_load.load(YEAR, Scope(frozenset({city})))
     want = _exposures(raw, f).groupby(["experiment_id", "variant_code"]).size()
     for report in (by_filter, by_scope):
         got = report.variants.set_index(["experiment_id", "variant_code"])["units"]
         assert got[got > 0].sort_index().to_dict() == want.sort_index().to_dict()
     other = int(raw["clinics"].city_id.value_counts().index[1])
-    sneaky = experiments.load(
+    sneaky = experiments_load.load(
         Filters(YEAR.start, YEAR.end, cities=(other,)), Scope(frozenset({city}))
     )
     assert sneaky.variants["units"].sum() == want.sum()
 
 
 def test_empty_period_and_ignored_channel(warehouse):
-    assert experiments.load(Filters(date(2019, 1, 7), date(2019, 1, 13)), Scope.all()).is_empty
-    report = experiments.load(Filters(YEAR.start, YEAR.end, channels=(1,)), Scope.all())
+    assert experiments_load.load(Filters(date(2019, 1, 7), date(2019, 1, 13)), Scope.all()).is_empty
+    report = experiments_load.load(Filters(YEAR.start, YEAR.end, channels=(1,)), Scope.all())
     assert report.channel_ignored and not report.is_empty
 
 
 def test_sheets_are_the_page_tables_with_units(warehouse):
-    report = experiments.load(YEAR, Scope.all())
+    report = experiments_load.load(YEAR, Scope.all())
     for lang in ("zh", "en"):
-        sheets = experiments.sheets(report, lang)
+        sheets = experiments_tables.sheets(report, lang)
         by_name = {s.name: s for s in sheets}
         assert len(by_name) == len(sheets) == 9
         for s in sheets:
@@ -271,8 +276,8 @@ def test_sheets_are_the_page_tables_with_units(warehouse):
             assert len(set(table.columns)) == len(table.columns), s.name
             floats = [v for v in s.frame.to_numpy().ravel() if isinstance(v, float)]
             assert all(np.isfinite(floats)), s.name  # missing cells are None, never NaN
-        for verdict in experiments.LISTS:
-            sheet = sheets[experiments.LISTS.index(verdict)]
+        for verdict in experiments_model.LISTS:
+            sheet = sheets[experiments_model.LISTS.index(verdict)]
             assert len(sheet.frame) == len(report.listed(verdict))
         all_sheet = sheets[5]
         assert len(all_sheet.frame) == report.counts()["comparisons"]

@@ -12,7 +12,8 @@ from dashboard import data
 from dashboard.filters import Filters, Scope
 from dashboard.formatting import fmt_value
 from dashboard.i18n import t
-from dashboard.reports import funnel
+from dashboard.reports.funnel import load as funnel
+from dashboard.reports.funnel import tables as funnel_tables
 from tests.reports.kpi_expected import latest_fact
 
 STAGE_COLS = {
@@ -149,7 +150,7 @@ def test_leads_without_a_stage_time_are_named_in_one_line(warehouse, raw):
         parts.append(f"{share} of the leads counted as {name} ({untimed:,}) have no {noun} time")
     # Every sample arrival before a deal is recorded, so arrivals are not named.
     assert int((c["arrivals"] & c["arrived_at"].isna()).sum()) == 0
-    assert funnel.texts(report, "en").untimed == (
+    assert funnel_tables.texts(report, "en").untimed == (
         "; ".join(parts) + ": they reached a later stage, so they count at it; the funnel "
         "starts from created leads, the base of every rate."
     )
@@ -322,13 +323,13 @@ def test_city_filter_equals_scope_and_scope_cannot_widen(warehouse, raw):
 def test_sheets_follow_the_contract_and_show_no_raw_missing_values(warehouse, window):
     report = funnel.load(FOUR_WEEKS, Scope.all(), dimension="clinic", window=window)
     for lang in ("zh", "en"):
-        sheets = funnel.sheets(report, lang)
+        sheets = funnel_tables.sheets(report, lang)
         assert len(sheets) == 4
         for sheet in sheets:
             table = sheet.table()
             assert len(table.columns) == len(set(table.columns)), sheet.name
             assert len(sheet.name) <= 31
-            shown = funnel.display(sheet, lang)
+            shown = funnel_tables.display(sheet, lang)
             text = shown.to_csv(index=False)
             for bad in ("nan", "None", "inf", "NaT"):
                 assert bad not in text.replace("Nanyang", "").replace("Financial", ""), (

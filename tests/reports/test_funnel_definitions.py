@@ -18,7 +18,9 @@ from dashboard.filters import Filters, Scope
 from dashboard.formatting import fmt_value
 from dashboard.i18n import t
 from dashboard.metrics.arithmetic import is_missing
-from dashboard.reports import channels, funnel
+from dashboard.reports.channels import load as channels
+from dashboard.reports.funnel import load as funnel
+from dashboard.reports.funnel import tables as funnel_tables
 from dashboard.settings import Settings, duckdb_url
 from tests.conftest import activate
 from tests.reports.test_funnel import FOUR_WEEKS, QUARTER, STAGE_COLS, cohort
@@ -94,7 +96,7 @@ def new_lead_conversion(raw, f: Filters) -> float:
 def _shown_rates(report) -> list[tuple[str, str, float]]:
     """Every rate the funnel's sheets (page tables and Excel) hold: (sheet, column, value)."""
     out = []
-    for sheet in funnel.sheets(report, "en"):
+    for sheet in funnel_tables.sheets(report, "en"):
         for col in sheet.columns:
             if col.unit != "rate":
                 continue
@@ -183,11 +185,11 @@ def test_missing_stage_times_keep_created_leads_as_the_base(use, variant, stage,
     # Every lead counted at the stage lacks its time.
     counted = int(c[stage].sum())
     assert report.stages.set_index("stage").loc[stage, "untimed"] == counted
-    line = funnel.texts(report, "en").untimed
+    line = funnel_tables.texts(report, "en").untimed
     name = t(f"funnel.stage.{stage}", "en")  # the cohort's stage names ("Cohort inquiries")
     assert f"100.0% of the leads counted as {name} ({counted:,})" in line
     assert f"have no {noun} time" in line
-    zh = funnel.texts(report, "zh").untimed
+    zh = funnel_tables.texts(report, "zh").untimed
     assert zh.endswith("漏斗从新建线索算起，各比率以新建线索为基数。")
     assert fmt_value(counted, "count", "zh") in zh
 

@@ -16,7 +16,8 @@ import pytest
 from dashboard import data
 from dashboard.filters import Filters, Scope
 from dashboard.metrics.funnel import maturing_after
-from dashboard.reports import funnel
+from dashboard.reports.funnel import load as funnel
+from dashboard.reports.funnel import tables as funnel_tables
 from dashboard.settings import Settings, duckdb_url
 from tests.conftest import activate
 
@@ -226,7 +227,7 @@ def test_long_cycle_deal_counts_in_every_section_without_a_limit(edges):
     assert report.breakdown.set_index("key").loc[1, "paid_deals"] == 3
     # The newest lead of the cohort (lead 8, day 9) and the oldest (lead 1) by the data's end.
     assert report.age_days == ((DATA_END - (T0 + 8 * D)).days, (DATA_END - T0).days)
-    lines = funnel.texts(report, "en")
+    lines = funnel_tables.texts(report, "en")
     assert "conversion window: no limit; lead → paid deal 33.3%" in lines.cohort
     assert lines.maturing.startswith("No window: by the data's end (2026-05-31 12:00)")
 
@@ -237,7 +238,7 @@ def test_leads_without_stage_times_are_counted_and_named(edges):
     # arrivals without one: 12. A deal always has its time.
     assert row.loc[["inquiries", "bookings", "arrivals"], "untimed"].tolist() == [2, 2, 1]
     assert row.loc["paid_deals", "untimed"] is None
-    assert funnel.untimed_text(funnel.load(PERIOD, Scope.all()).stages, "en") == (
+    assert funnel_tables.untimed_text(funnel.load(PERIOD, Scope.all()).stages, "en") == (
         "14.3% of the leads counted as Cohort inquiries (1) have no inquiry time; "
         "14.3% of the leads counted as Cohort bookings (1) have no booking time: they reached a later "
         "stage, so they count at it; the funnel starts from created leads, the base of every rate."

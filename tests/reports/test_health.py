@@ -23,9 +23,11 @@ from dashboard import data, schema
 from dashboard.i18n import t
 from dashboard.loading import load_directory
 from dashboard.navigation import PAGES
-from dashboard.reports import health, health_text
-from dashboard.reports.health import Facts, FieldShare, TableCoverage
-from dashboard.reports.health_checks import CHECKS, SHARE_THRESHOLD, evaluate
+from dashboard.reports.health import load as health_load
+from dashboard.reports.health import model as health_model
+from dashboard.reports.health import tables as health_tables
+from dashboard.reports.health.checks import CHECKS, SHARE_THRESHOLD, evaluate
+from dashboard.reports.health.model import Facts, FieldShare, TableCoverage
 from dashboard.settings import Settings, duckdb_url
 from dashboard.warehouse import engine as wh
 from tests.conftest import activate
@@ -124,7 +126,7 @@ def loaded(backend, tmp_path_factory, request) -> dict[str, tuple[Settings, Path
 def _opened(loaded, name: str, monkeypatch):
     settings, folder = loaded[name]
     activate(settings, monkeypatch)
-    yield name, health.load(), raw_rows(folder)
+    yield name, health_load.load(), raw_rows(folder)
     data.settings.cache_clear()
     data.clear_cache()
 
@@ -205,7 +207,7 @@ def test_optional_fields_come_from_the_schema_with_their_shares(chain):
     listed = [(f.table, f.column) for f in report.fields]
     expected = [
         (table, c.name)
-        for table in health.FIELD_TABLES
+        for table in health_model.FIELD_TABLES
         for c in schema.table(table).columns
         if c.nullable and not c.primary_key
     ]
@@ -220,7 +222,7 @@ def test_optional_fields_come_from_the_schema_with_their_shares(chain):
 def test_fields_queries_count_every_column(loaded, monkeypatch):
     """A column added to the schema must be counted (else its share would silently vanish)."""
     activate(loaded["clean"][0], monkeypatch)
-    for table in health.FIELD_TABLES:
+    for table in health_model.FIELD_TABLES:
         counted = set(data.run(f"health_fields_{table}").columns) - {"row_count"}
         assert {c.name for c in schema.table(table).columns} <= counted, table
 
@@ -310,20 +312,20 @@ def test_warnings_say_the_figures_and_name_the_pages(gappy, lang):
     _name, report, raw = gappy
     expected = _expected_messages(raw, lang)
     for finding in report.warnings:
-        assert health_text.message(finding, lang) == expected[finding.check]
-        line = health_text.warning_line(finding, lang)
+        assert health_tables.message(finding, lang) == expected[finding.check]
+        line = health_tables.warning_line(finding, lang)
         titles = [t(f"page.{p}", lang) for p in finding.pages] or [t("health.no_page", lang)]
         assert all(title in line for title in titles), line
 
 
 def test_the_example_warnings_read_as_the_issue_asks(gappy):
     _name, report, _raw = gappy
-    found = {w.check: health_text.warning_line(w, "en") for w in report.warnings}
+    found = {w.check: health_tables.warning_line(w, "en") for w in report.warnings}
     assert found["spend_starts_late"].startswith("Leads go back to 2019-02-01 but spend starts")
     assert "Channel CAC & ROI" in found["spend_starts_late"]
     assert "Overview" in found["spend_starts_late"]
     assert "starts from created leads" in found["untimed_inquiry"]
-    zh = {w.check: health_text.warning_line(w, "zh") for w in report.warnings}
+    zh = {w.check: health_tables.warning_line(w, "zh") for w in report.warnings}
     assert "转化漏斗" in zh["untimed_inquiry"] and "区域热力图" in zh["customers_no_home"]
 
 
@@ -348,7 +350,7 @@ def _facts(
     referral: tuple[int, int] = (0, 0),
 ) -> Facts:
     """A warehouse's facts: rows per table, (rows, filled) per field, lead stages, date ranges."""
-    rows = {t: 10 for t in health.TABLES} | (rows or {})
+    rows = {t: 10 for t in health_model.TABLES} | (rows or {})
     dates = dates or {}
     tables = {
         t: TableCoverage(t, n, t in dates, *(dates.get(t) or (None, None))) for t, n in rows.items()

@@ -18,7 +18,8 @@ import pytest
 
 from dashboard import cli, data
 from dashboard.i18n import t
-from dashboard.reports import load_history
+from dashboard.reports.loads import load as loads_load
+from dashboard.reports.loads import tables as loads_tables
 from dashboard.settings import Settings, duckdb_url
 from dashboard.warehouse import engine as wh
 from dashboard.warehouse.undo import read_history
@@ -64,7 +65,7 @@ def _within(shown: str, step: chain.Step) -> bool:
 @pytest.mark.parametrize("lang", LANGS)
 def test_display_has_one_row_per_write_newest_first(loads, lang):
     settings, steps = loads
-    shown = load_history.display(read_history(settings), lang)
+    shown = loads_tables.display(read_history(settings), lang)
     assert list(shown.columns) == HEADERS[lang]
     assert shown.iloc[:, 0].tolist() == [s.batch for s in reversed(steps)]
     for (_, row), step in zip(shown.iterrows(), reversed(steps), strict=True):
@@ -94,16 +95,16 @@ def test_the_chain_exercises_every_wording(loads):
 def test_undo_says_what_the_tables_went_back_to(loads, lang):
     settings, steps = loads
     undo = steps[-1]
-    shown = load_history.display(read_history(settings), lang)
+    shown = loads_tables.display(read_history(settings), lang)
     assert shown.iloc[0, 6] == SEP[lang].join(phrases(undo, lang))
-    detail = load_history.tables_detail(read_history(settings), undo.batch, lang)
+    detail = loads_tables.tables_detail(read_history(settings), undo.batch, lang)
     assert detail.iloc[:, 0].tolist() == phrases(undo, lang)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_format_history_lists_each_write(loads, lang):
     settings, steps = loads
-    text = load_history.format_history(read_history(settings), lang)
+    text = loads_tables.format_history(read_history(settings), lang)
     lines = text.splitlines()
     assert lines[0] == (
         "导入记录（最新在前）：" if lang == "zh" else "Load history (newest first):"
@@ -141,7 +142,7 @@ def test_files_detail_gives_full_digests(loads, lang):
     settings, steps = loads
     frame = read_history(settings)
     for step in steps:
-        detail = load_history.files_detail(frame, step.batch, lang)
+        detail = loads_tables.files_detail(frame, step.batch, lang)
         assert list(detail.columns) == [
             t("loads.file.name", lang),
             t("loads.file.size", lang),
@@ -156,7 +157,7 @@ def test_tables_detail_lists_one_table_a_row(loads, lang):
     settings, steps = loads
     frame = read_history(settings)
     for step in steps[:-1]:  # the undo's: test_undo_says_what_the_tables_went_back_to
-        detail = load_history.tables_detail(frame, step.batch, lang)
+        detail = loads_tables.tables_detail(frame, step.batch, lang)
         assert list(detail.columns) == [HEADERS[lang][6]]
         assert detail.iloc[:, 0].tolist() == phrases(step, lang)
 
@@ -166,15 +167,15 @@ def test_the_page_loader_reads_the_same_history(loads, monkeypatch):
     settings, steps = loads
     activate(settings, monkeypatch)
     try:
-        through_pages = load_history.load()
+        through_pages = loads_load.load()
     finally:
         data.settings.cache_clear()
         data.clear_cache()
     assert through_pages["batch_id"].tolist() == [s.batch for s in reversed(steps)]
     for lang in LANGS:
         pd.testing.assert_frame_equal(
-            load_history.display(through_pages, lang),
-            load_history.display(read_history(settings), lang),
+            loads_tables.display(through_pages, lang),
+            loads_tables.display(read_history(settings), lang),
         )
 
 
@@ -182,14 +183,14 @@ def test_the_page_loader_reads_the_same_history(loads, monkeypatch):
 def test_no_load_yet(tmp_path, lang):
     settings = Settings(warehouse_url=duckdb_url(tmp_path / "none.duckdb"))
     empty = read_history(settings)
-    text = load_history.format_history(empty, lang)
+    text = loads_tables.format_history(empty, lang)
     assert text == t("loads.none", lang)
     assert text == (
         "还没有导入记录：数据仓库尚未写入过数据。"
         if lang == "zh"
         else "No load yet: the warehouse has no load history."
     )
-    shown = load_history.display(empty, lang)
+    shown = loads_tables.display(empty, lang)
     assert shown.empty and list(shown.columns) == HEADERS[lang]
 
 
@@ -207,17 +208,17 @@ def test_a_warehouse_of_an_older_version(tmp_path, monkeypatch):
     con.close()
     settings = activate(Settings(warehouse_url=duckdb_url(path)), monkeypatch)
     try:
-        frame = load_history.load()
+        frame = loads_load.load()
     finally:
         data.settings.cache_clear()
         data.clear_cache()
         wh.dispose_all()
-    shown = load_history.display(frame, "en")
+    shown = loads_tables.display(frame, "en")
     assert shown.values.tolist() == [
         [2, "2025-04-02 18:05", DASH, "replace", "", DASH, "leads", DASH, "/data/march"],
         [1, "2025-03-01 09:30", DASH, "sample data", "", DASH, "cities; clinics", DASH, DASH],
     ]
-    text = load_history.format_history(frame, "zh").splitlines()
+    text = loads_tables.format_history(frame, "zh").splitlines()
     assert text[1] == "批次 2 · 2025-04-02 18:05 · 替换 · —"
     assert text[2:4] == ["    leads", "    文件夹：/data/march"]
     assert settings.is_duckdb

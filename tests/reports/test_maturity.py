@@ -9,7 +9,8 @@ import pytest
 
 from dashboard.filters import Filters, Scope
 from dashboard.metrics import maturity as mt
-from dashboard.reports import channels, funnel
+from dashboard.reports.channels import load as channels
+from dashboard.reports.funnel import load as funnel
 from tests.pages.test_default_views import HORIZONS, WINDOWS, _cohort, _new_customers, data_as_of
 
 PERIODS = [(date(2026, 10, 19), date(2026, 11, 15)), (date(2026, 1, 1), date(2026, 11, 15))]

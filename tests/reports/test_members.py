@@ -10,7 +10,10 @@ import pytest
 
 from dashboard.filters import Filters, Scope
 from dashboard.metrics import lifecycle as lc
-from dashboard.reports import kpis, members
+from dashboard.reports import kpis
+from dashboard.reports.members import load as members
+from dashboard.reports.members import tables as members_tables
+from dashboard.reports.sheet_display import display
 from tests.reports import members_oracle as oracle
 
 PERIODS = [
@@ -119,9 +122,9 @@ def test_bad_controls_fall_back_to_defaults(warehouse):
     assert not report.thresholds_ok and not report.tiers_ok
     assert report.thresholds == lc.Thresholds() and report.tiers == lc.TierThresholds()
     assert report.months == lc.DEFAULT_MONTHS
-    assert "bad_thresholds" in members.rules(report, "zh") and "bad_tiers" in members.rules(
-        report, "en"
-    )
+    assert "bad_thresholds" in members_tables.rules(
+        report, "zh"
+    ) and "bad_tiers" in members_tables.rules(report, "en")
 
 
 def test_empty_period_is_empty(warehouse):
@@ -133,13 +136,13 @@ def test_empty_period_is_empty(warehouse):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_sheets_are_the_tables_shown(duckdb_warehouse, lang):
     report = members.load(PERIODS[0], Scope.all())
-    sheets = members.sheets(report, lang)
+    sheets = members_tables.sheets(report, lang)
     assert len({s.name for s in sheets}) == len(sheets)
     for sheet in sheets:
         table = sheet.table()
         assert len(table.columns) == len(sheet.columns)
         assert len(sheet.name) <= 31 and sheet.title
-        shown = members.display(sheet, lang)
+        shown = display(sheet, lang)
         assert list(shown.columns) == list(table.columns)
         cells = {str(v).lower() for v in shown.to_numpy().ravel()}
         assert not cells & {"nan", "nat", "none", "inf", "-inf"}

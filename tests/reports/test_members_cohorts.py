@@ -17,7 +17,9 @@ import pytest
 
 from dashboard.filters import Filters, Scope
 from dashboard.i18n import t
-from dashboard.reports import members
+from dashboard.reports.members import load as members
+from dashboard.reports.members import tables as members_tables
+from dashboard.reports.sheet_display import display
 
 # Every fact timestamp "data as of" reads (queries/data_as_of.sql), from the raw tables.
 FACT_TIMES = {
@@ -180,12 +182,12 @@ def test_city_scope_applies_to_the_home_city(warehouse, raw):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_truncation_is_said_in_one_line(duckdb_warehouse, lang):
     f, _ = CASES["longer"]
-    rules = members.rules(members.load(f, Scope.all()), lang)
+    rules = members_tables.rules(members.load(f, Scope.all()), lang)
     note = t(
         "members.cohorts_truncated", lang, touched=28, shown=24, first="2024-12", last="2026-11"
     )
     assert rules["cohorts_truncated"] == note and "\n" not in note
-    short = members.rules(members.load(*CASES["two-years"][:1], Scope.all()), lang)
+    short = members_tables.rules(members.load(*CASES["two-years"][:1], Scope.all()), lang)
     assert "cohorts_truncated" not in short
 
 
@@ -193,9 +195,9 @@ def test_truncation_is_said_in_one_line(duckdb_warehouse, lang):
 def test_sheet_follows_the_table(duckdb_warehouse, raw, lang):
     f, months = CASES["longer"]
     report = members.load(f, Scope.all())
-    sheet = members.cohort_sheet(report, lang)
+    sheet = members_tables.cohort_sheet(report, lang)
     table = sheet.table()
-    shown = members.display(sheet, lang)
+    shown = display(sheet, lang)
     width = _month(data_end(raw)) - months[0]
     # Cohort, its size, months 1 … K, the month in progress.
     assert len(table.columns) == 2 + width + 1

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard.filters import Filters, Scope
-from dashboard.reports import overview
+from dashboard.reports.overview import load as overview
 
 PERIODS = [
     Filters(date(2026, 10, 19), date(2026, 11, 15)),

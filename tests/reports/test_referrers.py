@@ -18,7 +18,10 @@ from dashboard.i18n import t
 from dashboard.literal import t_md
 from dashboard.metrics import referrals as rf
 from dashboard.privacy import mask_name, mask_phone
-from dashboard.reports import overview, referrers
+from dashboard.reports.overview import load as overview
+from dashboard.reports.referrers import load as referrers
+from dashboard.reports.referrers import tables as referrers_tables
+from dashboard.reports.sheet_display import display
 from dashboard.settings import Settings, duckdb_url
 from dashboard.warehouse.writer import replace_tables
 from tests.conftest import activate
@@ -158,7 +161,7 @@ def test_graph_network_depth_two(graph):
     assert tree.loc["81", "parent"] == "8" and tree.loc["811", "parent"] == "81"
     assert tree.loc["81", "status"] == "paid" and tree.loc["811", "status"] == "registered"
     assert tree.loc["8", "size"] == 2 and tree.loc["81", "size"] == 2
-    follow_up = referrers.network_sheet(report, "en").frame
+    follow_up = referrers_tables.network_sheet(report, "en").frame
     assert follow_up["customer_id"].tolist() == [81, 811, 812]
     assert follow_up["via"].tolist() == [raw_name(8), raw_name(81), raw_name(81)]
 
@@ -266,7 +269,7 @@ def test_odd_controls_fall_back(warehouse):
     # "x" could be a source system's customer number: it is looked up, and not found.
     assert report.referrer_id is None and report.referrer_ref == "x"
     assert report.network.empty
-    found = referrers.network_messages(report, "en")
+    found = referrers_tables.network_messages(report, "en")
     assert found == [(t_md("referrers.not_found", "en", id="x"), "warning")]
     blank = referrers.load(CHAIN_PERIODS[0], Scope.all(), referrer_id="  ")
     assert blank.referrer_id == (
@@ -277,14 +280,14 @@ def test_odd_controls_fall_back(warehouse):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_sheets_are_the_tables_shown(duckdb_warehouse, lang):
     report = referrers.load(CHAIN_PERIODS[0], Scope.all(), personal=False)
-    sheets = referrers.sheets(report, lang)
+    sheets = referrers_tables.sheets(report, lang)
     assert [s.name for s in sheets] == [
         t(f"referrers.sheet.{k}", lang) for k in ("ranking", "share", "network")
     ]
     for sheet in sheets:
         table = sheet.table()
         assert len(table.columns) == len(sheet.columns) and len(sheet.name) <= 31
-        shown = referrers.display(sheet, lang)
+        shown = display(sheet, lang)
         assert list(shown.columns) == list(table.columns)
         cells = {str(v).lower() for v in shown.to_numpy().ravel()}
         assert not cells & {"nan", "nat", "none", "inf", "-inf"}

@@ -9,7 +9,9 @@ import pytest
 from dashboard import data
 from dashboard.filters import Filters, Scope
 from dashboard.metrics import regions as rm
-from dashboard.reports import overview, regions
+from dashboard.reports.overview import load as overview
+from dashboard.reports.regions import load as regions_load
+from dashboard.reports.regions import tables as regions_tables
 from tests.reports import regions_oracle as oracle
 
 FOUR_WEEKS = Filters(date(2026, 10, 19), date(2026, 11, 15))
@@ -37,9 +39,9 @@ def _assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize("f", [FOUR_WEEKS, NARROW], ids=["4-weeks", "narrow"])
 def test_breakdown_matches_pandas(warehouse, raw, f):
-    report = regions.load(f, Scope.all())
+    report = regions_load.load(f, Scope.all())
     spans = rm.week_spans(f.end)
-    (rows,) = data.run_all(regions._breakdown_query(f, Scope.all(), spans))
+    (rows,) = data.run_all(regions_load._breakdown_query(f, Scope.all(), spans))
     period = oracle.facts(raw, f, f.start, f.end)
     for grain, keys in (
         ("city", ["city_id"]),
@@ -47,14 +49,14 @@ def test_breakdown_matches_pandas(warehouse, raw, f):
         ("channel", ["city_id", "channel_id"]),
         ("clinic", ["city_id", "clinic_id"]),
     ):
-        got = _indexed(regions._grain(rows, grain), keys)
+        got = _indexed(regions_load._grain(rows, grain), keys)
         _assert_same(got, oracle.by(period, keys))
     (this_start, this_end), (last_start, last_end) = spans
     for grain, (lo, hi) in (
         ("this_week", (this_start, this_end)),
         ("last_week", (last_start, last_end)),
     ):
-        got = _indexed(regions._grain(rows, grain), ["city_id"])
+        got = _indexed(regions_load._grain(rows, grain), ["city_id"])
         _assert_same(got, oracle.by(oracle.facts(raw, f, lo, hi), ["city_id"]))
     # The report's own frames carry the same figures.
     _assert_same(_indexed(report.city_totals, ["city_id"]), oracle.by(period, ["city_id"]))
@@ -64,7 +66,7 @@ def test_breakdown_matches_pandas(warehouse, raw, f):
 
 
 def test_totals_agree_with_the_overview(warehouse):
-    report = regions.load(FOUR_WEEKS, Scope.all())
+    report = regions_load.load(FOUR_WEEKS, Scope.all())
     ov = overview.load(FOUR_WEEKS, Scope.all())
     for kpi_id in ("arrivals", "revenue", "new_customers"):
         assert report.city_totals[kpi_id].sum() == pytest.approx(ov.deltas[kpi_id].current)
@@ -72,7 +74,7 @@ def test_totals_agree_with_the_overview(warehouse):
 
 @pytest.mark.parametrize("metric", rm.MAP_METRICS)
 def test_map_layer_data_equals_pandas_grid(warehouse, raw, metric):
-    report = regions.load(FOUR_WEEKS, Scope.all(), map_metric=metric)
+    report = regions_load.load(FOUR_WEEKS, Scope.all(), map_metric=metric)
     want = oracle.grid(raw, FOUR_WEEKS, metric, report.step)
     got = report.grid.set_index(["cell_y", "cell_x"])["value"].sort_index()
     pd.testing.assert_series_equal(
@@ -85,7 +87,7 @@ def test_map_layer_data_equals_pandas_grid(warehouse, raw, metric):
 
 def test_grid_is_finer_for_one_city_and_scope_is_enforced(warehouse, raw):
     city = int(raw["cities"].city_id.iloc[9])
-    by_scope = regions.load(FOUR_WEEKS, Scope(frozenset({city})), map_metric="revenue")
+    by_scope = regions_load.load(FOUR_WEEKS, Scope(frozenset({city})), map_metric="revenue")
     assert by_scope.step == 0.01
     assert by_scope.cities.city_id.tolist() == [city]
     f = Filters(FOUR_WEEKS.start, FOUR_WEEKS.end, cities=(city,))
@@ -94,7 +96,7 @@ def test_grid_is_finer_for_one_city_and_scope_is_enforced(warehouse, raw):
     pd.testing.assert_series_equal(got, want.sort_index().astype(float), check_names=False)
     # Asking for another city under a restricted scope cannot widen it.
     other = int(raw["cities"].city_id.iloc[0])
-    sneaky = regions.load(
+    sneaky = regions_load.load(
         Filters(FOUR_WEEKS.start, FOUR_WEEKS.end, cities=(other,)), Scope(frozenset({city}))
     )
     assert set(sneaky.clinics.city_id) == {city}
@@ -103,7 +105,7 @@ def test_grid_is_finer_for_one_city_and_scope_is_enforced(warehouse, raw):
 
 @pytest.mark.parametrize("metric", ["arrival_rate", "revenue", "complaints"])
 def test_ranking_and_week_on_week(warehouse, raw, metric):
-    report = regions.load(FOUR_WEEKS, Scope.all(), table_metric=metric)
+    report = regions_load.load(FOUR_WEEKS, Scope.all(), table_metric=metric)
     m = rm.metric(metric)
     (this_start, this_end), (last_start, last_end) = report.spans
     period = oracle.by(oracle.facts(raw, FOUR_WEEKS, FOUR_WEEKS.start, FOUR_WEEKS.end), ["city_id"])
@@ -149,7 +151,7 @@ def test_ranking_and_week_on_week(warehouse, raw, metric):
 
 
 def test_heat_tables_cover_every_city_and_column(warehouse, raw):
-    report = regions.load(FOUR_WEEKS, Scope.all(), table_metric="arrival_rate")
+    report = regions_load.load(FOUR_WEEKS, Scope.all(), table_metric="arrival_rate")
     assert len(report.weeks) == 4
     assert report.weekly.row_ids == tuple(report.cities.city_id)
     assert len(report.by_channel.col_keys) == len(raw["channels"])
@@ -173,15 +175,17 @@ def test_heat_tables_cover_every_city_and_column(warehouse, raw):
 
 
 def test_empty_period_is_empty(warehouse):
-    report = regions.load(Filters(date(2019, 1, 7), date(2019, 1, 13)), Scope.all())
+    report = regions_load.load(Filters(date(2019, 1, 7), date(2019, 1, 13)), Scope.all())
     assert report.is_empty
     assert report.grid.empty
 
 
 def test_sheets_carry_the_shown_figures(warehouse):
-    report = regions.load(FOUR_WEEKS, Scope.all(), table_metric="revenue", map_metric="arrivals")
+    report = regions_load.load(
+        FOUR_WEEKS, Scope.all(), table_metric="revenue", map_metric="arrivals"
+    )
     for lang in ("zh", "en"):
-        sheets = regions.sheets(report, lang)
+        sheets = regions_tables.sheets(report, lang)
         assert len(sheets) == 5
         for sheet in sheets:
             table = sheet.table()
@@ -206,9 +210,9 @@ def test_queries_return_aggregates_only(warehouse):
 def test_narrowing_from_map_clicks():
     clinic_city = {11: 3, 12: 3, 20: 5}
     clinic = {"clinics": [{"clinic_id": 20, "city_id": 5, "tip": "x"}]}
-    assert regions.narrowing(clinic, [11], clinic_city) == {"city": [5], "clinic": [20]}
+    assert regions_load.narrowing(clinic, [11], clinic_city) == {"city": [5], "clinic": [20]}
     city = {"cities": [{"city_id": 3, "tip": "y"}]}
-    assert regions.narrowing(city, [11, 20], clinic_city) == {"city": [3], "clinic": [11]}
-    assert regions.narrowing({}, [11], clinic_city) is None
-    assert regions.narrowing(None, [], clinic_city) is None
-    assert regions.narrowing({"heat": [{"x": 1}]}, [], clinic_city) is None
+    assert regions_load.narrowing(city, [11, 20], clinic_city) == {"city": [3], "clinic": [11]}
+    assert regions_load.narrowing({}, [11], clinic_city) is None
+    assert regions_load.narrowing(None, [], clinic_city) is None
+    assert regions_load.narrowing({"heat": [{"x": 1}]}, [], clinic_city) is None

@@ -11,7 +11,8 @@ from dashboard.export.sheet import COLUMN_UNITS
 from dashboard.filters import Filters, Scope
 from dashboard.i18n import t
 from dashboard.metrics.registry import SCORECARD_KPIS, kpi
-from dashboard.reports import scorecard
+from dashboard.reports.scorecard import load as scorecard_load
+from dashboard.reports.scorecard import tables as scorecard_tables
 from tests.reports.kpi_expected import Raw, approx_equal, expected_status, target
 from tests.reports.kpi_expected import kpis as expected_kpis
 
@@ -30,7 +31,7 @@ def _rows(report) -> dict[str, dict]:
 
 
 def test_complete_month_chain(warehouse, r):
-    report = scorecard.load(GLOBAL, Scope.all(), "month", "2026-10", "chain", DATA_END)
+    report = scorecard_load.load(GLOBAL, Scope.all(), "month", "2026-10", "chain", DATA_END)
     assert not report.in_progress and report.elapsed_days == 31 and not report.is_empty
     rows = _rows(report)
     assert list(rows) == [k for ids in SCORECARD_KPIS.values() for k in ids]
@@ -55,7 +56,7 @@ def test_complete_month_chain(warehouse, r):
 
 
 def test_month_in_progress_is_judged_on_pacing(warehouse, r):
-    report = scorecard.load(GLOBAL, Scope.all(), "month", "2026-11", "chain", DATA_END)
+    report = scorecard_load.load(GLOBAL, Scope.all(), "month", "2026-11", "chain", DATA_END)
     assert report.in_progress and report.elapsed_days == 15
     assert (report.comparison.start, report.comparison.end) == (
         date(2026, 10, 1),
@@ -79,7 +80,7 @@ def test_month_in_progress_is_judged_on_pacing(warehouse, r):
 
 
 def test_sparkline_is_twelve_complete_weeks(warehouse, r):
-    report = scorecard.load(GLOBAL, Scope.all(), "month", "2026-11", "chain", DATA_END)
+    report = scorecard_load.load(GLOBAL, Scope.all(), "month", "2026-11", "chain", DATA_END)
     assert len(report.weeks) == 12 and report.weeks[-1] == date(2026, 11, 9)
     spark = _rows(report)["arrival_rate"]["spark"]
     assert len(spark) == 12
@@ -89,7 +90,9 @@ def test_sparkline_is_twelve_complete_weeks(warehouse, r):
 
 
 def test_city_and_clinic_scope(warehouse, r):
-    city = scorecard.load(GLOBAL, Scope.all(), "month", "2026-10", f"city-{ZHENGZHOU}", DATA_END)
+    city = scorecard_load.load(
+        GLOBAL, Scope.all(), "month", "2026-10", f"city-{ZHENGZHOU}", DATA_END
+    )
     rows = _rows(city)
     want = expected_kpis(r, Filters(date(2026, 10, 1), date(2026, 10, 31), cities=(ZHENGZHOU,)))
     assert approx_equal(rows["revenue"]["actual"], want["revenue"])
@@ -98,7 +101,7 @@ def test_city_and_clinic_scope(warehouse, r):
     # The seed has no city target for satisfaction: value only.
     assert rows["satisfaction_mean"]["status"] is None and rows["satisfaction_mean"]["actual"]
     clinic_id = int(r.clinics.loc[r.clinics.city_id == ZHENGZHOU, "clinic_id"].iloc[0])
-    clinic = scorecard.load(
+    clinic = scorecard_load.load(
         GLOBAL, Scope.all(), "month", "2026-10", f"clinic-{clinic_id}", DATA_END
     )
     c_rows = _rows(clinic)
@@ -109,7 +112,7 @@ def test_city_and_clinic_scope(warehouse, r):
 
 def test_filters_that_narrow_the_scope_are_not_judged(warehouse, r):
     f = Filters(GLOBAL.start, GLOBAL.end, specialties=("dental",))
-    report = scorecard.load(f, Scope.all(), "month", "2026-10", "chain", DATA_END)
+    report = scorecard_load.load(f, Scope.all(), "month", "2026-10", "chain", DATA_END)
     assert report.narrowing == ("specialty",)
     rows = _rows(report)
     want = expected_kpis(r, Filters(date(2026, 10, 1), date(2026, 10, 31), specialties=("dental",)))
@@ -121,7 +124,7 @@ def test_filters_that_narrow_the_scope_are_not_judged(warehouse, r):
 
 
 def test_city_league(warehouse, r):
-    report = scorecard.load(GLOBAL, Scope.all(), "month", "2026-11", "chain", DATA_END)
+    report = scorecard_load.load(GLOBAL, Scope.all(), "month", "2026-11", "chain", DATA_END)
     assert set(report.league_kpis) == set(
         r.targets.loc[
             (r.targets.scope_kind == "city")
@@ -130,7 +133,7 @@ def test_city_league(warehouse, r):
             "kpi_id",
         ]
     )
-    table = scorecard.league_table(report, "en")
+    table = scorecard_tables.league_table(report, "en")
     assert table["city_id"].nunique() == r.clinics["city_id"].nunique()
     for row in table.to_dict("records"):
         actual = expected_kpis(r, Filters(date(2026, 11, 1), DATA_END, cities=(row["city_id"],)))[
@@ -150,30 +153,30 @@ def test_city_league(warehouse, r):
 
 def test_restricted_viewer_sees_only_their_cities(warehouse, r):
     scope = Scope(frozenset({ZHENGZHOU}))
-    opts = scorecard.options(GLOBAL, scope, DATA_END)
+    opts = scorecard_load.options(GLOBAL, scope, DATA_END)
     assert "chain" not in opts.scopes and opts.default_scope == f"city-{ZHENGZHOU}"
-    report = scorecard.load(GLOBAL, scope, "month", "2026-11", "chain", DATA_END)
+    report = scorecard_load.load(GLOBAL, scope, "month", "2026-11", "chain", DATA_END)
     assert report.target_scope.code == f"city-{ZHENGZHOU}"
     assert set(report.league["city_id"]) == {ZHENGZHOU}
 
 
 def test_odd_controls_fall_back(warehouse):
-    report = scorecard.load(GLOBAL, Scope.all(), "fortnight", "nonsense", "city-999", DATA_END)
+    report = scorecard_load.load(GLOBAL, Scope.all(), "fortnight", "nonsense", "city-999", DATA_END)
     assert report.period.code == "2026-11" and report.target_scope.code == "chain"
-    future = scorecard.load(GLOBAL, Scope.all(), "quarter", "2027-Q2", None, DATA_END)
+    future = scorecard_load.load(GLOBAL, Scope.all(), "quarter", "2027-Q2", None, DATA_END)
     assert future.period.code == "2026-Q4" and future.in_progress
     assert all(reason == "no_target" for reason in future.rows["reason"].dropna())
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_sheets_and_tables(warehouse, lang):
-    report = scorecard.load(GLOBAL, Scope.all(), "month", "2026-11", "chain", DATA_END)
+    report = scorecard_load.load(GLOBAL, Scope.all(), "month", "2026-11", "chain", DATA_END)
     for perspective in SCORECARD_KPIS:
-        table = scorecard.kpi_table(report, perspective, lang)
+        table = scorecard_tables.kpi_table(report, perspective, lang)
         assert len(table) == len(SCORECARD_KPIS[perspective])
         assert {"outlook", "target", "status", "spark"} <= set(table.columns)
         assert not table.drop(columns="spark").isna().any().any()
-    sheets = scorecard.sheets(report, lang)
+    sheets = scorecard_tables.sheets(report, lang)
     assert len(sheets) == 3
     for sheet in sheets:
         assert all(c.unit in COLUMN_UNITS for c in sheet.columns)

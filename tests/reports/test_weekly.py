@@ -13,7 +13,8 @@ from dashboard.export.sheet import COLUMN_UNITS
 from dashboard.filters import Filters, Scope
 from dashboard.i18n import t
 from dashboard.metrics.registry import WEEKLY_KPIS, kpi
-from dashboard.reports import weekly
+from dashboard.reports.weekly import load as weekly_load
+from dashboard.reports.weekly import tables as weekly_tables
 from tests.reports.kpi_expected import Raw, approx_equal, expected_status, target
 from tests.reports.kpi_expected import kpis as expected_kpis
 
@@ -28,15 +29,15 @@ def r(raw) -> Raw:
 
 
 def test_week_options_default_to_the_last_complete_week():
-    weeks = weekly.week_options(DATA_END)
+    weeks = weekly_load.week_options(DATA_END)
     assert weeks[0] == "2026-W46" and weeks[1] == "2026-W45" and len(weeks) == 52
-    assert weekly.week_options(date(2026, 11, 18))[0] == "2026-W46"
-    assert weekly.resolve_week("2027-W01", DATA_END).code == "2026-W46"  # not complete yet
-    assert weekly.resolve_week("garbage", DATA_END).code == "2026-W46"
+    assert weekly_load.week_options(date(2026, 11, 18))[0] == "2026-W46"
+    assert weekly_load.resolve_week("2027-W01", DATA_END).code == "2026-W46"  # not complete yet
+    assert weekly_load.resolve_week("garbage", DATA_END).code == "2026-W46"
 
 
 def test_headlines_match_pandas(warehouse, r):
-    report = weekly.load(GLOBAL, Scope.all(), "2026-W46", None, DATA_END)
+    report = weekly_load.load(GLOBAL, Scope.all(), "2026-W46", None, DATA_END)
     assert report.week.code == "2026-W46" and not report.is_empty
     this = expected_kpis(r, Filters(*W46))
     last = expected_kpis(r, Filters(date(2026, 11, 2), date(2026, 11, 8)))
@@ -58,14 +59,14 @@ def test_headlines_match_pandas(warehouse, r):
 
 def test_filters_respected_and_targets_follow_their_scope(warehouse, r):
     f = Filters(GLOBAL.start, GLOBAL.end, cities=(10,), channels=(4,))
-    report = weekly.load(f, Scope.all(), "2026-W45", None, DATA_END)
+    report = weekly_load.load(f, Scope.all(), "2026-W45", None, DATA_END)
     want = expected_kpis(
         r, Filters(date(2026, 11, 2), date(2026, 11, 8), cities=(10,), channels=(4,))
     )
     arrivals = next(h for h in report.headlines if h.kpi_id == "arrivals")
     assert arrivals.this_week == want["arrivals"]
     assert report.target_scope is None and arrivals.judgement.target is None
-    city_only = weekly.load(
+    city_only = weekly_load.load(
         Filters(GLOBAL.start, GLOBAL.end, cities=(10,)), Scope.all(), "2026-W45"
     )
     assert (
@@ -75,7 +76,7 @@ def test_filters_respected_and_targets_follow_their_scope(warehouse, r):
 
 
 def test_movers_match_pandas(warehouse, r):
-    report = weekly.load(GLOBAL, Scope.all(), "2026-W46", None, DATA_END)
+    report = weekly_load.load(GLOBAL, Scope.all(), "2026-W46", None, DATA_END)
     leads = r.leads
     this = leads[
         (leads.arrived_at >= pd.Timestamp(W46[0]))
@@ -114,10 +115,10 @@ def test_movers_match_pandas(warehouse, r):
 
 
 def test_north_star_matches_pandas(warehouse, r):
-    report = weekly.load(GLOBAL, Scope.all(), "2026-W46", None, DATA_END)
+    report = weekly_load.load(GLOBAL, Scope.all(), "2026-W46", None, DATA_END)
     camp = r.targets[r.targets.period_kind == "campaign"].iloc[0]
     star = report.north_star
-    assert star is not None and report.campaign == weekly.default_campaign(
+    assert star is not None and report.campaign == weekly_load.default_campaign(
         report.campaigns, "2026-W46", DATA_END
     )
     assert (star.start, star.end, star.target) == (camp.period_start, camp.period_end, camp.target)
@@ -131,7 +132,7 @@ def test_north_star_matches_pandas(warehouse, r):
     assert star.judgement.status == expected_status(want, camp.target * elapsed / days, True)
     assert star.daily["cumulative"].dropna().iloc[-1] == want
     # Reviewing an earlier week shows the campaign as it stood at that week's end.
-    earlier = weekly.load(GLOBAL, Scope.all(), "2026-W42", None, DATA_END).north_star
+    earlier = weekly_load.load(GLOBAL, Scope.all(), "2026-W42", None, DATA_END).north_star
     assert earlier.as_of == date(2026, 10, 18)
     assert (
         earlier.actual
@@ -140,13 +141,13 @@ def test_north_star_matches_pandas(warehouse, r):
         ]
     )
     # A channel filter narrows the actual below the campaign's scope: shown, not judged.
-    narrowed = weekly.load(
+    narrowed = weekly_load.load(
         Filters(GLOBAL.start, GLOBAL.end, channels=(4,)), Scope.all(), "2026-W46"
     )
     assert narrowed.north_star_narrowing == ("channel",)
     assert narrowed.north_star.judgement.status is None
     # A viewer who may not see the campaign's city gets no campaign.
-    other = weekly.load(GLOBAL, Scope(frozenset({1})), "2026-W46", None, DATA_END)
+    other = weekly_load.load(GLOBAL, Scope(frozenset({1})), "2026-W46", None, DATA_END)
     assert other.north_star is None and other.campaigns.empty
 
 
@@ -160,22 +161,23 @@ def _numbers(text: str) -> set[str]:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_summary_uses_only_numbers_on_the_page(warehouse, lang):
-    report = weekly.load(GLOBAL, Scope.all(), "2026-W46", None, DATA_END)
-    lines = weekly.summary(report, lang)
+    report = weekly_load.load(GLOBAL, Scope.all(), "2026-W46", None, DATA_END)
+    lines = weekly_tables.summary(report, lang)
     assert len(lines) >= 5
-    page = [_cells(weekly.headline_table(report, lang))]
+    page = [_cells(weekly_tables.headline_table(report, lang))]
     page += [
-        _cells(weekly.movers_table(report, m, d, lang))
+        _cells(weekly_tables.movers_table(report, m, d, lang))
         for m in ("arrivals", "revenue")
         for d in ("up", "down")
     ]
-    page += list(weekly_view_star(report, lang).values())
+    page += list(weekly_tables.star_line(report, lang).values())
     page += [
-        c.average + c.last_week + c.target + (c.delta or "") for c in weekly.cards(report, lang)
+        c.average + c.last_week + c.target + (c.delta or "")
+        for c in weekly_tables.cards(report, lang)
     ]
     page.append(f"{report.week.code} {report.week.start} {report.week.end}")
     # Counts the summary states are counts of what the headline table shows.
-    table = weekly.headline_table(report, lang)
+    table = weekly_tables.headline_table(report, lang)
     words = {v: t(f"scorecard.verdict.{v}", lang) for v in ("better", "worse", "flat")}
     page += [str(table["change"].str.endswith(w).sum()) for w in words.values()]
     page += [str(len(table)), str((table["target"] != "—").sum())]
@@ -188,16 +190,10 @@ def test_summary_uses_only_numbers_on_the_page(warehouse, lang):
             assert number in shown or number.lstrip("+−-▲▼ ") in shown, (number, line)
 
 
-def weekly_view_star(report, lang):
-    from dashboard.reports.weekly_view import star_line
-
-    return star_line(report, lang)
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_sheets(warehouse, lang):
-    report = weekly.load(GLOBAL, Scope.all(), "2026-W46", None, DATA_END)
-    sheets = weekly.sheets(report, lang)
+    report = weekly_load.load(GLOBAL, Scope.all(), "2026-W46", None, DATA_END)
+    sheets = weekly_tables.sheets(report, lang)
     assert len(sheets) == 3
     for sheet in sheets:
         assert all(c.unit in COLUMN_UNITS for c in sheet.columns)

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from dashboard import cli, data
+from dashboard import cli, data, navigation
 from dashboard.auth import Viewer
 from dashboard.export import command, pack, service
 from dashboard.filters import Filters, Scope
@@ -186,9 +186,7 @@ def test_region_lead_exports_hold_only_their_cities(policy_file, raw, tmp_path):
             clinics=clinic_ids,
         )
         seen_phones: set[str] = set()
-        for page in pack.PACK_PAGES:
-            if pack.report_module(page) is None:
-                continue
+        for page in navigation.exported():
             mine = page_workbook(viewer, asked, lang, page)
             cells = texts(mine)
             assert not leaked_names(cells, raw, allowed), (
@@ -256,9 +254,8 @@ def test_finance_exports_hold_no_phone(policy_file, raw, tmp_path, lang):
     assert not viewer.can_see_personal
     everything = Filters(START, END)
     found: dict[str, set[str]] = {}
-    for page in pack.PACK_PAGES:
-        if pack.report_module(page) is not None:
-            found[page.id] = raw_phones(texts(page_workbook(viewer, everything, lang, page)), raw)
+    for page in navigation.exported():
+        found[page.id] = raw_phones(texts(page_workbook(viewer, everything, lang, page)), raw)
     for what, extra in (
         ("pack", ()),
         ("orders", ("--detail", "orders")),
@@ -280,12 +277,14 @@ def test_finance_exports_hold_no_phone(policy_file, raw, tmp_path, lang):
 def test_scorecard_of_a_lead_asking_for_another_city_is_their_own_city(duckdb_warehouse, raw):
     """Found by the property above: a pick of only out-of-scope cities fell back to the whole
     chain's targets (a chain total in a region lead's scorecard)."""
-    from dashboard.reports import scorecard
+    from dashboard.reports.scorecard import load as scorecard_load
 
     cities = raw["cities"]
     own, other = _ids(cities, "city_id", ["Beijing"])[0], _ids(cities, "city_id", ["Changsha"])[0]
     end = data.data_as_of().date()
-    opts = scorecard.options(Filters(START, END, cities=(other,)), Scope(frozenset({own})), end)
+    opts = scorecard_load.options(
+        Filters(START, END, cities=(other,)), Scope(frozenset({own})), end
+    )
     assert opts.scopes[0] == f"city-{own}" and "chain" not in opts.scopes
     assert opts.default_scope == f"city-{own}"
     assert not any(code == f"city-{other}" for code in opts.scopes)

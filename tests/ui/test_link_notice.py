@@ -21,18 +21,18 @@ from dashboard.navigation import PAGES
 from dashboard.settings import ROOT
 from dashboard.ui.linknotice import ICON
 from tests.conftest import use_policy
-from tests.pages.apptest import AUTH, ENTRY, all_text, displayed, link_notice, main_text, open_page
+from tests.pages.apptest import (
+    AUTH,
+    ENTRY,
+    all_text,
+    controls,
+    displayed,
+    link_notice,
+    main_text,
+    open_page,
+)
 
 LANGS = ["zh", "en"]
-WIDGETS = (
-    "selectbox",
-    "multiselect",
-    "number_input",
-    "text_input",
-    "date_input",
-    "radio",
-    "button_group",
-)
 
 # (page, the link's other values, the parameter, its invalid value, the control's label key,
 #  controls whose value differs from the fallback run by design).
@@ -98,11 +98,6 @@ def notice(at: AppTest) -> str:
     assert len([w for w in at.main.warning if w.icon == ICON]) <= 1
     assert not link_notice(at.sidebar)
     return link_notice(at.main)
-
-
-def controls(at: AppTest) -> dict[str, object]:
-    """Every keyed widget's value: what the page shows."""
-    return {w.key: w.value for kind in WIDGETS for w in at.get(kind) if w.key}
 
 
 def view(page: str, lang: str, **query) -> tuple[str, dict]:

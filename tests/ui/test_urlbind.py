@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.i18n import t
 from dashboard.metrics.target_scope import TargetScope
-from tests.pages.apptest import open_page
+from tests.pages.apptest import link_notice, open_page
 
 
 def _ids(raw, name_en: str) -> int:
@@ -115,3 +115,25 @@ def test_scorecard_scope_keeps_its_code_through_the_language_switch(duckdb_wareh
     scope = at.selectbox(key="scorecard_scope")
     assert scope.value == code and scope.format_func(code) == "Zhengzhou"
     assert _url(at, "scorecard_scope") == [code]
+
+
+def test_channels_controls_take_codes_only_and_keep_them_through_the_language_switch(
+    duckdb_warehouse,
+):
+    """The channels page's controls are bound by code alone (urlbind.choice, by_label=False):
+    a code link is read and kept through the switch to English; a label link is ignored."""
+    at = open_page("channels", "zh", channels_group="kind", channels_horizon="180")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="channels_group").value == "kind"
+    assert _url(at, "channels_group") == ["kind"] and _url(at, "channels_horizon") == ["180"]
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception, [e.value for e in at.exception]
+    group = at.selectbox(key="channels_group")
+    assert group.value == "kind" and group.format_func("kind") == t("channels.grouping.kind", "en")
+    assert _url(at, "channels_group") == ["kind"] and _url(at, "channels_horizon") == ["180"]
+
+    by_label = open_page("channels", "en", channels_group=t("channels.grouping.kind", "en"))
+    assert not by_label.exception, [e.value for e in by_label.exception]
+    assert by_label.selectbox(key="channels_group").value != "kind"
+    assert "channels_group" not in by_label.query_params
+    assert t("channels.grouping.kind", "en") in link_notice(by_label.main)  # said, not dropped

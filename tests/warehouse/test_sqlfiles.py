@@ -15,7 +15,9 @@ RESTRICTED = Scope(frozenset({1, 3}))
 @pytest.mark.parametrize("name", sqlfiles.query_names())
 def test_query_renders_and_enforces_scope(name):
     text = sqlfiles.query_text(name)
-    rendered = sqlfiles.render(name, F, RESTRICTED)
+    # Rendering binds nothing yet: any value stands for the query's own parameters.
+    own = {p: 1 for p in sqlfiles.query_file(name).params - set(F.period_params())}
+    rendered = sqlfiles.render(name, F, RESTRICTED, own)
     assert "{{" not in rendered.sql
     if "{{ filters" in text:
         placeholders = text.count("{{ filters")
@@ -44,15 +46,17 @@ def test_missing_query_and_bad_names():
 
 
 def test_fact_query_without_placeholder_fails_closed(tmp_path, monkeypatch):
-    (tmp_path / "leaky.sql").write_text("-- leaky: test\nselect count(*) from leads l\n")
+    (tmp_path / "leaky.sql").write_text(
+        "-- leaky: test\n-- params:\nselect count(*) from leads l\n"
+    )
     monkeypatch.setattr(sqlfiles, "QUERIES_DIR", tmp_path)
-    sqlfiles.query_text.cache_clear()
+    sqlfiles.clear_cache()
     try:
         with pytest.raises(ScopeError):
             sqlfiles.render("leaky", F, RESTRICTED)
         assert sqlfiles.render("leaky", F, Scope.all()).sql
     finally:
-        sqlfiles.query_text.cache_clear()
+        sqlfiles.clear_cache()
 
 
 def test_list_params_are_expanding():

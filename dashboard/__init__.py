@@ -1,0 +1,1 @@
+"""opsdash: operations dashboard for chains of private clinics."""

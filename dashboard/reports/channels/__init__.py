@@ -1,0 +1,1 @@
+"""The channels page (CAC / ROI, budget, planner): model, load, budget, tables and charts."""

@@ -1,0 +1,1 @@
+"""The funnel page: model, load, tables and charts."""

@@ -1,0 +1,1 @@
+"""The member lifecycle page: model, load, tables and charts."""

@@ -1,0 +1,1 @@
+"""The overview page: model, load and tables (its trend chart is dashboard.charts.trends)."""

@@ -1,0 +1,1 @@
+"""The referrers page: model, load, tables and charts."""

@@ -1,0 +1,1 @@
+"""The regions page (the city lens): model, load, tables and charts (no Streamlit here)."""

@@ -1,0 +1,1 @@
+"""The balanced scorecard page: model, load, tables and charts (no Streamlit here)."""
