@@ -5,6 +5,7 @@ languages, and its figures equal pandas over the raw rows."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
@@ -107,8 +108,16 @@ def test_the_load_warns_about_each_column_left_out(sparse):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("page", [p.id for p in PAGES])
 def test_every_page_renders(sparse_warehouse, page, lang):
+    """Every page opens on the gappy chain under its own title, with no error and no figure
+    shown as nan or inf (a column left out reads as "—", never as a broken number)."""
     at = open_page(page, lang, timeout=120)
     assert not at.exception, [e.value for e in at.exception]
+    assert [x.value for x in at.title][:1] == [t(f"page.{page}", lang)]
+    assert not at.error, [e.value for e in at.error]
+    # A sparkline column holds the series itself (an array, NaN where a week has no value).
+    text = re.sub(r"\[[^\]]*\]", "", main_text(at))
+    assert not re.search(r"\b(nan|inf)\b", text, re.IGNORECASE), page
+    assert not re.search(r"\bNone\b", text), page
 
 
 def test_headline_kpis_equal_pandas(sparse_any, sparse):
