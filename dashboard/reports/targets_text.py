@@ -3,7 +3,7 @@ weekly review (no Streamlit here)."""
 
 from __future__ import annotations
 
-from dashboard.formatting import DASH
+from dashboard.formatting import DASH, fmt_change
 from dashboard.i18n import t
 from dashboard.metrics.arithmetic import is_missing
 
@@ -30,3 +30,12 @@ def status_text(
 def fmt_attainment(value: float | None) -> str:
     """Attainment as a whole percentage, or — without a target."""
     return DASH if is_missing(value) else f"{value:.0%}"
+
+
+def trend_text(change_pct: float | None, verdict: str, lang: str) -> str:
+    """A change as arrow, percentage and verdict, e.g. '▲ +5.2% · better' (never colour alone):
+    the arrow follows the sign, the word the KPI's direction."""
+    if is_missing(change_pct):
+        return DASH
+    arrow = "▲" if change_pct > 0 else "▼" if change_pct < 0 else "▶"
+    return f"{arrow} {fmt_change(change_pct)} · {t(f'scorecard.verdict.{verdict}', lang)}"

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.export.sheet import Column, Sheet
-from dashboard.formatting import DASH, fmt_change, fmt_compact, fmt_value
+from dashboard.formatting import DASH, fmt_compact, fmt_value
 from dashboard.i18n import t
 from dashboard.literal import html
 from dashboard.metrics.arithmetic import is_missing
@@ -14,15 +14,7 @@ from dashboard.metrics.registry import kpi, kpi_label
 from dashboard.metrics.rows import object_frame, records
 from dashboard.metrics.targets import STATUSES
 from dashboard.reports.scorecard.model import ScorecardData
-from dashboard.reports.targets_text import fmt_attainment, status_code, status_text
-
-
-def trend_text(change_pct: float | None, verdict: str, lang: str) -> str:
-    """The change against the comparison period: arrow by sign, word by the KPI's direction."""
-    if is_missing(change_pct):
-        return DASH
-    arrow = "▲" if change_pct > 0 else "▼" if change_pct < 0 else "▶"
-    return f"{arrow} {fmt_change(change_pct)} · {t(f'scorecard.verdict.{verdict}', lang)}"
+from dashboard.reports.targets_text import fmt_attainment, status_code, status_text, trend_text
 
 
 def kpi_table(report: ScorecardData, perspective: str, lang: str) -> pd.DataFrame:

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.export.sheet import Column, Sheet
-from dashboard.formatting import DASH, fmt_change, fmt_compact, fmt_delta, fmt_value
+from dashboard.formatting import fmt_change, fmt_compact, fmt_delta, fmt_value
 from dashboard.i18n import t
 from dashboard.metrics import weekly_summary
 from dashboard.metrics.compare import Delta
 from dashboard.metrics.registry import kpi, kpi_help, kpi_label
 from dashboard.metrics.weekly import Headline
-from dashboard.reports.targets_text import fmt_attainment, status_text
+from dashboard.reports.targets_text import fmt_attainment, status_text, trend_text
 from dashboard.reports.weekly.model import WeeklyData
 
 
@@ -33,11 +33,8 @@ class Card:
 
 
 def change_words(d: Delta, lang: str) -> str:
-    """A change as arrow, percentage and verdict, e.g. '▲ +5.2% · better' (never colour alone)."""
-    if d.change_pct is None:
-        return DASH
-    arrow = "▲" if d.change_pct > 0 else "▼" if d.change_pct < 0 else "▶"
-    return f"{arrow} {fmt_change(d.change_pct)} · {t(f'scorecard.verdict.{d.verdict}', lang)}"
+    """A change against the comparison as arrow, percentage and verdict (``trend_text``)."""
+    return trend_text(d.change_pct, d.verdict, lang)
 
 
 def _target_text(h: Headline, lang: str) -> str:
