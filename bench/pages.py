@@ -17,8 +17,9 @@ import sqlalchemy as sa
 
 from bench import floor as fl
 from bench.capture import capturing
-from bench.workloads import BenchContext, Workload, reads_warehouse, run_page
+from bench.workloads import Workload, reads_warehouse, run_page
 from dashboard import data
+from dashboard.page_context import PageContext
 
 
 @dataclass
@@ -61,7 +62,7 @@ class PageResult:
         }
 
 
-def _timed(fn: Workload, ctx: BenchContext, cold: bool) -> float:
+def _timed(fn: Workload, ctx: PageContext, cold: bool) -> float:
     if cold:
         data.clear_cache()
     gc.collect()
@@ -71,7 +72,7 @@ def _timed(fn: Workload, ctx: BenchContext, cold: bool) -> float:
 
 
 def measure_page(
-    page: str, fn: Workload, ctx: BenchContext, raw: fl.RawConnection, runs: int
+    page: str, fn: Workload, ctx: PageContext, raw: fl.RawConnection, runs: int
 ) -> PageResult:
     """Cold, warm and floor medians of one page over ``runs`` rounds."""
     result = PageResult(page, floor_judged=reads_warehouse(page))

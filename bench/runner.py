@@ -24,6 +24,7 @@ from bench import jobs, machine, seeding, verdicts, workloads
 from bench.pages import PageResult, measure_page
 from dashboard import data
 from dashboard.metrics import funnel as fm
+from dashboard.page_context import PageContext
 from dashboard.settings import Settings, load_settings
 from dashboard.warehouse import engine as wh
 
@@ -55,7 +56,7 @@ def activate(url: str) -> Settings:
     return load_settings()
 
 
-def measure_pages(opts: BenchOptions, ctx: workloads.BenchContext, say: Say) -> list[PageResult]:
+def measure_pages(opts: BenchOptions, ctx: PageContext, say: Say) -> list[PageResult]:
     """Every page of the registry (or those asked for) with its figures."""
     raw = fl.RawConnection(data.settings())
     results: list[PageResult] = []
@@ -98,7 +99,7 @@ class FunnelWindow:
         return {"window_days": self.days, "mature_after": self.mature_after}
 
 
-def _funnel_window(ctx: workloads.BenchContext) -> FunnelWindow:
+def _funnel_window(ctx: PageContext) -> FunnelWindow:
     days = fm.window_days(fm.DEFAULT_WINDOW)
     # The naive baseline takes the window in days: "no limit" has no such number.
     if days is None:
@@ -109,7 +110,7 @@ def _funnel_window(ctx: workloads.BenchContext) -> FunnelWindow:
     return FunnelWindow(days, cutoff)
 
 
-def app_funnel_stages(ctx: workloads.BenchContext, runs: int) -> dict:
+def app_funnel_stages(ctx: PageContext, runs: int) -> dict:
     """The app's own funnel stage counts (the same figures as the naive baseline), cold."""
     params = _funnel_window(ctx).params()
     times = []
@@ -128,7 +129,7 @@ def fm_stages() -> tuple[str, ...]:
     return ("inquiries", "bookings", "arrivals", "paid_deals")
 
 
-def naive_funnel(settings: Settings, ctx: workloads.BenchContext, runs: int) -> dict:
+def naive_funnel(settings: Settings, ctx: PageContext, runs: int) -> dict:
     """The naive pandas funnel in a child process (its own time and peak RSS)."""
     window = _funnel_window(ctx)
     child = jobs.run_child(

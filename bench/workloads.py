@@ -17,8 +17,6 @@ from dashboard.navigation import PageSpec
 from dashboard.page_context import PageContext
 from dashboard.reports import frame as frame_data
 
-# The registry's page context: filters, scope, the data's last day, language, personal data.
-BenchContext = PageContext
 Workload = Callable[[PageContext], object]
 
 

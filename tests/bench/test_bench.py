@@ -23,6 +23,7 @@ from bench.capture import capturing
 from dashboard import data
 from dashboard.filters import Filters, Scope
 from dashboard.navigation import PAGES
+from dashboard.page_context import PageContext
 from dashboard.seed import generate
 from dashboard.settings import ROOT, duckdb_url
 from dashboard.warehouse import engine as wh
@@ -280,7 +281,7 @@ def test_floor_replays_the_apps_statements(duckdb_warehouse, raw):
     """The raw-driver statements return exactly the rows the app got (list filters included)."""
     cities = tuple(sorted(raw["cities"]["city_id"])[:2])
     filters = Filters(start=date(2026, 10, 1), end=date(2026, 10, 31), cities=cities)
-    ctx = workloads.BenchContext(filters, Scope(frozenset(cities)), date(2026, 11, 15))
+    ctx = PageContext(filters, Scope(frozenset(cities)), date(2026, 11, 15))
     overview = next(fn for spec, fn in workloads.pages() if spec.id == "overview")
     data.clear_cache()
     with capturing() as capture:
